@@ -1,0 +1,19 @@
+//! Berätta's domain: everything that decides something, as pure functions over data.
+//!
+//! This crate does no I/O, reads no clock and draws no randomness it is not handed, so the
+//! same code runs natively in tests, in the browser (wasm32) and in the server. See
+//! `ARCHITECTURE.md` at the repository root for the map and its invariants.
+
+pub mod api;
+pub mod catalogue;
+pub mod engine;
+pub mod envelope;
+pub mod login;
+pub mod questionnaire;
+pub mod scoring;
+pub mod text;
+
+pub use catalogue::{Catalogue, Factor, FactorKind, Level};
+pub use engine::{Action, Answer, EngineError, Position, Session, SessionView};
+pub use questionnaire::{Item, Kind, Questionnaire, ValidationError};
+pub use scoring::{score, FactorProfile};

@@ -1,0 +1,52 @@
+//! Texts in several languages, side by side, keyed by language code (`sv`, `en`).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One text in every language of its questionnaire. A validated [`Text`] holds every
+/// language its questionnaire declares, so [`Text::get`] never comes back empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text(BTreeMap<String, String>);
+
+impl Text {
+    pub fn new(texts: BTreeMap<String, String>) -> Self {
+        Text(texts)
+    }
+
+    /// The text in `lang`, or else in the first language present.
+    pub fn get(&self, lang: &str) -> &str {
+        self.0
+            .get(lang)
+            .or_else(|| self.0.values().next())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Every language code present, in order.
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    /// Every (language, text) pair.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(l, t)| (l.as_str(), t.as_str()))
+    }
+
+    /// The languages of `required` this text lacks or leaves blank, and the languages it has
+    /// that are not in `required` (most often a typo in a key).
+    pub fn check_languages<'a>(&self, required: &'a [String]) -> (Vec<&'a str>, Vec<String>) {
+        let missing = required
+            .iter()
+            .filter(|l| self.0.get(*l).is_none_or(|t| t.trim().is_empty()))
+            .map(String::as_str)
+            .collect();
+        let unknown = self
+            .0
+            .keys()
+            .filter(|k| !required.contains(k))
+            .cloned()
+            .collect();
+        (missing, unknown)
+    }
+}
