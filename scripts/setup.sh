@@ -357,15 +357,21 @@ ensure_wasm_bindgen
 
 # Trunk builds offline, and in the debian path cargo also needs the crates
 # that the standard library itself depends on, which a fresh cargo home lacks.
-# One `cargo fetch` with the wasm environment downloads them. The marker is
-# keyed on Cargo.lock, the Rust sources' package version and the cargo home,
+# One `cargo fetch` with the wasm environment downloads them. The host triple
+# is fetched as well: a wasm32 build also wants every crate that is enabled
+# for the host (build scripts and proc macros run there), e.g. yew's prokio
+# pulls tokio-stream on non-wasm targets, and a wasm32-only fetch misses it,
+# so the offline build then fails. The marker is keyed on Cargo.lock, the
+# Rust sources' package version, the cargo home and the fetched targets,
 # because a change in any of them can need new downloads.
 fetch_build_std_dependencies() {
-  local key marker start
+  local key marker start host
+  host="$(/usr/bin/rustc -vV | sed -n 's/^host: //p')"
+  [ -n "$host" ] || die "could not read the host triple from /usr/bin/rustc -vV"
   key="$( {
     cat "$REPO_ROOT/Cargo.lock"
     dpkg-query -W -f='${Version}' rust-web-src 2>/dev/null || true
-    echo "$CARGO_HOME_DIR"
+    echo "$CARGO_HOME_DIR targets: wasm32-unknown-unknown $host"
   } | sha256sum | cut -c1-16)"
   marker="$TARGET_DIR/.wasm-fetch-$key"
   if [ -f "$marker" ]; then
@@ -375,8 +381,8 @@ fetch_build_std_dependencies() {
   start=$SECONDS
   say "fetching wasm32 dependencies incl. build-std's (log: $LOG_DIR/wasm-fetch.log)"
   (cd "$REPO_ROOT" && run_logged wasm-fetch env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 \
-    CARGO_UNSTABLE_BUILD_STD=std,panic_abort cargo fetch --target wasm32-unknown-unknown) ||
-    fail_with_log wasm-fetch "cargo fetch --target wasm32-unknown-unknown failed"
+    CARGO_UNSTABLE_BUILD_STD=std,panic_abort cargo fetch --target wasm32-unknown-unknown --target "$host") ||
+    fail_with_log wasm-fetch "cargo fetch --target wasm32-unknown-unknown --target $host failed"
   rm -f "$TARGET_DIR"/.wasm-fetch-*
   : >"$marker"
   say "fetched wasm32 dependencies in $(duration $((SECONDS - start)))"
@@ -410,8 +416,10 @@ ensure_e2e_node_modules() {
   (cd "$dir" && run_logged npm-e2e env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
     "${install[@]}" --no-audit --no-fund) ||
     fail_with_log npm-e2e "'${install[*]}' in tests/e2e failed"
-  # npm leaves node_modules' own time alone when nothing changed, so it is
-  # touched to make the freshness test above hold on the next run.
+  # npm leaves node_modules' own time alone when nothing changed, and creates
+  # no node_modules at all for a package without dependencies, so the folder
+  # is made and touched to make the freshness test above hold on the next run.
+  mkdir -p "$dir/node_modules"
   touch "$dir/node_modules"
   say "installed e2e npm packages in $(duration $((SECONDS - start)))"
 }

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod child;
 pub mod engine;
 pub mod envelope;
 pub mod login;

@@ -1,1 +1,130 @@
+//! Login code tests: the alphabet, parsing as children type, and the derived keys.
+
 use super::*;
+use crate::api::{Bytes, ChildAssessment, QuestionnaireRef};
+use crate::child::ChildKeys;
+use crate::engine::Session;
+use crate::envelope::OrgSecretKey;
+use rand_core::OsRng;
+
+/// Cheap Argon2id settings: the cost is not what these tests are about.
+const FAST: KdfParams = KdfParams { memory_kib: 64, iterations: 1, parallelism: 1 };
+
+#[test]
+fn codes_carry_at_least_40_bits_and_avoid_look_alikes() {
+    assert!(ChildCode::secret_bits() >= 40.0, "{}", ChildCode::secret_bits());
+    for look_alike in "0O1IL2Z5S8BDQ".chars() {
+        assert!(!CODE_ALPHABET.contains(&(look_alike as u8)), "{look_alike}");
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..2000 {
+        let code = ChildCode::generate(&mut OsRng);
+        assert!(code.0.bytes().all(|b| CODE_ALPHABET.contains(&b)));
+        seen.extend(code.0.bytes());
+        assert_eq!(ChildCode::parse(&code.display()).unwrap(), code);
+    }
+    assert_eq!(seen.len(), CODE_ALPHABET.len(), "every character is used");
+}
+
+#[test]
+fn a_code_is_read_as_a_child_types_it() {
+    let code = ChildCode::parse("k7mx-4r9-hT3 wc").unwrap_err();
+    assert_eq!(code, CodeError::WrongLength(12));
+    let code = ChildCode::parse(" k7mx 493-ht3-wcp ").unwrap();
+    assert_eq!(code.display(), "K7MX-493-HT3-WCP");
+    assert_eq!(code.lookup(), "K7MX");
+    assert_eq!(ChildCode::parse("K0MX493HT3WCP").unwrap_err(), CodeError::BadCharacter('0', " (try 3, C or U)"));
+    assert_eq!(ChildCode::parse("K7MX493HT3WC?").unwrap_err(), CodeError::BadCharacter('?', ""));
+}
+
+#[test]
+fn the_server_verifies_a_proof_without_learning_the_wrap_seed() {
+    let code = ChildCode::generate(&mut OsRng);
+    let salt = [7u8; SALT_LEN];
+    let secret = ServerSecret::generate(&mut OsRng);
+    let child = derive_child_secrets(&code, &salt, &FAST).unwrap();
+    let verifier = secret.login_verifier(&child.login_proof);
+    assert!(secret.verify_login(&child.login_proof, &verifier));
+    let wrong = derive_child_secrets(&ChildCode::generate(&mut OsRng), &salt, &FAST).unwrap();
+    assert!(!secret.verify_login(&wrong.login_proof, &verifier));
+    let other_server = ServerSecret::generate(&mut OsRng);
+    assert!(!other_server.verify_login(&child.login_proof, &verifier), "the verifier needs the server secret");
+    assert_ne!(child.login_proof, *child.wrap_seed, "the proof is not the wrap seed");
+}
+
+#[test]
+fn the_same_code_and_salt_give_the_same_keys_and_another_salt_does_not() {
+    let code = ChildCode::generate(&mut OsRng);
+    let a = derive_child_secrets(&code, &[1; SALT_LEN], &FAST).unwrap();
+    let b = derive_child_secrets(&code, &[1; SALT_LEN], &FAST).unwrap();
+    let c = derive_child_secrets(&code, &[2; SALT_LEN], &FAST).unwrap();
+    assert_eq!(a.login_proof, b.login_proof);
+    assert_ne!(a.login_proof, c.login_proof);
+    assert_eq!(a.wrap_key(&[9; 32], "as").as_bytes(), b.wrap_key(&[9; 32], "as").as_bytes());
+    assert_ne!(a.wrap_key(&[9; 32], "as").as_bytes(), a.wrap_key(&[8; 32], "as").as_bytes(), "the server share takes part");
+}
+
+#[test]
+fn decoy_salts_are_stable_per_lookup() {
+    let secret = ServerSecret::generate(&mut OsRng);
+    assert_eq!(secret.decoy_salt("K7MX"), secret.decoy_salt("K7MX"));
+    assert_ne!(secret.decoy_salt("K7MX"), secret.decoy_salt("K7MY"));
+}
+
+fn assessment(org: &OrgSecretKey, server: &ServerSecret) -> ChildAssessment {
+    ChildAssessment {
+        assessment: "as-1".into(),
+        organisation: "org".into(),
+        org_public_key: Bytes(org.public_key().as_bytes().to_vec()),
+        questionnaire: QuestionnaireRef { id: "test".into(), version: 1 },
+        server_share: Bytes(server.child_share("as-1").to_vec()),
+        resume_key: Bytes(vec![5; 32]),
+        sealed: None,
+    }
+}
+
+#[test]
+fn a_child_can_come_back_on_another_device_and_the_organisation_can_read_too() {
+    let org = OrgSecretKey::generate(&mut OsRng);
+    let server = ServerSecret::generate(&mut OsRng);
+    let code = ChildCode::generate(&mut OsRng);
+    let salt = [3u8; SALT_LEN];
+    let mut a = assessment(&org, &server);
+
+    let first = ChildKeys::after_login(&derive_child_secrets(&code, &salt, &FAST).unwrap(), &a, &mut OsRng).unwrap();
+    let mut session = Session::default();
+    session.answers.insert("x".into(), crate::engine::Answer::Text("private".into()));
+    a.sealed = Some(first.seal(&a, &session, "en", 1, &mut OsRng).unwrap());
+
+    // Another device: the same code gives the same data key.
+    let again = ChildKeys::after_login(&derive_child_secrets(&code, &salt, &FAST).unwrap(), &a, &mut OsRng).unwrap();
+    assert_eq!(again.open(&a).unwrap().unwrap().session, session);
+
+    // The organisation opens the same blob through the sealed key.
+    let sealed = a.sealed.as_ref().unwrap();
+    let key = org.open_data_key(&sealed.org_sealed_key.0).unwrap();
+    let set = crate::envelope::open_answers(&key, &crate::child::binding(&a, 1), &sealed.blob.0).unwrap();
+    assert_eq!(set.session, session);
+
+    // A wrong code, or the right code without the server's share, opens nothing.
+    let wrong = derive_child_secrets(&ChildCode::generate(&mut OsRng), &salt, &FAST).unwrap();
+    assert!(ChildKeys::after_login(&wrong, &a, &mut OsRng).is_err());
+    let mut no_share = a.clone();
+    no_share.server_share = Bytes(vec![0; 32]);
+    assert!(ChildKeys::after_login(&derive_child_secrets(&code, &salt, &FAST).unwrap(), &no_share, &mut OsRng).is_err());
+}
+
+#[test]
+fn resume_material_is_useless_under_another_session() {
+    let org = OrgSecretKey::generate(&mut OsRng);
+    let server = ServerSecret::generate(&mut OsRng);
+    let a = assessment(&org, &server);
+    let code = ChildCode::generate(&mut OsRng);
+    let keys = ChildKeys::after_login(&derive_child_secrets(&code, &[1; SALT_LEN], &FAST).unwrap(), &a, &mut OsRng).unwrap();
+    let kept = keys.for_resume(&a, &mut OsRng).unwrap();
+    assert!(ChildKeys::resume(&a, &kept).is_ok());
+    let next_session = ChildAssessment { resume_key: Bytes(vec![6; 32]), ..a.clone() };
+    assert!(ChildKeys::resume(&next_session, &kept).is_err());
+    let short = ChildAssessment { resume_key: Bytes(vec![6; 8]), ..a };
+    assert!(ChildKeys::resume(&short, &kept).is_err());
+}

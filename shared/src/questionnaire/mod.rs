@@ -697,9 +697,12 @@ fn resolve_rules(items: &mut [Item], rules: Vec<Option<RuleExpr>>, index: &HashM
                 }
             }
         }
+        if !ok {
+            resolved.push(None);
+            continue;
+        }
         match resolve(expr, index, items) {
-            Ok(rule) if ok => resolved.push(Some(rule)),
-            Ok(_) => resolved.push(None),
+            Ok(rule) => resolved.push(Some(rule)),
             Err(problem) => {
                 report.add(Some(&id), problem);
                 resolved.push(None);
@@ -930,4 +933,4 @@ fn conjunction_satisfiable(term: &[Literal], items: &[Item], reachable: &[bool])
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

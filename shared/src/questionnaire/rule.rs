@@ -322,7 +322,7 @@ mod tests {
     fn reports_where_a_rule_breaks() {
         check("a =", expect!["error: expected an option id at character 4"]);
         check("a yes", expect!["error: expected `=`, `!=`, `in` or `has` at character 3"]);
-        check("(a = x", expect!["error: expected `)` at character 7"]);
+        check("(a = x", expect!["error: expected `)` at character 6"]);
         check("a in (x y)", expect!["error: expected `,` or `)` at character 9"]);
         check("a = x b = y", expect!["error: expected `and`, `or` or the end of the rule at character 7"]);
         check("a == x", expect!["error: expected an option id at character 4"]);

@@ -1,0 +1,121 @@
+//! The child's side of the envelope, as the browser runs it: from a login code and what the
+//! server returns, to a data key; from a session, to a sealed save. Pure functions, so the
+//! browser only moves bytes and the whole flow is tested natively.
+
+use crate::api::{Bytes, ChildAssessment, SealedAnswers};
+use crate::engine::Session;
+use crate::envelope::{
+    open_answers, seal_answers, unwrap_data_key, wrap_data_key, AnswerSet, Binding, EnvelopeError, OrgPublicKey,
+    SymmetricKey, WrapPurpose,
+};
+use crate::login::ChildSecrets;
+use rand_core::CryptoRngCore;
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChildKeyError {
+    #[error("the stored answers could not be opened: {0}")]
+    Envelope(#[from] EnvelopeError),
+    #[error("the organisation's public key is malformed")]
+    BadOrgKey,
+    #[error("the session's resume key is malformed")]
+    BadResumeKey,
+}
+
+/// The keys a logged-in child's browser holds for one assessment.
+#[derive(Clone, Debug)]
+pub struct ChildKeys {
+    data_key: SymmetricKey,
+    /// The data key wrapped under the code-derived key, as stored on the server.
+    child_wrapped_key: Vec<u8>,
+}
+
+impl ChildKeys {
+    /// After a correct login: unwraps the stored data key, or makes the first one.
+    pub fn after_login(
+        secrets: &ChildSecrets,
+        assessment: &ChildAssessment,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<ChildKeys, ChildKeyError> {
+        let wrap_key = secrets.wrap_key(&assessment.server_share.0, &assessment.assessment);
+        match &assessment.sealed {
+            Some(sealed) => {
+                let wrapped = &sealed.child_wrapped_key.0;
+                let data_key = unwrap_data_key(&wrap_key, WrapPurpose::Child, &assessment.assessment, wrapped)?;
+                Ok(ChildKeys { data_key, child_wrapped_key: wrapped.clone() })
+            }
+            None => {
+                let data_key = SymmetricKey::generate(rng);
+                let child_wrapped_key =
+                    wrap_data_key(&wrap_key, WrapPurpose::Child, &assessment.assessment, &data_key, rng);
+                Ok(ChildKeys { data_key, child_wrapped_key })
+            }
+        }
+    }
+
+    /// What the browser keeps across a reload: both keys, wrapped under the session's
+    /// resume key. Useless once the server ends the session.
+    pub fn for_resume(&self, assessment: &ChildAssessment, rng: &mut impl CryptoRngCore) -> Result<Vec<u8>, ChildKeyError> {
+        let resume = resume_key(assessment)?;
+        let mut out = wrap_data_key(&resume, WrapPurpose::Resume, &assessment.assessment, &self.data_key, rng);
+        out.extend_from_slice(&self.child_wrapped_key);
+        Ok(out)
+    }
+
+    /// Recovers the keys kept by [`ChildKeys::for_resume`].
+    pub fn resume(assessment: &ChildAssessment, kept: &[u8]) -> Result<ChildKeys, ChildKeyError> {
+        // A wrapped key is nonce (24) + key (32) + tag (16) bytes.
+        const WRAPPED_LEN: usize = 24 + 32 + 16;
+        if kept.len() < WRAPPED_LEN {
+            return Err(EnvelopeError::TooShort.into());
+        }
+        let (wrapped, child_wrapped_key) = kept.split_at(WRAPPED_LEN);
+        let resume = resume_key(assessment)?;
+        let data_key = unwrap_data_key(&resume, WrapPurpose::Resume, &assessment.assessment, wrapped)?;
+        Ok(ChildKeys { data_key, child_wrapped_key: child_wrapped_key.to_vec() })
+    }
+
+    /// Opens the stored answers, if any.
+    pub fn open(&self, assessment: &ChildAssessment) -> Result<Option<AnswerSet>, ChildKeyError> {
+        let Some(sealed) = &assessment.sealed else { return Ok(None) };
+        let binding = binding(assessment, sealed.counter);
+        Ok(Some(open_answers(&self.data_key, &binding, &sealed.blob.0)?))
+    }
+
+    /// Seals a session as save number `counter`.
+    pub fn seal(
+        &self,
+        assessment: &ChildAssessment,
+        session: &Session,
+        language: &str,
+        counter: u64,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<SealedAnswers, ChildKeyError> {
+        let org = OrgPublicKey::from_slice(&assessment.org_public_key.0).ok_or(ChildKeyError::BadOrgKey)?;
+        let answers = AnswerSet {
+            questionnaire: assessment.questionnaire.reference(),
+            language: language.to_string(),
+            session: session.clone(),
+        };
+        let blob = seal_answers(&self.data_key, &binding(assessment, counter), &answers, rng);
+        Ok(SealedAnswers {
+            counter,
+            blob: Bytes(blob),
+            org_sealed_key: Bytes(org.seal_data_key(&self.data_key, rng)),
+            child_wrapped_key: Bytes(self.child_wrapped_key.clone()),
+        })
+    }
+}
+
+fn resume_key(assessment: &ChildAssessment) -> Result<SymmetricKey, ChildKeyError> {
+    SymmetricKey::from_slice(&assessment.resume_key.0).ok_or(ChildKeyError::BadResumeKey)
+}
+
+/// The binding of an assessment's blob for save number `counter`.
+pub fn binding(assessment: &ChildAssessment, counter: u64) -> Binding {
+    Binding {
+        organisation: assessment.organisation.clone(),
+        assessment: assessment.assessment.clone(),
+        questionnaire: assessment.questionnaire.reference(),
+        counter,
+    }
+}
