@@ -122,13 +122,11 @@ fi
 
 # ---------------------------------------------------------------- Debian packages
 
-# apt and dpkg need root; sudo is used only when the script is not root,
-# because containers often have no sudo at all.
+# apt needs root; sudo is used only when the script is not root, because
+# containers often have no sudo at all. Its absence is an error only once
+# something must really be installed, so a ready machine never needs it.
 SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || die "not root and sudo is missing: cannot install Debian packages"
-  SUDO=(sudo)
-fi
+if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
 APT_UPDATED=0
 
 package_installed() {
@@ -149,6 +147,9 @@ ensure_packages() {
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
 
+  if [ "${#SUDO[@]}" -gt 0 ] && ! command -v sudo >/dev/null 2>&1; then
+    die "${missing[*]} must be installed, but this is not root and sudo is missing"
+  fi
   start=$SECONDS
   say "installing Debian packages: ${missing[*]} (log: $LOG_DIR/apt.log)"
   if [ "$APT_UPDATED" -eq 0 ]; then
@@ -365,16 +366,17 @@ ensure_wasm_bindgen
 # Rust sources' package version, the cargo home and the fetched targets,
 # because a change in any of them can need new downloads.
 fetch_build_std_dependencies() {
-  local key marker start host
+  local start host
   host="$(/usr/bin/rustc -vV | sed -n 's/^host: //p')"
   [ -n "$host" ] || die "could not read the host triple from /usr/bin/rustc -vV"
-  key="$( {
-    cat "$REPO_ROOT/Cargo.lock"
-    dpkg-query -W -f='${Version}' rust-web-src 2>/dev/null || true
-    echo "$CARGO_HOME_DIR targets: wasm32-unknown-unknown $host"
-  } | sha256sum | cut -c1-16)"
-  marker="$TARGET_DIR/.wasm-fetch-$key"
-  if [ -f "$marker" ]; then
+  fetch_marker() {
+    printf '%s/.wasm-fetch-%s' "$TARGET_DIR" "$( {
+      cat "$REPO_ROOT/Cargo.lock"
+      dpkg-query -W -f='${Version}' rust-web-src 2>/dev/null || true
+      echo "$CARGO_HOME_DIR targets: wasm32-unknown-unknown $host"
+    } | sha256sum | cut -c1-16)"
+  }
+  if [ -f "$(fetch_marker)" ]; then
     say "wasm32 dependencies incl. build-std's: present (fetched for this Cargo.lock)"
     return 0
   fi
@@ -383,8 +385,10 @@ fetch_build_std_dependencies() {
   (cd "$REPO_ROOT" && run_logged wasm-fetch env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 \
     CARGO_UNSTABLE_BUILD_STD=std,panic_abort cargo fetch --target wasm32-unknown-unknown --target "$host") ||
     fail_with_log wasm-fetch "cargo fetch --target wasm32-unknown-unknown --target $host failed"
+  # The marker is named after the fetch, because cargo rewrites Cargo.lock
+  # when a manifest has changed since the lockfile was last written.
   rm -f "$TARGET_DIR"/.wasm-fetch-*
-  : >"$marker"
+  : >"$(fetch_marker)"
   say "fetched wasm32 dependencies in $(duration $((SECONDS - start)))"
 }
 

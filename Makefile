@@ -1,0 +1,38 @@
+# Berätta. The two commands: `make run` serves the app with demo data, `make test` runs
+# every test, browser tests included. Both install whatever is missing first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VAR ?= var
+PORT ?= 8080
+SERVER_FLAGS = --data $(VAR)/data --secret-file $(VAR)/server-secret.key --questionnaires questionnaires
+
+.PHONY: help setup web run test bench clean
+
+help:
+	@echo "make run    install what is missing, build, serve on http://127.0.0.1:$(PORT) with demo codes"
+	@echo "make test   every test: domain, server, and the browser tests in headless Chromium"
+	@echo "make bench  transfer size, engine speed and durable saves per second"
+
+setup:
+	@bash scripts/setup.sh
+
+# The front end, built by Trunk into dist/ with the wasm toolchain chosen by setup.
+web: setup
+	bash scripts/wasm-env.sh trunk build --release
+
+run: web
+	cargo build --release --locked -p beratta-server
+	@mkdir -p $(VAR)
+	./target/release/beratta-server demo $(SERVER_FLAGS) --children 3 --org-key-out $(VAR)/demo-org-secret.key
+	./target/release/beratta-server serve $(SERVER_FLAGS) --static dist --listen 127.0.0.1:$(PORT)
+
+test: web
+	bash scripts/test.sh
+
+bench: web
+	bash scripts/bench.sh
+
+clean:
+	rm -rf dist target/wasm-mode
