@@ -42,10 +42,20 @@ pub struct Factor {
     pub name: Text,
 }
 
+/// A work the instrument draws on, cited by items.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+}
+
 /// The catalogue as it stands in `factors.toml`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCatalogue {
+    #[serde(default)]
+    pub source: Vec<Source>,
     #[serde(default)]
     pub factor: Vec<Factor>,
 }
@@ -53,6 +63,7 @@ pub struct RawCatalogue {
 /// A checked catalogue: ids are unique, only risks carry chains or acute marks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Catalogue {
+    sources: Vec<Source>,
     factors: Vec<Factor>,
     index: HashMap<String, usize>,
 }
@@ -95,8 +106,14 @@ impl Catalogue {
                 fail(&f.id, "needs a name in Swedish and English".into());
             }
         }
+        let mut source_ids = std::collections::HashSet::new();
+        for source in &raw.source {
+            if !source_ids.insert(source.id.as_str()) {
+                errors.push(CatalogueError { file: file.to_string(), factor: source.id.clone(), reason: "the source id is used twice".into() });
+            }
+        }
         if errors.is_empty() {
-            Ok(Catalogue { factors: raw.factor, index })
+            Ok(Catalogue { sources: raw.source, factors: raw.factor, index })
         } else {
             Err(errors)
         }
@@ -110,7 +127,15 @@ impl Catalogue {
         &self.factors
     }
 
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
     pub fn to_raw(&self) -> RawCatalogue {
-        RawCatalogue { factor: self.factors.clone() }
+        RawCatalogue { source: self.sources.clone(), factor: self.factors.clone() }
     }
 }

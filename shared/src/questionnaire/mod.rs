@@ -11,6 +11,7 @@ pub mod rule;
 
 use crate::catalogue::{Catalogue, Factor, FactorKind};
 use crate::text::Text;
+pub use raw::Bbic;
 use raw::{RawItem, RawKind, RawOption, RawQuestionnaire, RawText};
 use rule::{Rule, RuleExpr};
 use serde::{Deserialize, Serialize};
@@ -107,6 +108,10 @@ pub struct Item {
     pub origin: Origin,
     /// A background factor this item describes (who the child lives with, …).
     pub describes: Option<String>,
+    /// The side of the BBIC triangle it informs (follow-ups inherit their parent's).
+    pub bbic: Option<Bbic>,
+    /// The catalogue sources it draws on.
+    pub sources: Vec<String>,
 }
 
 impl Item {
@@ -154,6 +159,7 @@ pub enum Problem {
     UnknownOption { item: String, option: String },
     UnknownFactor(String),
     UnknownScale(String),
+    UnknownSource(String),
     RuleSyntax(String),
     RuleCycle(Vec<String>),
     LaterItem(String),
@@ -179,6 +185,7 @@ impl fmt::Display for Problem {
             }
             Problem::UnknownFactor(id) => write!(f, "`{id}` is not in the factor catalogue"),
             Problem::UnknownScale(s) => write!(f, "there is no scale `{s}`"),
+            Problem::UnknownSource(s) => write!(f, "`{s}` is not a source in the catalogue"),
             Problem::RuleSyntax(m) => write!(f, "the rule cannot be read: {m}"),
             Problem::RuleCycle(ids) => write!(f, "the rules form a cycle: {}", ids.join(" → ")),
             Problem::LaterItem(id) => {
@@ -498,6 +505,11 @@ impl Builder<'_> {
                 None
             }
         };
+        for source in &raw.sources {
+            if self.catalogue.source(source).is_none() {
+                report.add(Some(id), Problem::UnknownSource(source.clone()));
+            }
+        }
         let parent = self.push(
             Item {
                 id: id.to_string(),
@@ -508,6 +520,8 @@ impl Builder<'_> {
                 rule: None,
                 origin: Origin::Authored,
                 describes,
+                bbic: raw.bbic,
+                sources: raw.sources.clone(),
             },
             rule,
             report,
@@ -655,6 +669,8 @@ impl Builder<'_> {
                         rule: None,
                         origin: Origin::FollowUp { parent, option: option.clone(), step },
                         describes: None,
+                        bbic: item.bbic,
+                        sources: item.sources.clone(),
                     },
                     Some(rule),
                     report,

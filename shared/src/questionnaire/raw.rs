@@ -78,6 +78,24 @@ pub struct RawItem {
     pub chain: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<String>,
+    /// The side of the BBIC triangle the item informs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbic: Option<Bbic>,
+    /// Ids of the catalogue's sources the item draws on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+/// The three sides of the BBIC triangle (Barns behov i centrum).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bbic {
+    /// Barnets utveckling: the child's health, development and behaviour.
+    Development,
+    /// Föräldrarnas förmåga: the parents' capacity to meet the child's needs.
+    Parenting,
+    /// Familj och miljö: family, school, friends and the wider environment.
+    Environment,
 }
 
 /// An answer option. Every key other than the named ones is a language code.

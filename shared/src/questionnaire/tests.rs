@@ -356,7 +356,7 @@ fn reports_a_file_that_is_not_toml_with_its_line() {
 #[test]
 fn reports_an_unknown_field_instead_of_ignoring_it() {
     check(&format!("{SECTION}{}", item("a", "show-if = \"x\"")), expect![[r#"
-        test.toml: cannot be read: line 45: unknown field `show-if`, expected one of `id`, `kind`, `text`, `options`, `scale`, `factor`, `signal`, `chain`, `show_if`
+        test.toml: cannot be read: line 45: unknown field `show-if`, expected one of `id`, `kind`, `text`, `options`, `scale`, `factor`, `signal`, `chain`, `show_if`, `bbic`, `sources`
     "#]]);
 }
 
