@@ -8,12 +8,13 @@ VAR ?= var
 PORT ?= 8080
 SERVER_FLAGS = --data $(VAR)/data --secret-file $(VAR)/server-secret.key --questionnaires questionnaires
 
-.PHONY: help setup web run test bench clean
+.PHONY: help setup web run test bench instrument-report clean
 
 help:
 	@echo "make run    install what is missing, build, serve on http://127.0.0.1:$(PORT) with demo codes"
 	@echo "make test   every test: domain, server, and the browser tests in headless Chromium"
 	@echo "make bench  transfer size, engine speed and durable saves per second"
+	@echo "make instrument-report  factor coverage, path lengths and LIX per age band"
 
 setup:
 	@bash scripts/setup.sh
@@ -33,6 +34,9 @@ test: web
 
 bench: web
 	bash scripts/bench.sh
+
+instrument-report:
+	@cargo run --quiet --locked --release -p beratta-core --example instrument_report
 
 clean:
 	rm -rf dist target/wasm-mode

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod envelope;
 pub mod login;
 pub mod questionnaire;
+pub mod report;
 pub mod scoring;
 pub mod text;
 

@@ -55,6 +55,7 @@ name = { sv = "Bor med", en = "Lives with" }
 pub(crate) const HEADER: &str = r#"
 id = "test"
 version = 1
+ages = "10-12"
 languages = ["sv", "en"]
 title = { sv = "Test", en = "Test" }
 
@@ -348,7 +349,7 @@ fn reports_a_scale_without_the_fixed_options() {
 #[test]
 fn reports_a_file_that_is_not_toml_with_its_line() {
     check("[[section]\nid = 1", expect![[r#"
-        test.toml: cannot be read: line 39: invalid table header
+        test.toml: cannot be read: line 40: invalid table header
         expected `.`, `]]`
     "#]]);
 }
@@ -356,7 +357,7 @@ fn reports_a_file_that_is_not_toml_with_its_line() {
 #[test]
 fn reports_an_unknown_field_instead_of_ignoring_it() {
     check(&format!("{SECTION}{}", item("a", "show-if = \"x\"")), expect![[r#"
-        test.toml: cannot be read: line 45: unknown field `show-if`, expected one of `id`, `kind`, `text`, `options`, `scale`, `factor`, `signal`, `chain`, `show_if`, `bbic`, `sources`
+        test.toml: cannot be read: line 46: unknown field `show-if`, expected one of `id`, `kind`, `text`, `options`, `scale`, `factor`, `signal`, `chain`, `show_if`, `bbic`, `sources`
     "#]]);
 }
 
