@@ -168,6 +168,23 @@ pub fn score(q: &Questionnaire, session: &Session) -> FactorProfile {
     FactorProfile { questionnaire: q.id.clone(), version: q.version, acute, domains }
 }
 
+/// Whether `answer` to `item` tells of a risk that may mean the child is in danger now, so
+/// the child is shown where to get help at once.
+pub fn is_acute(q: &Questionnaire, item: &str, answer: &Answer) -> bool {
+    let Some(item) = q.item(item) else { return false };
+    let picked: Vec<&str> = match answer {
+        Answer::Choice(c) => vec![c.as_str()],
+        Answer::Choices(cs) => cs.iter().map(String::as_str).collect(),
+        Answer::Text(_) | Answer::Declined => return false,
+    };
+    picked.iter().any(|id| {
+        item.option(id)
+            .and_then(|o| o.signals.as_deref())
+            .and_then(|f| q.factor(f))
+            .is_some_and(|f| f.kind == FactorKind::Risk && f.acute)
+    })
+}
+
 fn frequency(option: &str) -> Option<HowOften> {
     match option {
         "sometimes" => Some(HowOften::Sometimes),

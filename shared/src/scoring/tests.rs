@@ -140,3 +140,15 @@ fn hidden_answers_are_not_scored_even_if_a_session_carries_them() {
     assert_eq!(profile.risks().count(), 0);
     assert_eq!(profile.protective().count(), 0, "`safe` is hidden unless `lately` has `hurt`");
 }
+
+#[test]
+fn an_answer_is_acute_only_when_it_picks_an_acute_risk() {
+    let q = valid();
+    assert!(is_acute(&q, "lately", &cs(&["money", "hurt"])));
+    assert!(!is_acute(&q, "lately", &cs(&["money"])));
+    assert!(!is_acute(&q, "lately", &cs(&["none"])));
+    assert!(!is_acute(&q, "teased", &c("always")), "a risk, but not acute");
+    assert!(!is_acute(&q, "lately.hurt.worry", &c("a_lot")), "follow-ups are never acute themselves");
+    assert!(!is_acute(&q, "nowhere", &c("yes")));
+    assert!(!is_acute(&q, "lately", &Answer::Declined));
+}
