@@ -1,0 +1,96 @@
+//! Creating organisations and invitations. `beratta-server demo` and the tests both create
+//! them through here, so the tests log in with codes made exactly as real ones are.
+
+use crate::records::{Assessment, Organisation};
+use crate::store::{Store, StoreError};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use beratta_core::api::{Bytes, QuestionnaireRef};
+use beratta_core::envelope::OrgSecretKey;
+use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, LoginError, ServerSecret, SALT_LEN};
+use rand_core::CryptoRngCore;
+
+/// The demo organisation `make run` sets up.
+pub const DEMO_ORGANISATION: &str = "demo";
+pub const DEMO_ORGANISATION_NAME: &str = "Demoskolan";
+
+/// The questionnaire demo invitations are for.
+pub fn demo_questionnaire() -> QuestionnaireRef {
+    QuestionnaireRef { id: "beratta-10-12".to_string(), version: 1 }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvitationError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Kdf(#[from] LoginError),
+    #[error("no free lookup was found; the code space is nearly full")]
+    NoFreeLookup,
+}
+
+/// A new organisation record and its secret key. The caller hands the secret key to the
+/// organisation's staff and stores only the record.
+pub fn new_organisation(id: &str, name: &str, now: u64, rng: &mut impl CryptoRngCore) -> (Organisation, OrgSecretKey) {
+    let secret = OrgSecretKey::generate(rng);
+    let organisation = Organisation {
+        id: id.to_string(),
+        name: name.to_string(),
+        public_key: Bytes(secret.public_key().as_bytes().to_vec()),
+        created_unix: now,
+    };
+    (organisation, secret)
+}
+
+/// A created invitation: the code to give the child, and the assessment it opens.
+#[derive(Debug)]
+pub struct IssuedInvitation {
+    pub code: ChildCode,
+    pub assessment: String,
+}
+
+/// Lookups tried before giving up; with 23^4 lookups this is reached only when nearly all
+/// are taken.
+const LOOKUP_ATTEMPTS: usize = 1000;
+
+/// Creates an invitation for `organisation` to `questionnaire`: a fresh code, whose
+/// verifier is all the server keeps of it.
+pub fn create_invitation(
+    store: &dyn Store,
+    secret: &ServerSecret,
+    organisation: &str,
+    questionnaire: &QuestionnaireRef,
+    kdf: KdfParams,
+    now: u64,
+    rng: &mut impl CryptoRngCore,
+) -> Result<IssuedInvitation, InvitationError> {
+    for _ in 0..LOOKUP_ATTEMPTS {
+        let code = ChildCode::generate(rng);
+        // A cheap check first, so the costly derivation runs only for a free lookup; the
+        // insert below checks again, atomically.
+        if store.assessment_by_lookup(code.lookup())?.is_some() {
+            continue;
+        }
+        let mut salt = [0u8; SALT_LEN];
+        rng.fill_bytes(&mut salt);
+        let secrets = derive_child_secrets(&code, &salt, &kdf)?;
+        let mut id = [0u8; 16];
+        rng.fill_bytes(&mut id);
+        let assessment = Assessment {
+            id: URL_SAFE_NO_PAD.encode(id),
+            organisation: organisation.to_string(),
+            lookup: code.lookup().to_string(),
+            questionnaire: questionnaire.clone(),
+            salt: Bytes(salt.to_vec()),
+            kdf,
+            verifier: Bytes(secret.login_verifier(&secrets.login_proof).to_vec()),
+            created_unix: now,
+            failed_logins: 0,
+            sealed: None,
+        };
+        if store.insert_assessment(&assessment)? {
+            return Ok(IssuedInvitation { code, assessment: assessment.id });
+        }
+    }
+    Err(InvitationError::NoFreeLookup)
+}

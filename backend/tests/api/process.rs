@@ -1,0 +1,244 @@
+//! The `beratta-server` binary itself: refusals at start, the line the browser tests read,
+//! and an acknowledged save surviving `kill -9`.
+
+use crate::support::{questionnaires_dir, session_with, ORGANISATION};
+use beratta_core::api::{Bytes, ChildAssessment, ChildLogin, LoginParams, SaveReceipt};
+use beratta_core::child::ChildKeys;
+use beratta_core::login::{derive_child_secrets, ChildCode};
+use beratta_server::store::{SledStore, Store};
+use rand_core::OsRng;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_beratta-server");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BINARY).args(args).env("RUST_LOG", "warn").output().expect("the binary runs")
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 temporary path")
+}
+
+#[test]
+fn a_secret_file_inside_the_data_folder_is_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let data = dir.path().join("data");
+    let secret = data.join("nested").join("secret");
+    let out = run(&[
+        "serve",
+        "--data",
+        path(&data),
+        "--secret-file",
+        path(&secret),
+        "--static",
+        path(&dir.path().join("dist")),
+        "--questionnaires",
+        path(&questionnaires_dir()),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("inside the data folder"), "{stderr}");
+    assert!(!secret.exists(), "no secret may be written into the data folder");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_broken_questionnaire_folder_stops_the_server_listing_every_problem() {
+    let broken = crate::questionnaires::broken_questionnaire_dir();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = run(&[
+        "serve",
+        "--data",
+        path(&dir.path().join("data")),
+        "--secret-file",
+        path(&dir.path().join("secret")),
+        "--static",
+        path(&dir.path().join("dist")),
+        "--questionnaires",
+        path(broken.path()),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "nothing may claim to listen");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.iter().any(|l| l.starts_with("a-syntax.toml:")), "{stderr}");
+    assert!(lines.iter().any(|l| l.starts_with("b-checks.toml:") && l.contains("no.such.factor")), "{stderr}");
+    assert!(lines.iter().any(|l| l.starts_with("b-checks.toml:") && l.contains("`en`")), "{stderr}");
+}
+
+/// A running `serve`, killed with SIGKILL when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(dir: &Path) -> Server {
+    let mut child = Command::new(BINARY)
+        .args([
+            "serve",
+            "--data",
+            path(&dir.join("data")),
+            "--secret-file",
+            path(&dir.join("secret")),
+            "--static",
+            path(&dir.join("dist")),
+            "--questionnaires",
+            path(&questionnaires_dir()),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let stdout = child.stdout.take().expect("piped");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("the server prints a line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .parse()
+        .expect("an address with the real port");
+    Server { child, addr }
+}
+
+/// A bare HTTP/1.1 exchange: status, headers (lower-case names) and body.
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    let mut stream = TcpStream::connect(addr).expect("the server accepts");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("a timeout");
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).expect("sent");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("an answer");
+    let (head, body) = response.split_once("\r\n\r\n").expect("a head and a body");
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("a status");
+    let headers =
+        lines.filter_map(|l| l.split_once(": ")).map(|(n, v)| (n.to_ascii_lowercase(), v.to_string())).collect();
+    (status, headers, body.to_string())
+}
+
+#[test]
+fn demo_then_serve_announces_its_port_and_keeps_an_acknowledged_save_through_kill_9() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = run(&[
+        "demo",
+        "--data",
+        path(&dir.path().join("data")),
+        "--secret-file",
+        path(&dir.path().join("secret")),
+        "--questionnaires",
+        path(&questionnaires_dir()),
+        "--children",
+        "2",
+        "--org-key-out",
+        path(&dir.path().join("org.key")),
+        "--kdf-memory-kib",
+        "64",
+        "--kdf-iterations",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and two codes: {stdout}");
+    let code = ChildCode::parse(lines[1]).expect("a printed code parses");
+    assert_eq!(lines[1], code.display());
+    let key_file = std::fs::metadata(dir.path().join("org.key")).expect("the organisation key is written");
+    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&key_file.permissions()) & 0o777, 0o600);
+    let secret_file = std::fs::metadata(dir.path().join("secret")).expect("the server secret is written");
+    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&secret_file.permissions()) & 0o777, 0o600);
+
+    let server = serve(dir.path());
+    let (status, _, body) = http(server.addr, "GET", "/api/health", &[], "");
+    assert_eq!(status, 200, "{body}");
+
+    // The whole child flow over a real socket, as a browser would do it.
+    let (_, _, body) = http(server.addr, "GET", &format!("/api/child/params/{}", code.lookup()), &[], "");
+    let params: LoginParams = serde_json::from_str(&body).expect("params");
+    let secrets = derive_child_secrets(&code, &params.salt.0, &params.kdf).expect("derivable");
+    let login = serde_json::to_string(&ChildLogin {
+        lookup: code.lookup().to_string(),
+        proof: Bytes(secrets.login_proof.to_vec()),
+    })
+    .expect("JSON");
+    let (status, headers, body) =
+        http(server.addr, "POST", "/api/child/login", &[("Content-Type", "application/json")], &login);
+    assert_eq!(status, 200, "{body}");
+    let assessment: ChildAssessment = serde_json::from_str(&body).expect("an assessment");
+    assert_eq!(assessment.organisation, ORGANISATION);
+    let cookie = headers
+        .iter()
+        .find(|(n, _)| n == "set-cookie")
+        .and_then(|(_, v)| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+
+    let keys = ChildKeys::after_login(&secrets, &assessment, &mut OsRng).expect("keys");
+    let sealed = keys.seal(&assessment, &session_with("gender", "girl"), "sv", 1, &mut OsRng).expect("sealed");
+    let save = serde_json::to_string(&sealed).expect("JSON");
+    let (status, _, body) = http(
+        server.addr,
+        "PUT",
+        "/api/child/answers",
+        &[("Content-Type", "application/json"), ("Cookie", &cookie)],
+        &save,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<SaveReceipt>(&body).expect("a receipt").counter, 1);
+
+    // SIGKILL: no shutdown handler runs, nothing is flushed on the way out.
+    drop(server);
+    let store = SledStore::open(&dir.path().join("data")).expect("the store opens after the kill");
+    let record = store.assessment(&assessment.assessment).expect("readable").expect("there");
+    assert_eq!(record.sealed, Some(sealed));
+}
+
+#[test]
+fn demo_refuses_an_organisation_key_inside_the_data_folder() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let data = dir.path().join("data");
+    let out = run(&[
+        "demo",
+        "--data",
+        path(&data),
+        "--secret-file",
+        path(&dir.path().join("secret")),
+        "--questionnaires",
+        path(&questionnaires_dir()),
+        "--org-key-out",
+        path(&data.join("org.key")),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inside the data folder"));
+    assert!(!data.join("org.key").exists());
+}
