@@ -3,6 +3,7 @@
 use anyhow::{bail, Context};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use beratta_core::api::QuestionnaireRef;
 use beratta_core::login::KdfParams;
 use beratta_server::frontend::Frontend;
 use beratta_server::instruments::Instruments;
@@ -59,6 +60,9 @@ enum Command {
         /// How many invitations to create.
         #[arg(long, value_name = "N", default_value_t = 1)]
         children: u32,
+        /// The instrument the invitations are for, as `id@version`.
+        #[arg(long, value_name = "ID@VERSION", default_value = "beratta-10-12@1", value_parser = parse_reference)]
+        questionnaire: QuestionnaireRef,
         /// Where to write the demo organisation's secret key when it is created. Stands in
         /// for the staff side; must be outside the data folder.
         #[arg(long, value_name = "FILE")]
@@ -86,13 +90,22 @@ fn main() -> ExitCode {
         Command::Serve { data, secret_file, static_dir, questionnaires, listen } => {
             serve(&data, &secret_file, &static_dir, &questionnaires, &listen)
         }
-        Command::Demo { data, secret_file, questionnaires, children, org_key_out, kdf_memory_kib, kdf_iterations } => {
+        Command::Demo {
+            data,
+            secret_file,
+            questionnaires,
+            children,
+            questionnaire,
+            org_key_out,
+            kdf_memory_kib,
+            kdf_iterations,
+        } => {
             let kdf = KdfParams {
                 memory_kib: kdf_memory_kib.unwrap_or(KdfParams::STANDARD.memory_kib),
                 iterations: kdf_iterations.unwrap_or(KdfParams::STANDARD.iterations),
                 ..KdfParams::STANDARD
             };
-            demo(&data, &secret_file, &questionnaires, children, &org_key_out, kdf)
+            demo(&data, &secret_file, &questionnaires, children, &questionnaire, &org_key_out, kdf)
         }
     };
     match result {
@@ -175,19 +188,26 @@ fn serve(
     })
 }
 
+/// Reads `id@version`, as printed everywhere an instrument is named.
+fn parse_reference(text: &str) -> Result<QuestionnaireRef, String> {
+    let (id, version) = text.rsplit_once('@').ok_or("write the instrument as id@version, e.g. beratta-10-12@1")?;
+    let version = version.parse().map_err(|_| format!("`{version}` is not a version number"))?;
+    Ok(QuestionnaireRef { id: id.to_string(), version })
+}
+
 fn demo(
     data: &Path,
     secret_file: &Path,
     questionnaires: &Path,
     children: u32,
+    questionnaire: &QuestionnaireRef,
     org_key_out: &Path,
     kdf: KdfParams,
 ) -> anyhow::Result<()> {
     secret::ensure_outside(data, secret_file, "the server secret file")?;
     secret::ensure_outside(data, org_key_out, "the organisation key file")?;
     let instruments = load_instruments(questionnaires)?;
-    let questionnaire = invitation::demo_questionnaire();
-    if !instruments.contains(&questionnaire) {
+    if !instruments.contains(questionnaire) {
         bail!("{} has no questionnaire {}", questionnaires.display(), questionnaire.reference());
     }
     let store = open_store(data)?;
@@ -219,7 +239,7 @@ fn demo(
     let mut codes = Vec::new();
     for _ in 0..children {
         let issued =
-            invitation::create_invitation(&store, &secret, DEMO_ORGANISATION, &questionnaire, kdf, now(), &mut OsRng)?;
+            invitation::create_invitation(&store, &secret, DEMO_ORGANISATION, questionnaire, kdf, now(), &mut OsRng)?;
         codes.push(issued.code);
     }
     store.flush()?;

@@ -53,3 +53,124 @@ fn the_10_12_questionnaire_is_a_real_instrument() {
     assert_eq!(q.languages, ["sv", "en"]);
     assert!(q.items.iter().any(|i| !matches!(i.origin, beratta_core::questionnaire::Origin::Authored)), "no chains");
 }
+
+mod instrument {
+    //! The limits the instrument is held to, per age band (issue: the instrument).
+
+    use super::*;
+    use beratta_core::questionnaire::Origin;
+    use beratta_core::report::InstrumentReport;
+
+    /// Each band's file, its LIX ceiling and the most screens an untroubled child may see.
+    const BANDS: [(&str, &str, f64, usize); 3] =
+        [("ages-6-9.toml", "6-9", 25.0, 40), ("ages-10-12.toml", "10-12", 30.0, 40), ("ages-13-18.toml", "13-18", 35.0, 40)];
+
+    fn load(file: &str) -> (Questionnaire, Catalogue) {
+        let catalogue = catalogue();
+        let source = std::fs::read_to_string(folder().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let q = Questionnaire::from_toml(file, &source, &catalogue)
+            .unwrap_or_else(|e| panic!("{}", e.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n")));
+        (q, catalogue)
+    }
+
+    #[test]
+    fn every_band_has_its_own_file_in_swedish_and_english() {
+        for (file, band, _, _) in BANDS {
+            let (q, _) = load(file);
+            assert_eq!(q.ages.as_deref(), Some(band), "{file}");
+            assert!(q.languages.iter().any(|l| l == "sv") && q.languages.iter().any(|l| l == "en"), "{file}");
+        }
+    }
+
+    #[test]
+    fn every_factor_of_a_band_is_asked_about_in_that_band() {
+        for (file, _, _, _) in BANDS {
+            let (q, catalogue) = load(file);
+            let report = InstrumentReport::new(&q, &catalogue);
+            assert!(report.uncovered().is_empty(), "{file} does not ask about {:?}", report.uncovered());
+        }
+    }
+
+    #[test]
+    fn no_band_asks_about_a_factor_that_does_not_belong_to_it() {
+        for (file, band, _, _) in BANDS {
+            let (q, catalogue) = load(file);
+            for item in q.items.iter().filter(|i| i.origin == Origin::Authored) {
+                for factor in item.measures() {
+                    let bands = &catalogue.get(factor).expect("validated").bands;
+                    assert!(bands.iter().any(|b| b == band), "{file}: item {} asks about {factor}, not for ages {band}", item.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_swedish_is_easy_enough_to_read_for_the_age() {
+        for (file, _, ceiling, _) in BANDS {
+            let (q, catalogue) = load(file);
+            let lix = InstrumentReport::new(&q, &catalogue).lix.value();
+            assert!(lix <= ceiling, "{file}: LIX {lix:.1} is above {ceiling}");
+        }
+    }
+
+    #[test]
+    fn an_untroubled_child_sees_few_screens() {
+        for (file, _, _, most) in BANDS {
+            let (q, catalogue) = load(file);
+            let screens = InstrumentReport::new(&q, &catalogue).untroubled_screens;
+            assert!(screens <= most, "{file}: an untroubled child sees {screens} screens, more than {most}");
+        }
+    }
+
+    #[test]
+    fn every_item_that_measures_a_factor_records_its_provenance() {
+        for (file, _, _, _) in BANDS {
+            let (q, _) = load(file);
+            for item in q.items.iter().filter(|i| i.origin == Origin::Authored && !i.measures().is_empty()) {
+                assert!(item.bbic.is_some(), "{file}: item {} has no `bbic`", item.id);
+                assert!(!item.sources.is_empty(), "{file}: item {} cites no source", item.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_youngest_never_need_to_type_and_answer_by_picture() {
+        let (q, _) = load("ages-6-9.toml");
+        for item in &q.items {
+            assert_ne!(item.kind, beratta_core::Kind::Text, "item {} needs typing", item.id);
+            for option in &item.options {
+                assert!(option.emoji.is_some(), "item {} option {} has no picture", item.id, option.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_translation_in_a_real_file_fails() {
+        // Take one English text out of the real 13–18 file: the validator must refuse it.
+        let source = std::fs::read_to_string(folder().join("ages-13-18.toml")).unwrap();
+        let at = source.find("\", en = \"").expect("the file has inline English texts") + 1;
+        let value = at + ", en = \"".len();
+        let end = value + source[value..].find('"').unwrap() + 1;
+        let broken = format!("{}{}", &source[..at], &source[end..]);
+        let errors = Questionnaire::from_toml("ages-13-18.toml", &broken, &catalogue()).unwrap_err();
+        assert!(errors.iter().any(|e| e.to_string().contains("no text in `en`")), "{errors:?}");
+    }
+
+    #[test]
+    fn the_catalogue_holds_every_factor_of_the_team_list() {
+        // The team's list sits beside the repository (../shared/factors.toml), in CI too.
+        let team = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/factors.toml");
+        let text = std::fs::read_to_string(&team).unwrap_or_else(|e| panic!("{}: {e}", team.display()));
+        let catalogue = catalogue();
+        let ids: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("id = \"")?.strip_suffix('"'))
+            .collect();
+        assert!(ids.len() > 50, "read only {} ids from {}", ids.len(), team.display());
+        for id in ids {
+            let ours = catalogue.get(id).unwrap_or_else(|| panic!("the catalogue lacks {id}"));
+            assert!(text.contains(&format!("id = \"{id}\"")), "{id}");
+            assert!(!ours.bands.is_empty());
+        }
+    }
+}
