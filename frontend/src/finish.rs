@@ -1,0 +1,43 @@
+//! The finish page: a warm thank-you, who reads the answers next, and the way back to
+//! change them or to log out.
+
+use crate::i18n::Lang;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FinishProps {
+    pub lang: Lang,
+    pub on_back: Callback<MouseEvent>,
+    pub on_logout: Callback<MouseEvent>,
+    pub leaving: bool,
+}
+
+#[function_component]
+pub fn FinishPage(props: &FinishProps) -> Html {
+    let t = props.lang.texts();
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with((), move |_| {
+            if let Some(heading) = heading.cast::<HtmlElement>() {
+                let _ = heading.focus();
+            }
+        });
+    }
+    html! {
+        <section id="finish" class="finish">
+            <h1 tabindex="-1" ref={heading}>{ t.finish_heading }</h1>
+            <p class="lead">{ t.finish_reader }</p>
+            <p>{ t.finish_change }</p>
+            <div class="nav">
+                <button id="back" type="button" class="secondary" onclick={props.on_back.clone()}>
+                    <span aria-hidden="true">{ "← " }</span>{ t.finish_back }
+                </button>
+            </div>
+            <p>{ t.finish_logout }</p>
+            <button id="logout" type="button" class="primary" disabled={props.leaving}
+                onclick={props.on_logout.clone()}>{ t.logout }</button>
+        </section>
+    }
+}

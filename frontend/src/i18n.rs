@@ -1,0 +1,281 @@
+//! Every word the app itself shows, in Swedish and English, written for a ten-year-old.
+//!
+//! Questionnaire texts are not here: they come with the questionnaire, in every language it
+//! declares. This module holds only the frame around them (buttons, messages, the finish
+//! page) and turns [`Notice`]s into sentences.
+
+use beratta_core::login::{CodeError, CODE_ALPHABET, CODE_LEN};
+
+/// A language the app's own texts are written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Sv, Lang::En];
+
+    /// The language code, as used in `<html lang>`, in questionnaire texts and in a stored
+    /// answer set.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language's name in itself, as shown on the switch.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::Sv => "Svenska",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The visible progress label, e.g. "40 % klart".
+    pub fn progress_done(self, percent: u8) -> String {
+        match self {
+            Lang::Sv => format!("{percent} % klart"),
+            Lang::En => format!("{percent}% done"),
+        }
+    }
+
+    /// A notice as a plain sentence.
+    pub fn notice(self, notice: &Notice) -> String {
+        let t = self.texts();
+        match notice {
+            Notice::Code(error) => self.code_error(error),
+            Notice::Refused(message) => message.clone(),
+            Notice::Network => t.network.to_string(),
+            Notice::Server => t.server.to_string(),
+            Notice::Questionnaire => t.questionnaire_broken.to_string(),
+            Notice::Answers => t.answers_unreadable.to_string(),
+            Notice::SessionEnded => t.session_ended.to_string(),
+            Notice::ChangedElsewhere => t.changed_elsewhere.to_string(),
+        }
+    }
+
+    /// What is wrong with a typed code, without jargon.
+    fn code_error(self, error: &CodeError) -> String {
+        match (self, error) {
+            (Lang::Sv, CodeError::WrongLength(0)) => "Skriv koden från din lapp.".to_string(),
+            (Lang::En, CodeError::WrongLength(0)) => "Type the code from your note.".to_string(),
+            (Lang::Sv, CodeError::WrongLength(n)) => {
+                format!("Koden har {CODE_LEN} tecken. Du har skrivit {n}. Titta på lappen igen.")
+            }
+            (Lang::En, CodeError::WrongLength(n)) => {
+                format!("The code has {CODE_LEN} letters and numbers. You typed {n}. Have another look at your note.")
+            }
+            (lang, CodeError::BadCharacter(c, hint)) => {
+                let suggestions = suggestions(hint);
+                let (never, try_word, or_word) = match lang {
+                    Lang::Sv => (format!("Koden har aldrig tecknet ”{c}”."), "Prova", "eller"),
+                    Lang::En => (format!("The code never has “{c}” in it."), "Try", "or"),
+                };
+                match suggestions.split_last() {
+                    None => never,
+                    Some((last, [])) => format!("{never} {try_word} {last}."),
+                    Some((last, rest)) => format!("{never} {try_word} {} {or_word} {last}.", rest.join(", ")),
+                }
+            }
+        }
+    }
+}
+
+/// The characters the core suggests instead of a look-alike. The core writes its hint in
+/// English (" (try 3, C or U)"); the suggestions are exactly its code characters, so they
+/// are picked out here and put into a sentence in the child's language.
+fn suggestions(hint: &str) -> Vec<String> {
+    hint.chars()
+        .filter(|c| (c.is_ascii_uppercase() || c.is_ascii_digit()) && CODE_ALPHABET.contains(&(*c as u8)))
+        .map(String::from)
+        .collect()
+}
+
+/// Something the child should know, shown on the start page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// The typed code cannot be a code.
+    Code(CodeError),
+    /// The server said no (a wrong code, too many tries); its own words.
+    Refused(String),
+    /// The server could not be reached.
+    Network,
+    /// The server answered, but not as expected.
+    Server,
+    /// The questionnaire did not pass the core's checks.
+    Questionnaire,
+    /// The stored answers could not be opened.
+    Answers,
+    /// The login session is over (logged out elsewhere, or timed out).
+    SessionEnded,
+    /// Another login with the same code saved answers this tab cannot open without the code.
+    ChangedElsewhere,
+}
+
+/// The app's own texts in one language.
+pub struct Texts {
+    pub app_name: &'static str,
+    pub page_title: &'static str,
+    pub language: &'static str,
+    pub start_heading: &'static str,
+    pub start_intro: &'static str,
+    pub start_skip: &'static str,
+    pub code_label: &'static str,
+    pub code_hint: &'static str,
+    pub start_button: &'static str,
+    pub checking: &'static str,
+    pub resuming: &'static str,
+    pub logout: &'static str,
+    pub back: &'static str,
+    pub next: &'static str,
+    pub skip: &'static str,
+    pub pick_any: &'static str,
+    pub write_here: &'static str,
+    pub about: &'static str,
+    pub progress_name: &'static str,
+    pub saving: &'static str,
+    pub saved: &'static str,
+    pub offline: &'static str,
+    pub finish_heading: &'static str,
+    pub finish_reader: &'static str,
+    pub finish_change: &'static str,
+    pub finish_back: &'static str,
+    pub finish_logout: &'static str,
+    pub help_heading: &'static str,
+    pub help_danger: &'static str,
+    pub help_bris: &'static str,
+    pub help_school: &'static str,
+    pub network: &'static str,
+    pub server: &'static str,
+    pub questionnaire_broken: &'static str,
+    pub answers_unreadable: &'static str,
+    pub session_ended: &'static str,
+    pub changed_elsewhere: &'static str,
+}
+
+static SV: Texts = Texts {
+    app_name: "Berätta",
+    page_title: "Berätta – hur har du det?",
+    language: "Språk",
+    start_heading: "Hej! Berätta hur du har det",
+    start_intro: "Här får du svara på frågor om ditt liv. Det finns inga rätta eller fel svar.",
+    start_skip: "Du bestämmer själv. Du kan hoppa över en fråga och gå tillbaka och ändra dina svar.",
+    code_label: "Din kod",
+    code_hint: "Koden står på lappen som du fick.",
+    start_button: "Börja",
+    checking: "Vi kollar din kod …",
+    resuming: "Vi hämtar dina svar …",
+    logout: "Logga ut",
+    back: "Tillbaka",
+    next: "Nästa",
+    skip: "Jag vill inte svara",
+    pick_any: "Du kan välja flera.",
+    write_here: "Skriv här om du vill",
+    about: "Det här handlar om:",
+    progress_name: "Hur långt du har kommit",
+    saving: "Sparar …",
+    saved: "Sparat ✓",
+    offline: "Inte sparat än – vi fortsätter att försöka",
+    finish_heading: "Du är klar. Tack för att du berättade.",
+    finish_reader: "Den vuxna som bjöd in dig kommer att läsa dina svar. Sedan pratar ni med varandra om dem.",
+    finish_change: "Vill du ändra något? Då kan du gå tillbaka till frågorna.",
+    finish_back: "Ändra mina svar",
+    finish_logout: "När du är klar kan du logga ut.",
+    help_heading: "Om du behöver hjälp nu",
+    help_danger: "Är du i fara just nu? Ring 112.",
+    help_bris: "Du kan ringa eller chatta med BRIS på 116 111. Det är gratis och syns inte på telefonräkningen.",
+    help_school: "Du kan också prata med skolkuratorn, skolsköterskan eller en annan vuxen du litar på.",
+    network: "Vi får ingen kontakt med servern. Kolla att datorn har internet och försök igen.",
+    server: "Något gick fel hos oss. Försök igen om en liten stund.",
+    questionnaire_broken: "Frågorna gick inte att öppna. Säg till den vuxna som gav dig koden.",
+    answers_unreadable: "Dina sparade svar gick inte att öppna. Säg till den vuxna som gav dig koden.",
+    session_ended: "Du har blivit utloggad. Skriv din kod igen för att fortsätta.",
+    changed_elsewhere: "Dina svar har ändrats på en annan dator. Skriv din kod igen för att se dem och fortsätta.",
+};
+
+static EN: Texts = Texts {
+    app_name: "Berätta",
+    page_title: "Berätta – how are you doing?",
+    language: "Language",
+    start_heading: "Hi! Tell us how you are doing",
+    start_intro: "Here you can answer questions about your life. There are no right or wrong answers.",
+    start_skip: "You decide. You can skip a question, and you can go back and change your answers.",
+    code_label: "Your code",
+    code_hint: "The code is on the note you were given.",
+    start_button: "Start",
+    checking: "Checking your code…",
+    resuming: "Getting your answers…",
+    logout: "Log out",
+    back: "Back",
+    next: "Next",
+    skip: "I'd rather not answer",
+    pick_any: "You can pick more than one.",
+    write_here: "Write here if you want to",
+    about: "This is about:",
+    progress_name: "How far you have come",
+    saving: "Saving…",
+    saved: "Saved ✓",
+    offline: "Not saved yet — we keep trying",
+    finish_heading: "You're done. Thank you for telling us.",
+    finish_reader: "The adult who invited you will read your answers. Then you will talk about them together.",
+    finish_change: "Want to change something? You can go back to the questions.",
+    finish_back: "Change my answers",
+    finish_logout: "When you are finished, you can log out.",
+    help_heading: "If you need help now",
+    help_danger: "Are you in danger right now? Call 112.",
+    help_bris: "You can call or chat with BRIS on 116 111. It is free and does not show on the phone bill.",
+    help_school: "You can also talk to the school counsellor, the school nurse or another adult you trust.",
+    network: "We can't reach the server. Check that the computer is online and try again.",
+    server: "Something went wrong on our side. Please try again in a little while.",
+    questionnaire_broken: "The questions could not be opened. Please tell the adult who gave you the code.",
+    answers_unreadable: "Your saved answers could not be opened. Please tell the adult who gave you the code.",
+    session_ended: "You have been logged out. Type your code again to go on.",
+    changed_elsewhere: "Your answers were changed on another computer. Type your code again to see them and go on.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use beratta_core::login::ChildCode;
+
+    fn code_notice(lang: Lang, input: &str) -> String {
+        match ChildCode::parse(input) {
+            Ok(_) => "ok".to_string(),
+            Err(error) => lang.notice(&Notice::Code(error)),
+        }
+    }
+
+    #[test]
+    fn code_errors_read_as_sentences_in_both_languages() {
+        assert_eq!(code_notice(Lang::Sv, "H7KC-R4T-M9W-3E0"), "Koden har aldrig tecknet ”0”. Prova 3, C eller U.");
+        assert_eq!(code_notice(Lang::En, "H7KC-R4T-M9W-3E1"), "The code never has “1” in it. Try 7 or J.");
+        assert_eq!(code_notice(Lang::En, "h7kc-r4t-m9w-3e!"), "The code never has “!” in it.");
+        assert_eq!(code_notice(Lang::Sv, ""), "Skriv koden från din lapp.");
+        assert_eq!(
+            code_notice(Lang::En, "H7KC"),
+            "The code has 13 letters and numbers. You typed 4. Have another look at your note."
+        );
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("ar"), None);
+    }
+}

@@ -1,0 +1,190 @@
+//! Getting a child in and out: the login with a code, the resume after a reload, the
+//! logout. The crypto is the core's (`login`, `child`); this module moves the bytes between
+//! it, the server and `sessionStorage`, which holds only the resume blob.
+
+use crate::api::{self, ApiError};
+use crate::i18n::Notice;
+use crate::state::{ChildContext, Loaded};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use beratta_core::api::{Bytes, ChildAssessment, ChildLogin};
+use beratta_core::catalogue::Catalogue;
+use beratta_core::child::ChildKeys;
+use beratta_core::login::{derive_child_secrets, ChildCode};
+use beratta_core::Questionnaire;
+use gloo_timers::future::TimeoutFuture;
+use rand_core::OsRng;
+use std::rc::Rc;
+
+/// The `sessionStorage` key of the resume blob: the data key wrapped under the login
+/// session's resume key. Useless once the server ends the session.
+const RESUME_KEY: &str = "beratta.resume";
+
+/// How long the page gets to show "Checking your code…" before Argon2id holds the thread.
+const PAINT_PAUSE_MS: u32 = 60;
+
+/// Logs in with a code that [`ChildCode::parse`] accepted.
+pub async fn login(code: ChildCode) -> Result<Loaded, Notice> {
+    let params = api::login_params(code.lookup()).await.map_err(notice)?;
+    // Argon2id takes about a second and blocks the page; let it draw the message first.
+    TimeoutFuture::new(PAINT_PAUSE_MS).await;
+    let secrets = derive_child_secrets(&code, &params.salt.0, &params.kdf).map_err(|_| Notice::Server)?;
+    let login = ChildLogin { lookup: code.lookup().to_string(), proof: Bytes(secrets.login_proof.to_vec()) };
+    let assessment = api::login(&login).await.map_err(notice)?;
+    let keys = ChildKeys::after_login(&secrets, &assessment, &mut OsRng).map_err(|error| {
+        log(&format!("the stored data key could not be unwrapped: {error}"));
+        Notice::Answers
+    })?;
+    let loaded = load(assessment, keys, false).await?;
+    keep_for_resume(&loaded.child);
+    forget_code_in_address();
+    Ok(loaded)
+}
+
+/// Whether this tab holds a session to resume.
+pub fn can_resume() -> bool {
+    session_storage().and_then(|s| s.get_item(RESUME_KEY).ok().flatten()).is_some()
+}
+
+/// Reopens the login session of this tab after a reload, without the code. When the
+/// server no longer knows the session, the resume blob is dropped.
+pub async fn resume() -> Result<Loaded, Notice> {
+    let kept = session_storage()
+        .and_then(|s| s.get_item(RESUME_KEY).ok().flatten())
+        .and_then(|b64| URL_SAFE_NO_PAD.decode(b64.trim()).ok());
+    let Some(kept) = kept else {
+        clear_storage();
+        return Err(Notice::SessionEnded);
+    };
+    let outcome = async {
+        let assessment = api::session().await.map_err(|e| match e.is_unauthorised() {
+            true => Notice::SessionEnded,
+            false => notice(e),
+        })?;
+        let keys = ChildKeys::resume(&assessment, &kept).map_err(|_| Notice::SessionEnded)?;
+        load(assessment, keys, true).await
+    }
+    .await;
+    match &outcome {
+        // Offline: keep the blob, so a reload once online still resumes.
+        Err(Notice::Network) => {}
+        Err(_) => clear_storage(),
+        Ok(_) => {}
+    }
+    outcome
+}
+
+/// Ends the login session on the server, then forgets everything this tab kept.
+pub async fn logout() {
+    if let Err(error) = api::logout().await {
+        log(&format!("logout did not reach the server: {error:?}"));
+    }
+    clear_storage();
+}
+
+/// The rest of a login or resume: the questionnaire, checked by the core, and the stored
+/// answers, opened.
+async fn load(assessment: ChildAssessment, keys: ChildKeys, resumed: bool) -> Result<Loaded, Notice> {
+    let which = &assessment.questionnaire;
+    let bundle = api::questionnaire(which).await.map_err(notice)?;
+    let catalogue = Catalogue::from_raw("catalogue", bundle.catalogue).map_err(|errors| {
+        errors.iter().for_each(|e| log(&e.to_string()));
+        Notice::Questionnaire
+    })?;
+    let questionnaire =
+        Questionnaire::from_raw(&which.reference(), &bundle.questionnaire, &catalogue).map_err(|errors| {
+            errors.iter().for_each(|e| log(&e.to_string()));
+            Notice::Questionnaire
+        })?;
+    if questionnaire.reference() != which.reference() {
+        log(&format!("asked for {}, got {}", which.reference(), questionnaire.reference()));
+        return Err(Notice::Questionnaire);
+    }
+    let stored = keys.open(&assessment).map_err(|error| {
+        log(&error.to_string());
+        // After a reload, answers sealed by a login elsewhere need the code; with the code in
+        // hand, answers that do not open are a real problem for an adult to look at.
+        if resumed {
+            Notice::ChangedElsewhere
+        } else {
+            Notice::Answers
+        }
+    })?;
+    let counter = assessment.sealed.as_ref().map_or(0, |s| s.counter);
+    Ok(Loaded {
+        child: Rc::new(ChildContext { assessment, keys }),
+        questionnaire: Rc::new(questionnaire),
+        stored,
+        counter,
+        resumed,
+    })
+}
+
+/// Keeps the resume blob in this tab's `sessionStorage`; nothing else is ever stored.
+fn keep_for_resume(child: &ChildContext) {
+    let Ok(blob) = child.keys.for_resume(&child.assessment, &mut OsRng) else {
+        log("the resume key is malformed; a reload will ask for the code again");
+        return;
+    };
+    if let Some(storage) = session_storage() {
+        // A browser that refuses storage only loses the resume after a reload.
+        let _ = storage.set_item(RESUME_KEY, &URL_SAFE_NO_PAD.encode(blob));
+    }
+}
+
+/// Empties both of this origin's storages.
+pub fn clear_storage() {
+    let Some(window) = web_sys::window() else { return };
+    if let Ok(Some(storage)) = window.session_storage() {
+        let _ = storage.clear();
+    }
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.clear();
+    }
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// A code given in the address (`?code=`), to fill in the field.
+pub fn code_from_address() -> String {
+    let code = || {
+        let href = web_sys::window()?.location().href().ok()?;
+        web_sys::Url::new(&href).ok()?.search_params().get("code")
+    };
+    code().unwrap_or_default()
+}
+
+/// Takes `?code=` out of the address bar and the tab's history once it has been used, so
+/// the next person at a shared computer cannot read it there.
+fn forget_code_in_address() {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(href) = window.location().href() else { return };
+    let Ok(url) = web_sys::Url::new(&href) else { return };
+    if url.search_params().get("code").is_none() {
+        return;
+    }
+    url.search_params().delete("code");
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
+    }
+}
+
+/// What the child is told when a call fails.
+fn notice(error: ApiError) -> Notice {
+    match &error {
+        ApiError::Network => Notice::Network,
+        _ => match error.refusal() {
+            Some(message) => Notice::Refused(message.to_string()),
+            None => {
+                log(&format!("unexpected answer from the server: {error:?}"));
+                Notice::Server
+            }
+        },
+    }
+}
+
+pub fn log(message: &str) {
+    web_sys::console::warn_1(&message.into());
+}

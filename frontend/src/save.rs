@@ -1,0 +1,229 @@
+//! The save queue: seals the newest session with the core and PUTs it, one save at a time
+//! and in order. A state that arrives while a save is in flight waits, and only the newest
+//! waiting state is sent. Network trouble is retried with back-off; a stale save (another
+//! tab or device saved first) continues from the server's state. An acknowledged save is
+//! never undone: the counter only moves to what the server has stored.
+
+use crate::api::{self, ApiError};
+use crate::i18n::{Lang, Notice};
+use crate::login::{clear_storage, log};
+use crate::state::{AppAction, AppState, ChildContext, SaveState};
+use beratta_core::Session;
+use gloo_timers::future::TimeoutFuture;
+use rand_core::OsRng;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::UseReducerDispatcher;
+
+/// The first pause before a retry; it doubles up to [`MAX_RETRY_MS`].
+const FIRST_RETRY_MS: u32 = 1_000;
+const MAX_RETRY_MS: u32 = 10_000;
+
+/// The pause after `previous`: 1 s, 2 s, 4 s, 8 s, then 10 s for ever.
+fn next_delay(previous: u32) -> u32 {
+    previous.saturating_mul(2).min(MAX_RETRY_MS)
+}
+
+pub struct Saver {
+    child: Rc<ChildContext>,
+    dispatch: UseReducerDispatcher<AppState>,
+    queue: RefCell<Queue>,
+}
+
+struct Queue {
+    /// The newest state not yet sent.
+    waiting: Option<(Session, Lang)>,
+    /// The counter of the last save the server acknowledged.
+    counter: u64,
+    /// A save loop is running.
+    running: bool,
+    /// Logged out or the session ended: nothing more is sent.
+    stopped: bool,
+}
+
+/// How one attempt went.
+enum Attempt {
+    Stored(u64),
+    Stale,
+    SessionEnded,
+    Failed,
+}
+
+impl Saver {
+    /// A queue for one login, continuing after the stored save number `counter`.
+    pub fn new(child: Rc<ChildContext>, counter: u64, dispatch: UseReducerDispatcher<AppState>) -> Rc<Saver> {
+        let queue = Queue { waiting: None, counter, running: false, stopped: false };
+        Rc::new(Saver { child, dispatch, queue: RefCell::new(queue) })
+    }
+
+    /// Queues `session` as the newest state and starts sending if nothing is in flight.
+    pub fn push(self: &Rc<Self>, session: Session, lang: Lang) {
+        let mut queue = self.queue.borrow_mut();
+        if queue.stopped {
+            return;
+        }
+        queue.waiting = Some((session, lang));
+        if queue.running {
+            return;
+        }
+        queue.running = true;
+        drop(queue);
+        self.dispatch.dispatch(AppAction::Save(SaveState::Saving));
+        wasm_bindgen_futures::spawn_local(self.clone().run());
+    }
+
+    /// Whether a state is waiting or in flight.
+    pub fn busy(&self) -> bool {
+        self.queue.borrow().running
+    }
+
+    /// Sends nothing more. A request in flight still completes on the server.
+    pub fn stop(&self) {
+        let mut queue = self.queue.borrow_mut();
+        queue.stopped = true;
+        queue.waiting = None;
+    }
+
+    /// Waits until everything queued is acknowledged, at most `limit_ms`.
+    pub async fn settle(&self, limit_ms: u32) {
+        let mut waited = 0;
+        while self.busy() && waited < limit_ms {
+            TimeoutFuture::new(100).await;
+            waited += 100;
+        }
+    }
+
+    async fn run(self: Rc<Self>) {
+        let mut delay = FIRST_RETRY_MS;
+        loop {
+            let (session, lang, counter) = {
+                let mut queue = self.queue.borrow_mut();
+                match queue.waiting.take() {
+                    Some((session, lang)) if !queue.stopped => (session, lang, queue.counter),
+                    _ => {
+                        queue.running = false;
+                        let done = !queue.stopped;
+                        drop(queue);
+                        if done {
+                            self.dispatch.dispatch(AppAction::Save(SaveState::Saved));
+                        }
+                        return;
+                    }
+                }
+            };
+            match self.send(&session, lang, counter + 1).await {
+                Attempt::Stored(stored) => {
+                    self.queue.borrow_mut().counter = stored;
+                    delay = FIRST_RETRY_MS;
+                }
+                Attempt::Stale => {
+                    if let Err(notice) = self.resync(&session, lang).await {
+                        return self.end(notice);
+                    }
+                }
+                Attempt::SessionEnded => return self.end(Notice::SessionEnded),
+                Attempt::Failed => {
+                    // Keep this state unless a newer one arrived meanwhile.
+                    self.queue.borrow_mut().waiting.get_or_insert((session, lang));
+                    self.dispatch.dispatch(AppAction::Save(SaveState::Offline));
+                    TimeoutFuture::new(delay).await;
+                    delay = next_delay(delay);
+                    if !self.queue.borrow().stopped {
+                        self.dispatch.dispatch(AppAction::Save(SaveState::Saving));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn send(&self, session: &Session, lang: Lang, counter: u64) -> Attempt {
+        let child = &self.child;
+        let sealed = match child.keys.seal(&child.assessment, session, lang.code(), counter, &mut OsRng) {
+            Ok(sealed) => sealed,
+            Err(error) => {
+                log(&format!("the answers could not be sealed: {error}"));
+                return Attempt::Failed;
+            }
+        };
+        match api::save(&sealed).await {
+            // The server's number is the truth; it can only be at least ours.
+            Ok(receipt) => Attempt::Stored(receipt.counter.max(counter)),
+            Err(error) if error.is_unauthorised() => Attempt::SessionEnded,
+            Err(error) if error.is_stale_save() => Attempt::Stale,
+            Err(error) => {
+                if error != ApiError::Network {
+                    log(&format!("a save was refused: {error:?}"));
+                }
+                Attempt::Failed
+            }
+        }
+    }
+
+    /// After a stale save: fetches what the server holds, opens it, and continues from it.
+    /// `ours` is the state that was refused; it is sent again only if the server holds no
+    /// answers at all. Fails with what to tell the child when the session cannot go on.
+    async fn resync(&self, ours: &Session, lang: Lang) -> Result<(), Notice> {
+        let mut delay = FIRST_RETRY_MS;
+        loop {
+            if self.queue.borrow().stopped {
+                return Err(Notice::SessionEnded);
+            }
+            let assessment = match api::session().await {
+                Ok(assessment) => assessment,
+                Err(error) if error.is_unauthorised() => return Err(Notice::SessionEnded),
+                Err(_) => {
+                    self.dispatch.dispatch(AppAction::Save(SaveState::Offline));
+                    TimeoutFuture::new(delay).await;
+                    delay = next_delay(delay);
+                    continue;
+                }
+            };
+            let stored_counter = assessment.sealed.as_ref().map_or(0, |s| s.counter);
+            return match self.child.keys.open(&assessment) {
+                Ok(Some(stored)) => {
+                    let mut queue = self.queue.borrow_mut();
+                    queue.counter = stored_counter;
+                    // Whatever waited was built on the overtaken state.
+                    queue.waiting = None;
+                    drop(queue);
+                    self.dispatch.dispatch(AppAction::Adopt(stored.session));
+                    Ok(())
+                }
+                Ok(None) => {
+                    let mut queue = self.queue.borrow_mut();
+                    queue.counter = stored_counter;
+                    queue.waiting.get_or_insert((ours.clone(), lang));
+                    Ok(())
+                }
+                // Sealed under another data key (a login elsewhere made the first save):
+                // only the code can open it.
+                Err(error) => {
+                    log(&format!("the newer stored answers could not be opened: {error}"));
+                    Err(Notice::ChangedElsewhere)
+                }
+            };
+        }
+    }
+
+    /// The session cannot go on: stop and send the child back to the start page.
+    fn end(&self, notice: Notice) {
+        self.stop();
+        self.queue.borrow_mut().running = false;
+        clear_storage();
+        self.dispatch.dispatch(AppAction::ShowStart(Some(notice)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_one_second_to_at_most_ten() {
+        let mut delays = vec![FIRST_RETRY_MS];
+        for _ in 0..5 {
+            delays.push(next_delay(*delays.last().unwrap_or(&0)));
+        }
+        assert_eq!(delays, [1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
+    }
+}

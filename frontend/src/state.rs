@@ -1,0 +1,205 @@
+//! The app's state as one reducer. The questionnaire part wraps `beratta_core::Session`:
+//! every move the child makes goes through `Session::apply`, so the browser runs exactly
+//! the transitions the core's tests pin down. Saving happens outside, in an effect.
+
+use crate::i18n::{Lang, Notice};
+use beratta_core::api::ChildAssessment;
+use beratta_core::child::ChildKeys;
+use beratta_core::envelope::AnswerSet;
+use beratta_core::scoring::is_acute;
+use beratta_core::{Action, Questionnaire, Session};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// What the browser holds for the logged-in child: the assessment as the server gave it
+/// and the keys that seal and open its answers. Never stored.
+pub struct ChildContext {
+    pub assessment: ChildAssessment,
+    pub keys: ChildKeys,
+}
+
+/// Everything a successful login or resume brings.
+pub struct Loaded {
+    pub child: Rc<ChildContext>,
+    pub questionnaire: Rc<Questionnaire>,
+    /// The stored answers, opened.
+    pub stored: Option<AnswerSet>,
+    /// The counter of the stored save, 0 if none.
+    pub counter: u64,
+    /// Take the language from the stored answers (a reload, where the choice was lost).
+    pub resumed: bool,
+}
+
+/// A child answering one questionnaire: the reducer wrapper around the core's session.
+#[derive(Clone)]
+pub struct Survey {
+    pub questionnaire: Rc<Questionnaire>,
+    pub session: Session,
+    /// Goes up with every change the child makes, so that each one is saved; a state taken
+    /// over from the server does not change it.
+    pub revision: u64,
+    /// Some answer means the child may be in danger now: show where to get help.
+    pub acute: bool,
+}
+
+impl Survey {
+    /// A survey from stored answers, or a fresh one.
+    pub fn new(questionnaire: Rc<Questionnaire>, stored: Option<Session>) -> Survey {
+        let fresh = Session::start(&questionnaire);
+        let session = match stored {
+            Some(stored) => fresh.apply(&questionnaire, Action::Restore(stored)).unwrap_or(fresh),
+            None => fresh,
+        };
+        let acute = acute(&questionnaire, &session);
+        Survey { questionnaire, session, revision: 0, acute }
+    }
+
+    /// The survey after `action`; `None` when the core refuses it or nothing changes.
+    fn apply(&self, action: Action) -> Option<Survey> {
+        match self.session.apply(&self.questionnaire, action) {
+            Ok(session) if session == self.session => None,
+            Ok(session) => Some(self.with(session, self.revision + 1)),
+            Err(error) => {
+                web_sys::console::warn_1(&format!("the engine refused an action: {error}").into());
+                None
+            }
+        }
+    }
+
+    /// Takes over a state stored on the server (after a stale save), without saving it back.
+    fn adopt(&self, stored: Session) -> Survey {
+        let session = Session::start(&self.questionnaire)
+            .apply(&self.questionnaire, Action::Restore(stored))
+            .unwrap_or_else(|_| self.session.clone());
+        self.with(session, self.revision)
+    }
+
+    fn with(&self, session: Session, revision: u64) -> Survey {
+        let acute = acute(&self.questionnaire, &session);
+        Survey { questionnaire: self.questionnaire.clone(), session, revision, acute }
+    }
+
+    /// Whether the core would accept `action` now (e.g. a multiple-choice answer with
+    /// nothing picked is not an answer).
+    pub fn accepts(&self, action: Action) -> bool {
+        self.session.apply(&self.questionnaire, action).is_ok()
+    }
+}
+
+/// Whether any answer that still counts tells of a danger now (the core's `is_acute`).
+fn acute(q: &Questionnaire, session: &Session) -> bool {
+    session.shown_answers(q).into_iter().any(|(position, answer)| is_acute(q, &q.items[position].id, answer))
+}
+
+/// Where the app is.
+#[derive(Clone)]
+pub enum Phase {
+    /// Reopening a session after a reload.
+    Resuming,
+    /// The start page, perhaps with something to tell.
+    Start(Option<Notice>),
+    /// Logged in and answering (or finished).
+    Survey(Survey),
+}
+
+/// How the latest answers stand with the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    Saving,
+    Saved,
+    Offline,
+}
+
+impl SaveState {
+    pub fn name(self) -> &'static str {
+        match self {
+            SaveState::Saving => "saving",
+            SaveState::Saved => "saved",
+            SaveState::Offline => "offline",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub lang: Lang,
+    pub phase: Phase,
+    pub save: SaveState,
+    /// Goes up with every login, so that a new login's first state is never taken for the
+    /// previous one's.
+    pub generation: u64,
+}
+
+pub enum AppAction {
+    SetLang(Lang),
+    /// A login or resume succeeded.
+    Begin(Loaded),
+    /// The child did something in the questionnaire.
+    Child(Action),
+    /// The server holds a newer state than ours (a stale save): continue from it.
+    Adopt(Session),
+    Save(SaveState),
+    /// Back to the start page, e.g. when the session ended or a resume failed.
+    ShowStart(Option<Notice>),
+    /// Logged out: everything as on a fresh page.
+    Reset,
+}
+
+impl AppState {
+    pub fn new(resuming: bool) -> AppState {
+        AppState {
+            lang: Lang::default(),
+            phase: if resuming { Phase::Resuming } else { Phase::Start(None) },
+            save: SaveState::Saved,
+            generation: 0,
+        }
+    }
+
+    pub fn survey(&self) -> Option<&Survey> {
+        match &self.phase {
+            Phase::Survey(survey) => Some(survey),
+            _ => None,
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = AppAction;
+
+    fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
+        let with_phase = |phase: Phase| Rc::new(AppState { phase, ..(*self).clone() });
+        match action {
+            AppAction::SetLang(lang) => Rc::new(AppState { lang, ..(*self).clone() }),
+            AppAction::Begin(loaded) => {
+                let stored_lang = loaded.stored.as_ref().and_then(|s| Lang::from_code(&s.language));
+                let lang = match stored_lang {
+                    Some(lang) if loaded.resumed => lang,
+                    _ => self.lang,
+                };
+                let survey = Survey::new(loaded.questionnaire, loaded.stored.map(|s| s.session));
+                Rc::new(AppState {
+                    lang,
+                    phase: Phase::Survey(survey),
+                    save: SaveState::Saved,
+                    generation: self.generation + 1,
+                })
+            }
+            AppAction::Child(action) => match self.survey().and_then(|s| s.apply(action)) {
+                Some(next) => with_phase(Phase::Survey(next)),
+                None => self,
+            },
+            AppAction::Adopt(stored) => match self.survey() {
+                Some(survey) => with_phase(Phase::Survey(survey.adopt(stored))),
+                None => self,
+            },
+            AppAction::Save(save) if save != self.save => Rc::new(AppState { save, ..(*self).clone() }),
+            AppAction::Save(_) => self,
+            AppAction::ShowStart(notice) => Rc::new(AppState {
+                phase: Phase::Start(notice),
+                save: SaveState::Saved,
+                ..(*self).clone()
+            }),
+            AppAction::Reset => Rc::new(AppState { generation: self.generation, ..AppState::new(false) }),
+        }
+    }
+}
