@@ -18,8 +18,10 @@ set -euo pipefail
 # the machines have, so Trunk is pinned; wasm-bindgen-cli is read from
 # Cargo.lock further down because it must equal the `wasm-bindgen` crate.
 TRUNK_VERSION=0.21.14
-DEBIAN_WASM_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 binaryen)
-BROWSER_PACKAGES=(chromium chromium-driver)
+DEBIAN_WASM_PACKAGES=(rustc-web cargo-web rust-web-src lld-22)
+# Needed on either wasm path: Trunk runs Debian's wasm-opt (binaryen 108, named in
+# Trunk.toml), and the browser tests drive Debian's Chromium.
+ALWAYS_PACKAGES=(binaryen chromium chromium-driver)
 # The registry mirror lacks webpki-roots 1.0.11, which wasm-bindgen-cli's own
 # lockfile pins; 1.0.10 is the newest release the mirror has and is compatible.
 WEBPKI_ROOTS_MISSING=1.0.11
@@ -175,7 +177,7 @@ fi
 
 # Browser tests drive Debian's Chromium through chromedriver; a browser cannot
 # be downloaded by any other means on these machines.
-ensure_packages "${BROWSER_PACKAGES[@]}"
+ensure_packages "${ALWAYS_PACKAGES[@]}"
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing although the chromium package is installed"
 
 # node and npm are checked as commands, not as Debian packages, because they

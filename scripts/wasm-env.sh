@@ -28,7 +28,9 @@ case "$mode" in
   *) mode="$(bash "$repo_root/scripts/setup.sh" --detect-mode)" ;;
 esac
 
+# Debian's rustc-web has no wasm linker of its own: LLVM 22's wasm-ld links for it.
 if [ "$mode" = debian ]; then
-  exec env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort "$@"
+  exec env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld "$@"
 fi
 exec "$@"
