@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `make bench`: prints the child flow's transfer size, the engine's speed and the cost of a
+# code guess (native), and durable saves per second against the real release server.
+# Figures only: nothing here asserts a time.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ ! -f dist/index.html ]; then
+  echo "dist/ is missing: run 'make bench', which builds the front end first" >&2
+  exit 1
+fi
+cargo build --release --locked -p beratta-server --bin beratta-server --example save_load
+cargo build --release --locked -p beratta-core --example bench_core
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+server=target/release/beratta-server
+flags=(--data "$work/data" --secret-file "$work/secret.key" --questionnaires questionnaires)
+children=8
+mapfile -t codes < <("$server" demo "${flags[@]}" --children "$children" --org-key-out "$work/org.key" | tail -n "$children")
+"$server" serve "${flags[@]}" --static dist --listen 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q "listening on" "$work/stdout" 2>/dev/null && break
+  sleep 0.1
+done
+url="$(sed -n 's/^listening on //p' "$work/stdout")"
+[ -n "$url" ] || { cat "$work/stderr" >&2; exit 1; }
+
+echo
+echo "== transfer size of the child flow (gzip -9)"
+gz() { gzip -9 -c | wc -c; }
+total=0
+for file in dist/index.html dist/*.js dist/*.wasm dist/*.css; do
+  size=$(gz <"$file")
+  total=$((total + size))
+  printf '  %-44s %8d raw %8d gzip\n' "$(basename "$file")" "$(wc -c <"$file")" "$size"
+done
+bundle="$work/bundle.json"
+curl -fsS "$url/api/questionnaires/beratta-10-12/1" -o "$bundle"
+size=$(gz <"$bundle")
+total=$((total + size))
+printf '  %-44s %8d raw %8d gzip\n' "questionnaire bundle beratta-10-12@1" "$(wc -c <"$bundle")" "$size"
+printf '  %-44s %8s     %8d gzip (%d KiB)\n' "total" "" "$total" "$((total / 1024))"
+
+echo
+echo "== domain crate, native"
+target/release/examples/bench_core
+
+echo
+echo "== durable saves against the release server on loopback"
+target/release/examples/save_load "$url" 50 "${codes[0]}"
+target/release/examples/save_load "$url" 50 "${codes[@]:1}"
