@@ -40,6 +40,9 @@ pub struct Factor {
     pub acute: bool,
     pub bands: Vec<String>,
     pub name: Text,
+    /// For staff: how to open a conversation about this factor when a child tells of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<Text>,
 }
 
 /// A work the instrument draws on, cited by items.
