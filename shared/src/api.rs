@@ -100,6 +100,9 @@ pub struct ChildAssessment {
     /// it, so a reload resumes without the code and a logout leaves nothing usable behind.
     pub resume_key: Bytes,
     pub sealed: Option<SealedAnswers>,
+    /// What staff have planned or done about the child's help wishes, if anything yet.
+    #[serde(default)]
+    pub help: Option<SealedHelp>,
 }
 
 /// `PUT /api/child/answers`: the answer is acknowledged only once it is on disk.
@@ -116,3 +119,165 @@ pub struct ApiErrorBody {
     /// A plain sentence for people.
     pub message: String,
 }
+
+// ---------------------------------------------------------------------------------------
+// Staff side. Passwords never leave the browser: it sends an Argon2id-derived login proof
+// and keeps the wrap key that opens the organisation key (see `staff`).
+
+/// What staff may do. Capabilities are checked on the server for every request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages staff and units, reads the audit log.
+    Administrator,
+    /// Invites children and reads the children they invited or that are shared with their unit.
+    Staff,
+    /// Aggregates only: never an individual child.
+    Analyst,
+}
+
+/// The first administrator's set-up, with the token `create-org` printed:
+/// `POST /api/setup/{token}`. The browser made the organisation's key pair.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationSetup {
+    pub username: String,
+    pub display_name: String,
+    pub password: NewPassword,
+    pub org_public_key: Bytes,
+    /// The organisation key wrapped under the printable recovery key.
+    pub recovery_wrapped_org_key: Bytes,
+}
+
+/// What the server keeps of a password: a salt, the cost, the proof (it stores only a keyed
+/// hash of it) and the organisation key wrapped under the password's wrap key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPassword {
+    pub salt: Bytes,
+    pub kdf: KdfParams,
+    pub proof: Bytes,
+    pub wrapped_org_key: Bytes,
+}
+
+/// `POST /api/staff/login` (parameters from `GET /api/staff/params/{username}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffLogin {
+    pub username: String,
+    pub proof: Bytes,
+}
+
+/// The logged-in staff member: `POST /api/staff/login`, `GET /api/staff/me`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSession {
+    pub staff_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation: String,
+    pub organisation_name: String,
+    pub unit: Option<String>,
+    pub org_public_key: Bytes,
+    /// Opens with the wrap key derived from the password, in the browser only.
+    pub wrapped_org_key: Bytes,
+}
+
+/// A staff member as administrators see them: `GET /api/admin/staff`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub staff_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub disabled: bool,
+    /// Still waiting for the person to choose a password.
+    pub enrolling: bool,
+}
+
+/// `POST /api/admin/staff`: the administrator's browser wrapped the organisation key under
+/// a fresh enrolment key that travels only in the link's fragment, never to the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaffMember {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    /// The server stores only its SHA-256.
+    pub enrolment_token: Bytes,
+    pub enrolment_wrapped_org_key: Bytes,
+}
+
+/// `GET /api/enrol/{token}`: what the new staff member's browser needs to take over.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub staff_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub organisation_name: String,
+    pub enrolment_wrapped_org_key: Bytes,
+}
+
+/// `PATCH /api/admin/staff/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffChange {
+    pub disabled: Option<bool>,
+    pub role: Option<Role>,
+    pub unit: Option<Option<String>>,
+}
+
+/// A unit (a school, a team) that children can be shared with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub unit_id: String,
+    pub name: String,
+}
+
+/// One child in `POST /api/invitations`. The staff browser made the code and derived its
+/// login proof; the server never sees the code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInvitation {
+    pub lookup: String,
+    pub salt: Bytes,
+    pub kdf: KdfParams,
+    pub proof: Bytes,
+    /// The name or note typed by staff, sealed to the organisation key.
+    pub sealed_note: Bytes,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationBatch {
+    pub questionnaire: QuestionnaireRef,
+    /// Share with the inviter's unit, so colleagues there can read too.
+    pub share_with_unit: bool,
+    /// Days until an unused code stops working.
+    pub expires_in_days: u32,
+    pub children: Vec<NewInvitation>,
+}
+
+/// What staff see of an invitation: `GET /api/invitations`, `GET /api/assessments/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentRecord {
+    pub assessment: String,
+    pub organisation: String,
+    pub lookup: String,
+    pub questionnaire: QuestionnaireRef,
+    pub invited_by: String,
+    pub unit: Option<String>,
+    pub created_unix: u64,
+    pub expires_unix: u64,
+    pub revoked: bool,
+    pub sealed_note: Bytes,
+    pub sealed: Option<SealedAnswers>,
+    pub help: Option<SealedHelp>,
+}
+
+/// The help loop's status, sealed under the assessment's data key so that both the child
+/// and staff can read it: `PUT /api/assessments/{id}/help`, and in `ChildAssessment`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedHelp {
+    pub counter: u64,
+    pub blob: Bytes,
+}
+
+/// One record of the audit log, as administrators read it: `GET /api/admin/audit`.
+pub use crate::audit::AuditEntry;

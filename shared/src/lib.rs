@@ -5,6 +5,7 @@
 //! `ARCHITECTURE.md` at the repository root for the map and its invariants.
 
 pub mod api;
+pub mod audit;
 pub mod catalogue;
 pub mod child;
 pub mod engine;
@@ -13,6 +14,7 @@ pub mod login;
 pub mod questionnaire;
 pub mod report;
 pub mod scoring;
+pub mod staff;
 pub mod text;
 
 pub use catalogue::{Catalogue, Factor, FactorKind, Level};

@@ -133,18 +133,33 @@ pub struct ChildSecrets {
 
 /// Runs Argon2id over the code; this is the cost every guess must pay.
 pub fn derive_child_secrets(code: &ChildCode, salt: &[u8], params: &KdfParams) -> Result<ChildSecrets, LoginError> {
+    let (login_proof, wrap_seed) =
+        stretch_and_split(code.0.as_bytes(), salt, params, b"beratta/child/login-proof/v1", b"beratta/child/wrap-seed/v1")?;
+    Ok(ChildSecrets { login_proof, wrap_seed })
+}
+
+/// Argon2id over a secret, then HKDF into two independent keys: a proof that may be sent
+/// to the server and a seed that never leaves the browser. Knowing the proof gives nothing
+/// about the seed but by guessing the secret.
+pub(crate) fn stretch_and_split(
+    secret: &[u8],
+    salt: &[u8],
+    params: &KdfParams,
+    proof_label: &[u8],
+    seed_label: &[u8],
+) -> Result<([u8; KEY_LEN], Zeroizing<[u8; KEY_LEN]>), LoginError> {
     let argon_params = Params::new(params.memory_kib, params.iterations, params.parallelism, Some(64))
         .map_err(|e| LoginError::BadParams(e.to_string()))?;
     let mut stretched = Zeroizing::new([0u8; 64]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params)
-        .hash_password_into(code.0.as_bytes(), salt, stretched.as_mut())
+        .hash_password_into(secret, salt, stretched.as_mut())
         .map_err(|e| LoginError::BadParams(e.to_string()))?;
     let hk = Hkdf::<Sha256>::new(None, stretched.as_ref());
-    let mut login_proof = [0u8; KEY_LEN];
-    let mut wrap_seed = Zeroizing::new([0u8; KEY_LEN]);
-    hk.expand(b"beratta/child/login-proof/v1", &mut login_proof).expect("32 bytes is a valid HKDF length");
-    hk.expand(b"beratta/child/wrap-seed/v1", wrap_seed.as_mut()).expect("32 bytes is a valid HKDF length");
-    Ok(ChildSecrets { login_proof, wrap_seed })
+    let mut proof = [0u8; KEY_LEN];
+    let mut seed = Zeroizing::new([0u8; KEY_LEN]);
+    hk.expand(proof_label, &mut proof).expect("32 bytes is a valid HKDF length");
+    hk.expand(seed_label, seed.as_mut()).expect("32 bytes is a valid HKDF length");
+    Ok((proof, seed))
 }
 
 impl ChildSecrets {

@@ -177,6 +177,7 @@ fn child_assessment(state: &AppState, assessment: &Assessment, resume_key: Bytes
         server_share: Bytes(state.secret.child_share(&assessment.id).to_vec()),
         resume_key,
         sealed: assessment.sealed.clone(),
+        help: None,
     })
 }
 

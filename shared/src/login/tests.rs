@@ -80,6 +80,7 @@ fn assessment(org: &OrgSecretKey, server: &ServerSecret) -> ChildAssessment {
         server_share: Bytes(server.child_share("as-1").to_vec()),
         resume_key: Bytes(vec![5; 32]),
         sealed: None,
+        help: None,
     }
 }
 

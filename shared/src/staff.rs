@@ -1,0 +1,178 @@
+//! Staff keys. The organisation's secret key exists in the clear only in staff browsers:
+//! it is stored wrapped under each staff member's password-derived wrap key, under the
+//! printable recovery key, and (while a new colleague enrols) under a one-time enrolment
+//! key that travels only in a link's fragment. SECURITY.md states the construction.
+
+use crate::envelope::{EnvelopeError, OrgSecretKey, SymmetricKey, KEY_LEN};
+use crate::login::{stretch_and_split, KdfParams, LoginError};
+use rand_core::CryptoRngCore;
+use zeroize::Zeroizing;
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("a password needs at least {MIN_PASSWORD_CHARS} characters; a few ordinary words together make a good one")]
+    TooShort,
+    #[error("a password can have at most {MAX_PASSWORD_CHARS} characters")]
+    TooLong,
+}
+
+/// Checks a new password: long enough to resist guessing, any characters allowed.
+pub fn check_new_password(password: &str) -> Result<(), PasswordError> {
+    match password.chars().count() {
+        n if n < MIN_PASSWORD_CHARS => Err(PasswordError::TooShort),
+        n if n > MAX_PASSWORD_CHARS => Err(PasswordError::TooLong),
+        _ => Ok(()),
+    }
+}
+
+/// What the browser derives from a password.
+pub struct StaffSecrets {
+    /// Sent at login; the server keeps only a keyed hash of it.
+    pub login_proof: [u8; KEY_LEN],
+    /// Opens the organisation key; never sent.
+    pub wrap_key: SymmetricKey,
+}
+
+pub fn derive_staff_secrets(password: &str, salt: &[u8], params: &KdfParams) -> Result<StaffSecrets, LoginError> {
+    let (login_proof, seed) = stretch_and_split(
+        password.as_bytes(),
+        salt,
+        params,
+        b"beratta/staff/login-proof/v1",
+        b"beratta/staff/wrap-key/v1",
+    )?;
+    Ok(StaffSecrets { login_proof, wrap_key: SymmetricKey::from_bytes(*seed) })
+}
+
+/// Under what a copy of the organisation key is wrapped; part of the associated data, so a
+/// copy made for one holder never opens as another's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyHolder<'a> {
+    Staff(&'a str),
+    Recovery,
+    Enrolment(&'a str),
+}
+
+fn holder_aad(organisation: &str, holder: &KeyHolder) -> Vec<u8> {
+    let (label, id): (&[u8], &str) = match holder {
+        KeyHolder::Staff(id) => (b"staff", id),
+        KeyHolder::Recovery => (b"recovery", ""),
+        KeyHolder::Enrolment(id) => (b"enrolment", id),
+    };
+    let mut out = b"beratta/org-key/v1/".to_vec();
+    out.extend_from_slice(label);
+    for field in [organisation, id] {
+        out.extend_from_slice(&(field.len() as u32).to_be_bytes());
+        out.extend_from_slice(field.as_bytes());
+    }
+    out
+}
+
+pub fn wrap_org_key(
+    wrapping_key: &SymmetricKey,
+    organisation: &str,
+    holder: &KeyHolder,
+    org_key: &OrgSecretKey,
+    rng: &mut impl CryptoRngCore,
+) -> Vec<u8> {
+    let secret = Zeroizing::new(org_key.to_bytes());
+    wrapping_key.encrypt(&holder_aad(organisation, holder), secret.as_ref(), rng)
+}
+
+pub fn unwrap_org_key(
+    wrapping_key: &SymmetricKey,
+    organisation: &str,
+    holder: &KeyHolder,
+    wrapped: &[u8],
+) -> Result<OrgSecretKey, EnvelopeError> {
+    let bytes = Zeroizing::new(wrapping_key.decrypt(&holder_aad(organisation, holder), wrapped)?);
+    let array: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| EnvelopeError::Rejected)?;
+    Ok(OrgSecretKey::from_bytes(array))
+}
+
+/// The printable recovery key: 256 random bits as 16 groups of 4 hex digits.
+pub struct RecoveryKey(SymmetricKey);
+
+impl RecoveryKey {
+    pub fn generate(rng: &mut impl CryptoRngCore) -> RecoveryKey {
+        RecoveryKey(SymmetricKey::generate(rng))
+    }
+
+    pub fn key(&self) -> &SymmetricKey {
+        &self.0
+    }
+
+    pub fn display(&self) -> String {
+        let hex: String = self.0.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        hex.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+    }
+
+    /// Reads a recovery key as printed, ignoring case, spaces and dashes.
+    pub fn parse(text: &str) -> Option<RecoveryKey> {
+        let digits: Vec<u8> = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(|c| c.to_digit(16).map(|d| d as u8))
+            .collect::<Option<_>>()?;
+        if digits.len() != 2 * KEY_LEN {
+            return None;
+        }
+        let bytes: Vec<u8> = digits.chunks(2).map(|p| p[0] << 4 | p[1]).collect();
+        SymmetricKey::from_slice(&bytes).map(RecoveryKey)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::OsRng;
+
+    const FAST: KdfParams = KdfParams { memory_kib: 64, iterations: 1, parallelism: 1 };
+
+    #[test]
+    fn the_proof_sent_at_login_does_not_open_the_organisation_key() {
+        let org = OrgSecretKey::generate(&mut OsRng);
+        let secrets = derive_staff_secrets("correct horse battery", &[1; 16], &FAST).unwrap();
+        let wrapped = wrap_org_key(&secrets.wrap_key, "org", &KeyHolder::Staff("s1"), &org, &mut OsRng);
+        // Everything the server receives at login, used as a key, opens nothing.
+        let as_key = SymmetricKey::from_bytes(secrets.login_proof);
+        assert!(unwrap_org_key(&as_key, "org", &KeyHolder::Staff("s1"), &wrapped).is_err());
+        let again = derive_staff_secrets("correct horse battery", &[1; 16], &FAST).unwrap();
+        let opened = unwrap_org_key(&again.wrap_key, "org", &KeyHolder::Staff("s1"), &wrapped).unwrap();
+        assert_eq!(opened.to_bytes(), org.to_bytes());
+        let wrong = derive_staff_secrets("correct horse batterY", &[1; 16], &FAST).unwrap();
+        assert!(unwrap_org_key(&wrong.wrap_key, "org", &KeyHolder::Staff("s1"), &wrapped).is_err());
+    }
+
+    #[test]
+    fn a_wrapped_copy_opens_only_for_its_holder_and_organisation() {
+        let org = OrgSecretKey::generate(&mut OsRng);
+        let key = SymmetricKey::generate(&mut OsRng);
+        let wrapped = wrap_org_key(&key, "org", &KeyHolder::Enrolment("s2"), &org, &mut OsRng);
+        assert!(unwrap_org_key(&key, "org", &KeyHolder::Enrolment("s2"), &wrapped).is_ok());
+        assert!(unwrap_org_key(&key, "org", &KeyHolder::Staff("s2"), &wrapped).is_err());
+        assert!(unwrap_org_key(&key, "org", &KeyHolder::Enrolment("s3"), &wrapped).is_err());
+        assert!(unwrap_org_key(&key, "org2", &KeyHolder::Enrolment("s2"), &wrapped).is_err());
+    }
+
+    #[test]
+    fn the_recovery_key_reads_back_as_printed() {
+        let recovery = RecoveryKey::generate(&mut OsRng);
+        let printed = recovery.display();
+        assert_eq!(printed.len(), 64 + 15);
+        let read = RecoveryKey::parse(&printed.to_uppercase().replace('-', " ")).unwrap();
+        assert_eq!(read.key().as_bytes(), recovery.key().as_bytes());
+        assert!(RecoveryKey::parse("abcd").is_none());
+        assert!(RecoveryKey::parse(&printed.replace('a', "g")).is_none() || !printed.contains('a'));
+    }
+
+    #[test]
+    fn passwords_must_be_long_enough() {
+        assert_eq!(check_new_password("short"), Err(PasswordError::TooShort));
+        assert!(check_new_password("tre ord räcker gott").is_ok());
+        assert_eq!(check_new_password(&"x".repeat(129)), Err(PasswordError::TooLong));
+    }
+}
