@@ -9,12 +9,14 @@ pub mod audit;
 pub mod catalogue;
 pub mod child;
 pub mod engine;
+pub mod help;
 pub mod envelope;
 pub mod login;
 pub mod questionnaire;
 pub mod report;
 pub mod scoring;
 pub mod staff;
+pub mod summary;
 pub mod text;
 
 pub use catalogue::{Catalogue, Factor, FactorKind, Level};

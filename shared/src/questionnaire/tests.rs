@@ -11,6 +11,7 @@ kind = "risk"
 chain = true
 bands = ["10-12"]
 name = { sv = "Retad", en = "Teased" }
+guide = { sv = "Fråga var och när det händer.", en = "Ask where and when it happens." }
 
 [[factor]]
 id = "r.hurt"
@@ -20,6 +21,7 @@ chain = true
 acute = true
 bands = ["10-12"]
 name = { sv = "Skadad", en = "Hurt" }
+guide = { sv = "Agera i dag.", en = "Act today." }
 
 [[factor]]
 id = "r.money"
