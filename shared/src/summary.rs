@@ -155,7 +155,14 @@ pub fn child_summary(
                 }]
                 .to_string()
             }),
-            worry: r.worry.map(|x| w.worry[x as usize].to_string()),
+            worry: r.worry.map(|x| {
+                w.worry[match x {
+                    Worry::No => 0,
+                    Worry::ALittle => 1,
+                    Worry::ALot => 2,
+                }]
+                .to_string()
+            }),
             wants_help: r.wants_help.map(|x| {
                 w.help[match x {
                     HelpWish::Yes => 0,
