@@ -89,7 +89,7 @@ const SV: Words = Words {
     declined: "ville inte svara",
     duty: "Barnet har berättat om något som kan betyda att det är i fara nu. Agera i dag: se till att \
            barnet är tryggt och gör en orosanmälan till socialtjänsten. Du som arbetar med barn är skyldig \
-           att anmäla oro (socialtjänstlagen 14 kap. 1 §).",
+           att anmäla oro enligt socialtjänstlagen.",
     disclaimer: "Det här är ett stöd inför samtalet med barnet, inte en bedömning. Det barnet berättar är \
                  en början: fråga, lyssna och gör en egen bedömning.",
     languages: [("sv", "svenska"), ("en", "engelska"), ("ar", "arabiska")],
@@ -104,7 +104,7 @@ const EN: Words = Words {
     declined: "chose not to answer",
     duty: "The child has told of something that may mean they are in danger now. Act today: make sure \
            the child is safe and report your concern to social services. Everyone who works with \
-           children is obliged to report concerns (Social Services Act, chapter 14, section 1).",
+           children is obliged to report concerns under the Social Services Act.",
     disclaimer: "This supports your conversation with the child; it is not an assessment. What the child \
                  tells is a beginning: ask, listen and make your own judgement.",
     languages: [("sv", "Swedish"), ("en", "English"), ("ar", "Arabic")],

@@ -73,7 +73,7 @@ fn staff_read_in_swedish_what_a_child_told_in_english() {
         sv | Test (test@1) | answered in engelska
         urgent:
           - Skadad | «Har något av detta hänt? — Någon skadade mig» | en gång | vet inte om hjälp behövs
-          ! Barnet har berättat om något som kan betyda att det är i fara nu. Agera i dag: se till att barnet är tryggt och gör en orosanmälan till socialtjänsten. Du som arbetar med barn är skyldig att anmäla oro (socialtjänstlagen 14 kap. 1 §).
+          ! Barnet har berättat om något som kan betyda att det är i fara nu. Agera i dag: se till att barnet är tryggt och gör en orosanmälan till socialtjänsten. Du som arbetar med barn är skyldig att anmäla oro enligt socialtjänstlagen.
         help wanted:
           - Retad | «Blir du retad? — Alltid» | väldigt ofta | oroar mycket | vill ha hjälp
           - Skadad | «Har något av detta hänt? — Någon skadade mig» | en gång | vet inte om hjälp behövs
@@ -98,7 +98,7 @@ fn the_same_answers_read_in_english_with_a_help_status() {
         en | Test (test@1) | answered in English
         urgent:
           - Hurt | «Has any of this happened? — Someone hurt me» | once | not sure about help
-          ! The child has told of something that may mean they are in danger now. Act today: make sure the child is safe and report your concern to social services. Everyone who works with children is obliged to report concerns (Social Services Act, chapter 14, section 1).
+          ! The child has told of something that may mean they are in danger now. Act today: make sure the child is safe and report your concern to social services. Everyone who works with children is obliged to report concerns under the Social Services Act.
         help wanted:
           - Teased | «Are you teased? — Always» | very often | very worried | wants help | [planned: We will talk on Tuesday.]
           - Hurt | «Has any of this happened? — Someone hurt me» | once | not sure about help
