@@ -65,6 +65,7 @@ impl Lang {
             Notice::Answers => t.answers_unreadable.to_string(),
             Notice::SessionEnded => t.session_ended.to_string(),
             Notice::ChangedElsewhere => t.changed_elsewhere.to_string(),
+            Notice::Stopped => t.stopped_note.to_string(),
         }
     }
 
@@ -124,6 +125,17 @@ pub enum Notice {
     SessionEnded,
     /// Another login with the same code saved answers this tab cannot open without the code.
     ChangedElsewhere,
+    /// The child chose to stop for now on the help screen. Not a problem, so the start page
+    /// shows it as a calm note rather than as an error.
+    Stopped,
+}
+
+impl Notice {
+    /// Whether the notice tells of something that went wrong (shown as an error by the code
+    /// field) rather than something the child chose.
+    pub fn is_problem(&self) -> bool {
+        !matches!(self, Notice::Stopped)
+    }
 }
 
 /// The app's own texts in one language.
@@ -158,7 +170,19 @@ pub struct Texts {
     pub help_heading: &'static str,
     pub help_danger: &'static str,
     pub help_bris: &'static str,
+    pub help_kompis: &'static str,
     pub help_school: &'static str,
+    pub help_screen_heading: &'static str,
+    pub help_screen_not_alone: &'static str,
+    pub help_screen_where: &'static str,
+    /// Where to get help now, each as (who, how): shown as a list on the help screen.
+    pub help_screen_places: [(&'static str, &'static str); 4],
+    pub help_screen_reader: &'static str,
+    pub help_screen_choice: &'static str,
+    pub help_go_on: &'static str,
+    pub help_stop: &'static str,
+    pub stopping: &'static str,
+    pub stopped_note: &'static str,
     pub network: &'static str,
     pub server: &'static str,
     pub questionnaire_broken: &'static str,
@@ -198,7 +222,23 @@ static SV: Texts = Texts {
     help_heading: "Om du behöver hjälp nu",
     help_danger: "Är du i fara just nu? Ring 112.",
     help_bris: "Du kan ringa eller chatta med BRIS på 116 111. Det är gratis och syns inte på telefonräkningen.",
+    help_kompis: "Jourhavande kompis är en chatt för unga. Du hittar den på jourhavandekompis.se.",
     help_school: "Du kan också prata med skolkuratorn, skolsköterskan eller en annan vuxen du litar på.",
+    help_screen_heading: "Tack för att du berättade det här",
+    help_screen_not_alone: "Du är inte ensam. Och det är inte ditt fel.",
+    help_screen_where: "Här kan du få hjälp nu:",
+    help_screen_places: [
+        ("112", "Ring 112 om du är i fara just nu."),
+        ("BRIS, 116 111", "Ring eller chatta. Det är gratis och syns inte på telefonräkningen."),
+        ("Jourhavande kompis", "En chatt för unga. Du hittar den på jourhavandekompis.se."),
+        ("En vuxen i skolan", "Prata med skolkuratorn, skolsköterskan eller en annan vuxen i skolan som du litar på."),
+    ],
+    help_screen_reader: "Den vuxna som bjöd in dig kommer att läsa det du har berättat här.",
+    help_screen_choice: "Du bestämmer själv om du vill fortsätta med frågorna eller sluta för nu. Ditt svar sparas i alla fall.",
+    help_go_on: "Fortsätt med frågorna",
+    help_stop: "Sluta för nu",
+    stopping: "Vi sparar dina svar …",
+    stopped_note: "Du har slutat för nu. Du kan komma tillbaka när du vill med samma kod.",
     network: "Vi får ingen kontakt med servern. Kolla att datorn har internet och försök igen.",
     server: "Något gick fel hos oss. Försök igen om en liten stund.",
     questionnaire_broken: "Frågorna gick inte att öppna. Säg till den vuxna som gav dig koden.",
@@ -238,7 +278,23 @@ static EN: Texts = Texts {
     help_heading: "If you need help now",
     help_danger: "Are you in danger right now? Call 112.",
     help_bris: "You can call or chat with BRIS on 116 111. It is free and does not show on the phone bill.",
+    help_kompis: "Jourhavande kompis is a chat for young people. You can find it at jourhavandekompis.se.",
     help_school: "You can also talk to the school counsellor, the school nurse or another adult you trust.",
+    help_screen_heading: "Thank you for telling us this",
+    help_screen_not_alone: "You are not alone. And it is not your fault.",
+    help_screen_where: "This is where you can get help now:",
+    help_screen_places: [
+        ("112", "Call 112 if you are in danger right now."),
+        ("BRIS, 116 111", "Call or chat. It is free and does not show on the phone bill."),
+        ("Jourhavande kompis", "A chat for young people. You can find it at jourhavandekompis.se."),
+        ("An adult at school", "Talk to the school counsellor, the school nurse or another adult at school you trust."),
+    ],
+    help_screen_reader: "The adult who invited you will read what you have told us here.",
+    help_screen_choice: "You decide whether to go on with the questions or stop for now. Your answer is kept either way.",
+    help_go_on: "Go on with the questions",
+    help_stop: "Stop for now",
+    stopping: "Saving your answers…",
+    stopped_note: "You have stopped for now. You can come back any time with the same code.",
     network: "We can't reach the server. Check that the computer is online and try again.",
     server: "Something went wrong on our side. Please try again in a little while.",
     questionnaire_broken: "The questions could not be opened. Please tell the adult who gave you the code.",
@@ -269,6 +325,40 @@ mod tests {
             code_notice(Lang::En, "H7KC"),
             "The code has 13 letters and numbers. You typed 4. Have another look at your note."
         );
+    }
+
+    /// The help screen is read by a child who may be in danger: every language names every
+    /// place to get help, and nothing on it raises its voice.
+    #[test]
+    fn help_texts_name_every_place_calmly() {
+        for lang in Lang::ALL {
+            let t = lang.texts();
+            let screen: Vec<&str> = [
+                t.help_screen_heading,
+                t.help_screen_not_alone,
+                t.help_screen_where,
+                t.help_screen_reader,
+                t.help_screen_choice,
+                t.help_go_on,
+                t.help_stop,
+                t.stopped_note,
+            ]
+            .into_iter()
+            .chain(t.help_screen_places.iter().flat_map(|(who, how)| [*who, *how]))
+            .collect();
+            let aside = [t.help_heading, t.help_danger, t.help_bris, t.help_kompis, t.help_school];
+            let school = match lang {
+                Lang::Sv => "skol",
+                Lang::En => "school",
+            };
+            for texts in [&screen[..], &aside[..]] {
+                let all = texts.join(" ");
+                for needed in ["112", "116 111", "Jourhavande kompis", school] {
+                    assert!(all.contains(needed), "{lang:?} help texts do not mention {needed}");
+                }
+                assert!(!all.contains('!'), "{lang:?} help texts raise their voice: {all}");
+            }
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod start;
 mod state;
 
 use crate::finish::FinishPage;
-use crate::help::HelpNow;
+use crate::help::{HelpNow, HelpScreen};
 use crate::i18n::{Lang, Notice};
 use crate::progress::Progress;
 use crate::question::QuestionPage;
@@ -36,6 +36,8 @@ enum Route<'a> {
     /// Reopening the session after a reload.
     Resuming,
     Start(Option<&'a Notice>),
+    /// Right after an answer that may mean danger now, before the next question.
+    Help(&'a Survey),
     /// The item at this position is the current one.
     Question(&'a Survey, usize),
     Finished(&'a Survey),
@@ -45,6 +47,7 @@ fn route(state: &AppState) -> Route<'_> {
     match &state.phase {
         Phase::Resuming => Route::Resuming,
         Phase::Start(notice) => Route::Start(notice.as_ref()),
+        Phase::Survey(survey) if survey.help_screen => Route::Help(survey),
         Phase::Survey(survey) => match (&survey.session.position, survey.session.current(&survey.questionnaire)) {
             (Some(Position::At(_)), Some(index)) => Route::Question(survey, index),
             _ => Route::Finished(survey),
@@ -132,7 +135,10 @@ fn App() -> Html {
         let on_action = on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(Action::Back))
     };
-    let on_logout = {
+    // Logging out and stopping for now end the same way: the last answer gets a moment to
+    // reach the server, the session ends there and in the tab, and `then` says which start
+    // page follows.
+    let leave = |then: fn() -> AppAction| {
         let dispatcher = state.dispatcher();
         let saver = saver.clone();
         let leaving = leaving.clone();
@@ -152,9 +158,15 @@ fn App() -> Html {
                 }
                 login::logout().await;
                 leaving.set(false);
-                dispatcher.dispatch(AppAction::Reset);
+                dispatcher.dispatch(then());
             });
         })
+    };
+    let on_logout = leave(|| AppAction::Reset);
+    let on_stop = leave(|| AppAction::Stopped);
+    let on_go_on = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(AppAction::CloseHelp))
     };
 
     let statusbar = |progress: f32| {
@@ -184,6 +196,15 @@ fn App() -> Html {
         Route::Start(notice) => html! {
             <StartPage {lang} notice={notice.cloned()} on_loaded={on_loaded.clone()} />
         },
+        Route::Help(survey) => {
+            let view = survey.session.view(&survey.questionnaire);
+            html! {
+                <>
+                    { statusbar(view.progress) }
+                    <HelpScreen {lang} on_go_on={on_go_on.clone()} on_stop={on_stop.clone()} leaving={*leaving} />
+                </>
+            }
+        }
         Route::Question(survey, index) => {
             let view = survey.session.view(&survey.questionnaire);
             let item = &survey.questionnaire.items[index];

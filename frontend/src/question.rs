@@ -101,16 +101,18 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
         let onclick = Callback::from(move |_: MouseEvent| on_action.emit(action.clone()));
         html! { <button id="next" type="button" class="primary" disabled={!ready} {onclick}>{ t.next }</button> }
     };
+    // Options with pictures are drawn as pictures whatever the item's kind, so that a child who
+    // cannot yet read can answer a yes/no or a follow-up by its emoji, with the words under it.
+    let pictured = item.kind == Kind::Picture || item.options.iter().any(|o| o.emoji.is_some());
     let (body, next) = match item.kind {
         Kind::YesNo | Kind::Frequency | Kind::Single | Kind::Picture => {
-            let picture = item.kind == Kind::Picture;
             let body = html! {
-                <div class={classes!("options", picture.then_some("pictures"))}>
+                <div class={classes!("options", pictured.then_some("pictures"))}>
                     { for item.options.iter().map(|o| {
                         let chosen = matches!(&props.answer, Some(Answer::Choice(c)) if *c == o.id);
                         html! {
                             <button type="button"
-                                class={classes!("option", picture.then_some("picture"))}
+                                class={classes!("option", pictured.then_some("picture"))}
                                 data-option={o.id.clone()}
                                 aria-pressed={pressed(chosen)}
                                 onclick={answer_with(Answer::Choice(o.id.clone()))}>
@@ -156,13 +158,15 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                                 })
                             };
                             html! {
-                                <button type="button" class="option toggle" data-option={o.id.clone()}
-                                    aria-pressed={pressed(on)} {onclick}>
+                                <button type="button" class={classes!("option", "toggle", pictured.then_some("pictured"))}
+                                    data-option={o.id.clone()} aria-pressed={pressed(on)} {onclick}>
                                     <span class="tick" aria-hidden="true"></span>
-                                    if let Some(emoji) = &o.emoji {
-                                        <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
-                                    }
-                                    <span class="label">{ o.text.get(lang) }</span>
+                                    <span class="choice">
+                                        if let Some(emoji) = &o.emoji {
+                                            <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
+                                        }
+                                        <span class="label">{ o.text.get(lang) }</span>
+                                    </span>
                                 </button>
                             }
                         }) }

@@ -20,7 +20,10 @@ pub struct StartProps {
 pub fn StartPage(props: &StartProps) -> Html {
     let t = props.lang.texts();
     let code = use_state(login::code_from_address);
-    let notice = use_state(|| props.notice.clone());
+    // A calm note (the child chose to stop for now) stays above the form; only problems go
+    // beside the code field as errors, and typing clears them.
+    let note = props.notice.clone().filter(|n| !n.is_problem());
+    let notice = use_state(|| props.notice.clone().filter(Notice::is_problem));
     let busy = use_state(|| false);
 
     let oninput = {
@@ -72,6 +75,9 @@ pub fn StartPage(props: &StartProps) -> Html {
     html! {
         <section class="start" aria-labelledby="start-heading">
             <h1 id="start-heading">{ t.start_heading }</h1>
+            if let Some(note) = &note {
+                <p id="stopped-note" class="note" role="status">{ props.lang.notice(note) }</p>
+            }
             <p class="lead">{ t.start_intro }</p>
             <p>{ t.start_skip }</p>
             <form class="code-form" {onsubmit} novalidate=true>

@@ -40,6 +40,10 @@ pub struct Survey {
     pub revision: u64,
     /// Some answer means the child may be in danger now: show where to get help.
     pub acute: bool,
+    /// The child has just given an answer that may mean danger now, so the help screen
+    /// comes before the next question. Page state only: it is neither saved nor part of the
+    /// session, so a reload does not bring it back (the smaller reminder stays, from `acute`).
+    pub help_screen: bool,
 }
 
 impl Survey {
@@ -51,14 +55,25 @@ impl Survey {
             None => fresh,
         };
         let acute = acute(&questionnaire, &session);
-        Survey { questionnaire, session, revision: 0, acute }
+        Survey { questionnaire, session, revision: 0, acute, help_screen: false }
     }
 
     /// The survey after `action`; `None` when the core refuses it or nothing changes.
+    /// An answer that may mean danger now opens the help screen; any other move closes it.
     fn apply(&self, action: Action) -> Option<Survey> {
+        // Whether this answer tells of danger now is the core's call (`is_acute`). It is asked
+        // of the answer as given, so that giving it again after going back shows the help
+        // screen again, just as the first time.
+        let alarming = match &action {
+            Action::Answer { item, answer } => is_acute(&self.questionnaire, item, answer),
+            _ => false,
+        };
         match self.session.apply(&self.questionnaire, action) {
-            Ok(session) if session == self.session => None,
-            Ok(session) => Some(self.with(session, self.revision + 1)),
+            Ok(session) if session == self.session && !alarming => None,
+            Ok(session) => {
+                let revision = if session == self.session { self.revision } else { self.revision + 1 };
+                Some(Survey { help_screen: alarming, ..self.with(session, revision) })
+            }
             Err(error) => {
                 web_sys::console::warn_1(&format!("the engine refused an action: {error}").into());
                 None
@@ -71,12 +86,19 @@ impl Survey {
         let session = Session::start(&self.questionnaire)
             .apply(&self.questionnaire, Action::Restore(stored))
             .unwrap_or_else(|_| self.session.clone());
-        self.with(session, self.revision)
+        // A help screen being read stays open: the newer state does not take the answer back
+        // from the child's eyes, and the smaller reminder follows the adopted answers.
+        Survey { help_screen: self.help_screen, ..self.with(session, self.revision) }
+    }
+
+    /// The help screen closed: back to the questions where the session stands.
+    fn close_help(&self) -> Survey {
+        Survey { help_screen: false, ..self.clone() }
     }
 
     fn with(&self, session: Session, revision: u64) -> Survey {
         let acute = acute(&self.questionnaire, &session);
-        Survey { questionnaire: self.questionnaire.clone(), session, revision, acute }
+        Survey { questionnaire: self.questionnaire.clone(), session, revision, acute, help_screen: false }
     }
 
     /// Whether the core would accept `action` now (e.g. a multiple-choice answer with
@@ -136,6 +158,8 @@ pub enum AppAction {
     Begin(Loaded),
     /// The child did something in the questionnaire.
     Child(Action),
+    /// The child chose to go on from the help screen.
+    CloseHelp,
     /// The server holds a newer state than ours (a stale save): continue from it.
     Adopt(Session),
     Save(SaveState),
@@ -143,6 +167,9 @@ pub enum AppAction {
     ShowStart(Option<Notice>),
     /// Logged out: everything as on a fresh page.
     Reset,
+    /// Logged out because the child chose to stop for now on the help screen: a fresh page
+    /// that says they can come back, in the language they were reading.
+    Stopped,
 }
 
 impl AppState {
@@ -188,6 +215,10 @@ impl Reducible for AppState {
                 Some(next) => with_phase(Phase::Survey(next)),
                 None => self,
             },
+            AppAction::CloseHelp => match self.survey() {
+                Some(survey) if survey.help_screen => with_phase(Phase::Survey(survey.close_help())),
+                _ => self,
+            },
             AppAction::Adopt(stored) => match self.survey() {
                 Some(survey) => with_phase(Phase::Survey(survey.adopt(stored))),
                 None => self,
@@ -200,6 +231,12 @@ impl Reducible for AppState {
                 ..(*self).clone()
             }),
             AppAction::Reset => Rc::new(AppState { generation: self.generation, ..AppState::new(false) }),
+            AppAction::Stopped => Rc::new(AppState {
+                lang: self.lang,
+                phase: Phase::Start(Some(Notice::Stopped)),
+                generation: self.generation,
+                ..AppState::new(false)
+            }),
         }
     }
 }

@@ -6,52 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { freshDirs, createCodes, startServer, launchBrowser, filesContaining } from './harness.mjs';
-
-const CURRENT = '[data-item]';
-
-async function currentItem(page) {
-  return page.locator(CURRENT).first().getAttribute('data-item');
-}
-
-/** Waits until the shown item is no longer `previous`, and returns the new one. */
-async function nextItem(page, previous) {
-  await page.waitForFunction(
-    (prev) => {
-      const el = document.querySelector('[data-item]');
-      return (el && el.dataset.item !== prev) || document.querySelector('#finish');
-    },
-    previous,
-    { timeout: 15_000 },
-  );
-  return (await page.locator('#finish').count()) ? 'finish' : currentItem(page);
-}
-
-/** Clicks the option `option` of the current item and waits for the next one. */
-async function choose(page, option) {
-  const item = await currentItem(page);
-  await page.locator(`${CURRENT} [data-option="${option}"]`).click();
-  return nextItem(page, item);
-}
-
-/** Answers with `policy[item]` where given and skips every other item, until `target`. */
-async function answerUntil(page, target, policy = {}) {
-  let item = await currentItem(page);
-  for (let guard = 0; item !== target; guard++) {
-    assert.ok(guard < 200, `never reached ${target}`);
-    assert.notEqual(item, 'finish', `finished before reaching ${target}`);
-    if (policy[item]) {
-      item = await choose(page, policy[item]);
-    } else {
-      await page.locator('#skip').click();
-      item = await nextItem(page, item);
-    }
-  }
-}
-
-async function waitSaved(page) {
-  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 15_000 });
-}
+import {
+  freshDirs, createCodes, startServer, launchBrowser, filesContaining,
+  CURRENT, currentItem, nextItem, choose, answerUntil, waitSaved,
+} from './harness.mjs';
 
 test('a child answers, resumes after a reload, changes an answer, finishes, and only ciphertext is stored', async (t) => {
   const dirs = freshDirs();

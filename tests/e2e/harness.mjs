@@ -6,6 +6,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -23,12 +24,12 @@ export function freshDirs() {
   };
 }
 
-/** Runs `beratta-server demo` and returns the printed child codes. */
-export function createCodes(dirs, children = 1) {
+/** Runs `beratta-server demo` and returns the printed child codes, for `questionnaire` (`id@version`). */
+export function createCodes(dirs, children = 1, questionnaire = 'beratta-10-12@1') {
   const out = execFileSync(SERVER, [
     'demo', '--data', dirs.data, '--secret-file', dirs.secret,
     '--questionnaires', join(ROOT, 'questionnaires'),
-    '--children', String(children), '--org-key-out', dirs.orgKey,
+    '--children', String(children), '--questionnaire', questionnaire, '--org-key-out', dirs.orgKey,
   ], { encoding: 'utf8' });
   const codes = out.match(/\b[3-9A-Z]{4}-[3-9A-Z]{3}-[3-9A-Z]{3}-[3-9A-Z]{3}\b/g) ?? [];
   if (codes.length < children) throw new Error(`demo printed no codes:\n${out}`);
@@ -66,6 +67,21 @@ export async function startServer(dirs) {
       await exited;
     },
   };
+}
+
+/** The example that opens a stored assessment with the organisation key, built in release by scripts/test.sh. */
+const OPEN_ASSESSMENT = process.env.BERATTA_OPEN_ASSESSMENT ?? join(ROOT, 'target/release/examples/open_assessment');
+
+/**
+ * Opens an assessment (the JSON of `GET /api/child/session`) as staff would, with the demo
+ * organisation's secret key, and returns `{ language, answers, profile }`.
+ */
+export function openAssessment(dirs, assessmentJson) {
+  const out = execFileSync(OPEN_ASSESSMENT, [dirs.orgKey, join(ROOT, 'questionnaires')], {
+    input: assessmentJson,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
 }
 
 /** Headless Chromium with the flags this closed network needs. */
@@ -110,4 +126,67 @@ export function filesContaining(dir, secret) {
     const bytes = readFileSync(path);
     return forms.some((form) => bytes.includes(form));
   });
+}
+
+// ── the child's moves, shared by the tests ─────────────────────────────────
+
+/** The shown item. */
+export const CURRENT = '[data-item]';
+
+/** The id of the shown item. */
+export async function currentItem(page) {
+  return page.locator(CURRENT).first().getAttribute('data-item');
+}
+
+/**
+ * Waits until the shown item is no longer `previous`, and returns the new one: an item id,
+ * or `finish` for the finish page, or `help` for the help screen after an acute answer.
+ */
+export async function nextItem(page, previous) {
+  await page.waitForFunction(
+    (prev) => {
+      const el = document.querySelector('[data-item]');
+      return (el && el.dataset.item !== prev) || document.querySelector('#finish, #help-screen');
+    },
+    previous,
+    { timeout: 15_000 },
+  );
+  if (await page.locator('#finish').count()) return 'finish';
+  if (await page.locator('#help-screen').count()) return 'help';
+  return currentItem(page);
+}
+
+/** Clicks the option `option` of the current item and waits for the next one. */
+export async function choose(page, option) {
+  const item = await currentItem(page);
+  await page.locator(`${CURRENT} [data-option="${option}"]`).click();
+  return nextItem(page, item);
+}
+
+/** Answers with `policy[item]` where given and skips every other item, until `target`. */
+export async function answerUntil(page, target, policy = {}) {
+  let item = await currentItem(page);
+  for (let guard = 0; item !== target; guard++) {
+    assert.ok(guard < 200, `never reached ${target}`);
+    assert.notEqual(item, 'finish', `finished before reaching ${target}`);
+    if (policy[item]) {
+      item = await choose(page, policy[item]);
+    } else {
+      await page.locator('#skip').click();
+      item = await nextItem(page, item);
+    }
+  }
+}
+
+/** Waits until the save indicator says everything is stored. */
+export async function waitSaved(page) {
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 15_000 });
+}
+
+/** Opens the app and logs in with `code`; resolves on the first question. */
+export async function logIn(page, url, code) {
+  await page.goto(url);
+  await page.locator('#code').fill(code);
+  await page.locator('#login').click();
+  await page.waitForSelector(CURRENT, { timeout: 60_000 });
 }
