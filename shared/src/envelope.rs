@@ -163,6 +163,12 @@ impl OrgSecretKey {
         OrgPublicKey(self.0.public_key())
     }
 
+    /// Opens a note sealed with [`OrgPublicKey::seal_note`].
+    pub fn open_note(&self, sealed: &[u8]) -> Result<String, EnvelopeError> {
+        let bytes = self.0.unseal(sealed).map_err(|_| EnvelopeError::Rejected)?;
+        String::from_utf8(bytes).map_err(|e| EnvelopeError::Malformed(e.to_string()))
+    }
+
     /// Opens a data key sealed to this organisation.
     pub fn open_data_key(&self, sealed: &[u8]) -> Result<SymmetricKey, EnvelopeError> {
         let bytes = Zeroizing::new(self.0.unseal(sealed).map_err(|_| EnvelopeError::Rejected)?);
@@ -181,6 +187,12 @@ impl OrgPublicKey {
 
     pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
         self.0.as_bytes()
+    }
+
+    /// Seals a short text typed by staff (a child's name or a note), so that only the
+    /// organisation opens it.
+    pub fn seal_note(&self, note: &str, rng: &mut impl CryptoRngCore) -> Vec<u8> {
+        self.0.seal(rng, note.as_bytes()).expect("sealing a note that fits in memory cannot fail")
     }
 
     /// Seals a data key so that only the organisation's secret key opens it.

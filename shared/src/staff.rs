@@ -48,7 +48,8 @@ pub fn derive_staff_secrets(password: &str, salt: &[u8], params: &KdfParams) -> 
 }
 
 /// Under what a copy of the organisation key is wrapped; part of the associated data, so a
-/// copy made for one holder never opens as another's.
+/// copy made for one holder never opens as another's. Staff are named by username, which is
+/// unique in an organisation and known to every party before the server assigns ids.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyHolder<'a> {
     Staff(&'a str),

@@ -99,3 +99,12 @@ fn answers_sealed_for_one_instrument_cannot_claim_another() {
     let blob = seal_answers(&key, &binding(), &set, &mut OsRng);
     assert!(matches!(open_answers(&key, &binding(), &blob), Err(EnvelopeError::WrongQuestionnaire { .. })));
 }
+
+#[test]
+fn a_note_sealed_to_the_organisation_opens_only_there() {
+    let org = OrgSecretKey::generate(&mut OsRng);
+    let sealed = org.public_key().seal_note("Alva Berg, 4B", &mut OsRng);
+    assert!(!sealed.windows(4).any(|w| w == b"Alva"));
+    assert_eq!(org.open_note(&sealed).unwrap(), "Alva Berg, 4B");
+    assert!(OrgSecretKey::generate(&mut OsRng).open_note(&sealed).is_err());
+}
