@@ -8,6 +8,7 @@ use crate::envelope::{
     open_answers, seal_answers, unwrap_data_key, wrap_data_key, AnswerSet, Binding, EnvelopeError, OrgPublicKey,
     SymmetricKey, WrapPurpose,
 };
+use crate::help::{open_help, HelpError, HelpStatus};
 use crate::login::ChildSecrets;
 use rand_core::CryptoRngCore;
 
@@ -79,6 +80,12 @@ impl ChildKeys {
         let Some(sealed) = &assessment.sealed else { return Ok(None) };
         let binding = binding(assessment, sealed.counter);
         Ok(Some(open_answers(&self.data_key, &binding, &sealed.blob.0)?))
+    }
+
+    /// Opens what staff have planned or done about the child's help wishes, if anything.
+    pub fn open_help(&self, assessment: &ChildAssessment) -> Result<Option<HelpStatus>, HelpError> {
+        let Some(help) = &assessment.help else { return Ok(None) };
+        open_help(&self.data_key, &assessment.organisation, &assessment.assessment, help.counter, &help.blob.0).map(Some)
     }
 
     /// Seals a session as save number `counter`.

@@ -129,3 +129,24 @@ fn resume_material_is_useless_under_another_session() {
     let short = ChildAssessment { resume_key: Bytes(vec![6; 8]), ..a };
     assert!(ChildKeys::resume(&short, &kept).is_err());
 }
+
+#[test]
+fn the_child_reads_the_help_status_staff_sealed() {
+    use crate::help::{seal_help, HelpState, HelpStatus};
+    let org = OrgSecretKey::generate(&mut OsRng);
+    let server = ServerSecret::generate(&mut OsRng);
+    let code = ChildCode::generate(&mut OsRng);
+    let mut a = assessment(&org, &server);
+    let secrets = derive_child_secrets(&code, &[4; SALT_LEN], &FAST).unwrap();
+    let keys = ChildKeys::after_login(&secrets, &a, &mut OsRng).unwrap();
+    a.sealed = Some(keys.seal(&a, &Session::default(), "sv", 1, &mut OsRng).unwrap());
+    assert_eq!(keys.open_help(&a).unwrap(), None);
+
+    // Staff open the data key with the organisation key and seal a status under it.
+    let dk = org.open_data_key(&a.sealed.as_ref().unwrap().org_sealed_key.0).unwrap();
+    let mut status = HelpStatus::default();
+    status.set("secret".into(), HelpState::Planned, "Vi pratar på måndag.").unwrap();
+    let blob = seal_help(&dk, &a.organisation, &a.assessment, 1, &status, &mut OsRng);
+    a.help = Some(crate::api::SealedHelp { counter: 1, blob: Bytes(blob) });
+    assert_eq!(keys.open_help(&a).unwrap(), Some(status));
+}
