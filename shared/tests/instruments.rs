@@ -174,3 +174,79 @@ mod instrument {
         }
     }
 }
+
+mod versions {
+    //! A questionnaire's content is locked to its version: `questionnaires/versions.lock`
+    //! holds a fingerprint per `id@version`, so a change to any item, option, rule, factor or
+    //! text fails here until the version is bumped (a change of meaning) or the lock is
+    //! renewed on purpose (a typo fixed). Stored answers are scored with the version they
+    //! were given with, so a version's content must never drift.
+
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn fingerprint(q: &Questionnaire) -> String {
+        let mut h = Sha256::new();
+        let mut put = |s: &str| {
+            h.update((s.len() as u32).to_be_bytes());
+            h.update(s.as_bytes());
+        };
+        put(&q.reference());
+        for (lang, text) in q.title.iter() {
+            put(lang);
+            put(text);
+        }
+        for section in &q.sections {
+            put(&section.id);
+            section.title.iter().for_each(|(l, t)| {
+                put(l);
+                put(t)
+            });
+        }
+        for item in &q.items {
+            put(&item.id);
+            put(&format!("{:?}|{:?}|{:?}|{:?}", item.kind, item.rule, item.describes, item.section));
+            item.text.iter().for_each(|(l, t)| {
+                put(l);
+                put(t)
+            });
+            for o in &item.options {
+                put(&format!("{}|{:?}|{}|{:?}", o.id, o.signals, o.exclusive, o.emoji));
+                o.text.iter().for_each(|(l, t)| {
+                    put(l);
+                    put(t)
+                });
+            }
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn every_version_keeps_the_content_it_was_locked_with() {
+        let lock_path = folder().join("versions.lock");
+        let lock = std::fs::read_to_string(&lock_path).unwrap_or_default();
+        let locked: std::collections::BTreeMap<&str, &str> = lock
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split_once(' '))
+            .collect();
+        let catalogue = catalogue();
+        let mut problems = Vec::new();
+        for (name, source) in instruments() {
+            let q = Questionnaire::from_toml(&name, &source, &catalogue).expect("validated elsewhere");
+            let got = fingerprint(&q);
+            match locked.get(q.reference().as_str()) {
+                Some(want) if *want == got => {}
+                Some(_) => problems.push(format!(
+                    "{name}: the content of {} changed. If what an item means changed, bump `version` \
+                     (answers given with the old version keep that file); if not (a typo), put \
+                     `{} {got}` in questionnaires/versions.lock",
+                    q.reference(),
+                    q.reference()
+                )),
+                None => problems.push(format!("{name}: {} is not in questionnaires/versions.lock: add `{} {got}`", q.reference(), q.reference())),
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
