@@ -57,3 +57,17 @@ echo
 echo "== durable saves against the release server on loopback"
 target/release/examples/save_load "$url" 50 "${codes[0]}"
 target/release/examples/save_load "$url" 50 "${codes[@]:1}"
+
+echo
+echo "== Lighthouse on the child start page (mobile emulation, simulated throttling)"
+report="$work/lighthouse.json"
+(cd tests/e2e && CHROME_PATH=/usr/bin/chromium npx --no-install lighthouse "$url/" \
+  --only-categories=accessibility,performance --output=json --output-path="$report" --quiet \
+  --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync") 2>/dev/null
+# shellcheck disable=SC2016 # JavaScript template strings, not shell expansions
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  for (const [name, c] of Object.entries(r.categories)) console.log(`  ${name.padEnd(14)} ${Math.round(c.score * 100)}`);
+  for (const id of ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift"])
+    console.log(`  ${id.padEnd(26)} ${r.audits[id].displayValue}`);
+' "$report"
