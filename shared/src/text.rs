@@ -14,10 +14,12 @@ impl Text {
         Text(texts)
     }
 
-    /// The text in `lang`, or else in the first language present.
+    /// The text in `lang`; failing that in Swedish, the language every text is written in
+    /// first, then English, then whatever there is.
     pub fn get(&self, lang: &str) -> &str {
-        self.0
-            .get(lang)
+        [lang, "sv", "en"]
+            .iter()
+            .find_map(|l| self.0.get(*l).filter(|t| !t.is_empty()))
             .or_else(|| self.0.values().next())
             .map(String::as_str)
             .unwrap_or("")
@@ -48,5 +50,20 @@ impl Text {
             .cloned()
             .collect();
         (missing, unknown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_language_falls_back_to_swedish_then_english() {
+        let text = |pairs: &[(&str, &str)]| Text::new(pairs.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect());
+        let all = text(&[("ar", "مرحبا"), ("en", "Hello"), ("sv", "Hej")]);
+        assert_eq!(all.get("ar"), "مرحبا");
+        assert_eq!(all.get("so"), "Hej", "not the alphabetically first language");
+        assert_eq!(text(&[("ar", "مرحبا"), ("en", "Hello")]).get("so"), "Hello");
+        assert_eq!(text(&[("sv", "")]).get("sv"), "");
     }
 }
