@@ -185,37 +185,29 @@ mod versions {
     use super::*;
     use sha2::{Digest, Sha256};
 
+    /// Over reviewed languages only: drafts may change freely while they are drafts.
     fn fingerprint(q: &Questionnaire) -> String {
         let mut h = Sha256::new();
         let mut put = |s: &str| {
             h.update((s.len() as u32).to_be_bytes());
             h.update(s.as_bytes());
         };
+        let reviewed = |t: &beratta_core::text::Text| -> Vec<String> {
+            t.iter().filter(|(l, _)| q.languages.iter().any(|r| r == l)).flat_map(|(l, t)| [l.to_string(), t.to_string()]).collect()
+        };
         put(&q.reference());
-        for (lang, text) in q.title.iter() {
-            put(lang);
-            put(text);
-        }
+        reviewed(&q.title).iter().for_each(|s| put(s));
         for section in &q.sections {
             put(&section.id);
-            section.title.iter().for_each(|(l, t)| {
-                put(l);
-                put(t)
-            });
+            reviewed(&section.title).iter().for_each(|s| put(s));
         }
         for item in &q.items {
             put(&item.id);
             put(&format!("{:?}|{:?}|{:?}|{:?}", item.kind, item.rule, item.describes, item.section));
-            item.text.iter().for_each(|(l, t)| {
-                put(l);
-                put(t)
-            });
+            reviewed(&item.text).iter().for_each(|s| put(s));
             for o in &item.options {
                 put(&format!("{}|{:?}|{}|{:?}", o.id, o.signals, o.exclusive, o.emoji));
-                o.text.iter().for_each(|(l, t)| {
-                    put(l);
-                    put(t)
-                });
+                reviewed(&o.text).iter().for_each(|s| put(s));
             }
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -249,4 +241,28 @@ mod versions {
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
+}
+
+/// Every file of the questionnaire folder as `(relative path, contents)`, drafts included.
+pub fn folder_files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for sub in ["", "drafts/"] {
+        let Ok(entries) = std::fs::read_dir(folder().join(sub)) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|x| x == "toml") {
+                let name = format!("{sub}{}", path.file_name().unwrap().to_string_lossy());
+                files.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn the_whole_folder_loads_with_its_drafts() {
+    let library = beratta_core::questionnaire::library::Library::load(&folder_files()).unwrap_or_else(|p| panic!("{}", p.join("\n")));
+    assert!(library.get("beratta-10-12", 1).is_some());
+    assert_eq!(library.instruments.len(), 3);
 }

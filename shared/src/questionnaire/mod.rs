@@ -6,6 +6,8 @@
 //! The model is expanded: each chain's follow-ups are items of their own, placed right after
 //! the item that opens them, so the engine only ever walks one list.
 
+pub mod draft;
+pub mod library;
 pub mod raw;
 pub mod rule;
 
@@ -140,7 +142,10 @@ pub struct Section {
 pub struct Questionnaire {
     pub id: String,
     pub version: u32,
+    /// Reviewed languages: every text exists in each.
     pub languages: Vec<String>,
+    /// Draft languages, not yet reviewed: a missing text falls back to Swedish.
+    pub drafts: Vec<String>,
     pub ages: Option<String>,
     pub title: Text,
     pub sections: Vec<Section>,
@@ -237,6 +242,8 @@ impl fmt::Display for ValidationError {
 struct Report<'a> {
     file: &'a str,
     errors: Vec<ValidationError>,
+    /// Draft languages, which a text may have but need not.
+    drafts: Vec<String>,
 }
 
 impl Report<'_> {
@@ -251,6 +258,7 @@ impl Report<'_> {
     fn text(&mut self, item: Option<&str>, place: &str, raw: &RawText, languages: &[String]) -> Text {
         let text = Text::new(raw.clone());
         let (missing, unknown) = text.check_languages(languages);
+        let unknown: Vec<String> = unknown.into_iter().filter(|l| !self.drafts.contains(l)).collect();
         for language in missing {
             let place = place.to_string();
             self.add(item, Problem::MissingTranslation { place, language: language.to_string() });
@@ -279,7 +287,7 @@ impl Questionnaire {
 
     /// Checks a raw questionnaire, reporting every problem found.
     pub fn from_raw(file: &str, raw: &RawQuestionnaire, catalogue: &Catalogue) -> Result<Self, Vec<ValidationError>> {
-        let mut report = Report { file, errors: Vec::new() };
+        let mut report = Report { file, errors: Vec::new(), drafts: raw.drafts.clone() };
         let languages = &raw.languages;
         if languages.is_empty() {
             report.add(None, Problem::Options("`languages` lists no language".into()));
@@ -322,6 +330,7 @@ impl Questionnaire {
             id: raw.id.clone(),
             version: raw.version,
             languages: languages.clone(),
+            drafts: raw.drafts.clone(),
             ages: raw.ages.clone(),
             title,
             sections,

@@ -14,6 +14,9 @@ pub struct RawQuestionnaire {
     pub id: String,
     pub version: u32,
     pub languages: Vec<String>,
+    /// Languages added from draft files, not yet reviewed; their texts may be incomplete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drafts: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ages: Option<String>,
     pub title: RawText,
