@@ -50,7 +50,7 @@ fn the_10_12_questionnaire_is_a_real_instrument() {
     let authored = q.items.iter().filter(|i| matches!(i.origin, beratta_core::questionnaire::Origin::Authored)).count();
     assert!(authored >= 25, "only {authored} items");
     assert!(q.sections.len() >= 3);
-    assert_eq!(q.languages, ["sv", "en"]);
+    assert!(q.languages.iter().any(|l| l == "sv") && q.languages.iter().any(|l| l == "en"), "{:?}", q.languages);
     assert!(q.items.iter().any(|i| !matches!(i.origin, beratta_core::questionnaire::Origin::Authored)), "no chains");
 }
 
