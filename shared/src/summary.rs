@@ -57,6 +57,8 @@ pub struct ChildSummary {
     pub instrument: String,
     /// The language the child answered in, named in the reader's language.
     pub answered_in: String,
+    /// Present when that language is a draft translation, not yet reviewed.
+    pub unreviewed_language: Option<String>,
     pub urgent: Vec<Finding>,
     /// Present when anything is urgent.
     pub duty_to_report: Option<String>,
@@ -77,7 +79,9 @@ struct Words {
     declined: &'static str,
     duty: &'static str,
     disclaimer: &'static str,
-    languages: [(&'static str, &'static str); 3],
+    languages: [(&'static str, &'static str); 7],
+    /// Said when the child answered in a translation not yet reviewed.
+    draft_note: &'static str,
 }
 
 const SV: Words = Words {
@@ -92,7 +96,17 @@ const SV: Words = Words {
            att anmäla oro enligt socialtjänstlagen.",
     disclaimer: "Det här är ett stöd inför samtalet med barnet, inte en bedömning. Det barnet berättar är \
                  en början: fråga, lyssna och gör en egen bedömning.",
-    languages: [("sv", "svenska"), ("en", "engelska"), ("ar", "arabiska")],
+    languages: [
+        ("sv", "svenska"),
+        ("en", "engelska"),
+        ("ar", "arabiska"),
+        ("so", "somaliska"),
+        ("ti", "tigrinja"),
+        ("fa", "persiska"),
+        ("uk", "ukrainska"),
+    ],
+    draft_note: "Barnet svarade på en översättning som ännu inte är granskad. Kontrollera med barnet att \
+                 frågorna förstods som de var menade.",
 };
 
 const EN: Words = Words {
@@ -107,7 +121,17 @@ const EN: Words = Words {
            children is obliged to report concerns under the Social Services Act.",
     disclaimer: "This supports your conversation with the child; it is not an assessment. What the child \
                  tells is a beginning: ask, listen and make your own judgement.",
-    languages: [("sv", "Swedish"), ("en", "English"), ("ar", "Arabic")],
+    languages: [
+        ("sv", "Swedish"),
+        ("en", "English"),
+        ("ar", "Arabic"),
+        ("so", "Somali"),
+        ("ti", "Tigrinya"),
+        ("fa", "Persian"),
+        ("uk", "Ukrainian"),
+    ],
+    draft_note: "The child answered a translation that has not yet been reviewed. Check with the child that \
+                 the questions were understood as meant.",
 };
 
 fn words(language: &str) -> (&'static Words, &'static str) {
@@ -220,8 +244,10 @@ pub fn child_summary(
         }
     }
 
+    let unreviewed_language = q.drafts.iter().any(|d| d == answered_in).then(|| w.draft_note.to_string());
     let answered_in = w.languages.iter().find(|(code, _)| *code == answered_in).map_or(answered_in, |(_, n)| n);
     ChildSummary {
+        unreviewed_language,
         language: lang.to_string(),
         instrument: format!("{} ({})", q.title.get(lang), q.reference()),
         answered_in: answered_in.to_string(),

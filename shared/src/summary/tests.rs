@@ -125,3 +125,21 @@ fn an_unknown_reader_language_falls_back_to_swedish() {
 fn declined_questions_are_listed_apart() {
     assert_eq!(declined(&valid(), &session(), "en"), ["Does it worry you? — chose not to answer"]);
 }
+
+#[test]
+fn staff_are_told_when_the_child_answered_an_unreviewed_translation() {
+    let mut raw: crate::questionnaire::raw::RawQuestionnaire =
+        toml::from_str(&format!("{}{}", crate::questionnaire::tests::HEADER, crate::questionnaire::tests::VALID)).unwrap();
+    let draft = crate::questionnaire::draft::RawDraft {
+        questionnaire: "test@1".into(),
+        language: "so".into(),
+        texts: [("item.adult".to_string(), "Ma jiraa qof weyn?".to_string())].into(),
+    };
+    raw.apply_draft(&draft).unwrap();
+    let q = Questionnaire::from_raw("test.toml", &raw, &catalogue()).unwrap();
+    let in_somali = child_summary(&q, &catalogue(), &session(), "so", None, "sv");
+    assert_eq!(in_somali.answered_in, "somaliska");
+    assert!(in_somali.unreviewed_language.is_some_and(|n| n.contains("ännu inte är granskad")));
+    let in_english = child_summary(&q, &catalogue(), &session(), "en", None, "sv");
+    assert_eq!(in_english.unreviewed_language, None);
+}
