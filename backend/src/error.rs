@@ -4,14 +4,16 @@
 //! response by hand. The body is always [`ApiErrorBody`]: a stable machine-readable code
 //! the front end switches on, and a plain sentence for people. Messages never echo the
 //! request, because a request may carry a code or a proof, and a parser's message may
-//! quote it.
+//! quote it. The one exception is [`ApiError::LookupTaken`], which names the public part of
+//! a code the staff member's own browser chose, so that it can replace just that one.
 
 use crate::store::StoreError;
-use actix_web::error::{JsonPayloadError, PathError};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use beratta_core::api::ApiErrorBody;
+use std::borrow::Cow;
 
 /// Everything that can go wrong in a request, as the client is told it.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +46,32 @@ pub enum ApiError {
     NotJson,
     #[error("the address has a malformed part")]
     BadPath,
+    #[error("there is no valid staff session")]
+    NoStaffSession,
+    #[error("the username or password did not match")]
+    BadLogin,
+    #[error("this username has had too many wrong passwords")]
+    LoginLocked { retry_after_secs: u64 },
+    #[error("the staff member's role does not allow this")]
+    Forbidden,
+    #[error("a value in the request is not acceptable: {0}")]
+    Invalid(&'static str),
+    #[error("the username has the wrong shape")]
+    BadUsername,
+    #[error("the username is taken")]
+    UsernameTaken,
+    #[error("the set-up link is for another username")]
+    WrongUsername,
+    #[error("the lookup {0} belongs to a live invitation")]
+    LookupTaken(String),
+    #[error("the organisation has no such unit")]
+    UnknownUnit,
+    #[error("the organisation has not been set up yet")]
+    NotSetUp,
+    #[error("the help status counter is not the next one")]
+    StaleHelp,
+    #[error("an administrator may not disable or demote their own account")]
+    OwnAccount,
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
     /// Something the server itself got wrong; the detail goes to the log, not the client.
@@ -69,6 +97,19 @@ impl ApiError {
             ApiError::BadJson => "bad_json",
             ApiError::NotJson => "not_json",
             ApiError::BadPath => "bad_path",
+            ApiError::NoStaffSession => "no_staff_session",
+            ApiError::BadLogin => "bad_login",
+            ApiError::LoginLocked { .. } => "login_locked",
+            ApiError::Forbidden => "forbidden",
+            ApiError::Invalid(_) => "invalid",
+            ApiError::BadUsername => "bad_username",
+            ApiError::UsernameTaken => "username_taken",
+            ApiError::WrongUsername => "wrong_username",
+            ApiError::LookupTaken(_) => "lookup_taken",
+            ApiError::UnknownUnit => "unknown_unit",
+            ApiError::NotSetUp => "not_set_up",
+            ApiError::StaleHelp => "stale_help",
+            ApiError::OwnAccount => "own_account",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_unavailable",
         }
@@ -76,8 +117,8 @@ impl ApiError {
 
     /// The sentence shown to people. It says what kind of thing happened and what to do,
     /// never which detail failed, so it cannot leak anything about another invitation.
-    pub fn message(&self) -> &'static str {
-        match self {
+    pub fn message(&self) -> Cow<'static, str> {
+        let fixed = match self {
             ApiError::NotFound => "There is nothing at this address.",
             ApiError::MethodNotAllowed => "This address does not accept that kind of request.",
             ApiError::UnknownQuestionnaire => "There is no questionnaire with that name and version.",
@@ -99,11 +140,33 @@ impl ApiError {
             ApiError::BadJson => "The request is not in the expected form.",
             ApiError::NotJson => "The request must be sent as JSON.",
             ApiError::BadPath => "The address is not in the expected form.",
+            ApiError::NoStaffSession => "You are not logged in, or your session has ended. Log in again.",
+            ApiError::BadLogin => "The username or password is wrong. Check them and try again.",
+            ApiError::LoginLocked { .. } => {
+                "There have been too many wrong passwords for this username. Wait a while and try again."
+            }
+            ApiError::Forbidden => "Your role does not allow this.",
+            ApiError::Invalid(what) => return Cow::Owned(format!("The request is not acceptable: {what}.")),
+            ApiError::BadUsername => {
+                "A username has 2 to 64 characters: letters a-z, digits, and . _ - @. Choose another."
+            }
+            ApiError::UsernameTaken => "That username is taken. Choose another.",
+            ApiError::WrongUsername => "This set-up link is for another username.",
+            ApiError::LookupTaken(lookup) => {
+                return Cow::Owned(format!(
+                    "The code beginning {lookup} is already in use. Make a new code for that child and send again."
+                ))
+            }
+            ApiError::UnknownUnit => "The organisation has no such unit.",
+            ApiError::NotSetUp => "The organisation has not been set up yet, so no child can be invited.",
+            ApiError::StaleHelp => "Someone changed the help status in the meantime. Reload and try again.",
+            ApiError::OwnAccount => "You cannot disable your own account or take away your own administrator role.",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."
             }
             ApiError::Store(_) => "The server cannot reach its storage right now. Try again in a moment.",
-        }
+        };
+        Cow::Borrowed(fixed)
     }
 
     /// The body every error response carries.
@@ -116,6 +179,17 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::NotFound | ApiError::UnknownQuestionnaire => StatusCode::NOT_FOUND,
+            ApiError::Invalid(_) | ApiError::BadUsername | ApiError::WrongUsername | ApiError::UnknownUnit => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::NoStaffSession | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
+            ApiError::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::UsernameTaken
+            | ApiError::LookupTaken(_)
+            | ApiError::NotSetUp
+            | ApiError::StaleHelp
+            | ApiError::OwnAccount => StatusCode::CONFLICT,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadLookup | ApiError::BadAnswers(_) | ApiError::BadJson | ApiError::BadPath => {
                 StatusCode::BAD_REQUEST
@@ -141,7 +215,7 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let ApiError::TooManyTries { retry_after_secs } = self {
+        if let ApiError::TooManyTries { retry_after_secs } | ApiError::LoginLocked { retry_after_secs } = self {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
         }
         response.json(self.body())
@@ -162,5 +236,10 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
 /// Turns a path extractor failure (say, a version that is not a number) into the API's
 /// error shape.
 pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadPath.into()
+}
+
+/// Turns a query-string extractor failure into the API's error shape.
+pub fn query_error(_err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::BadPath.into()
 }

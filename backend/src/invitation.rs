@@ -36,10 +36,26 @@ pub fn new_organisation(id: &str, name: &str, now: u64, rng: &mut impl CryptoRng
     let organisation = Organisation {
         id: id.to_string(),
         name: name.to_string(),
-        public_key: Bytes(secret.public_key().as_bytes().to_vec()),
+        public_key: Some(Bytes(secret.public_key().as_bytes().to_vec())),
+        recovery_wrapped_org_key: None,
         created_unix: now,
     };
     (organisation, secret)
+}
+
+/// Who an invitation is from and how long its code works.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvitationTerms {
+    pub invited_by: Option<String>,
+    pub unit: Option<String>,
+    pub expires_unix: u64,
+}
+
+impl InvitationTerms {
+    /// An invitation from nobody in particular, valid `days` from `now`.
+    pub fn for_days(now: u64, days: u32) -> InvitationTerms {
+        InvitationTerms { invited_by: None, unit: None, expires_unix: now.saturating_add(u64::from(days) * 86_400) }
+    }
 }
 
 /// A created invitation: the code to give the child, and the assessment it opens.
@@ -54,13 +70,16 @@ pub struct IssuedInvitation {
 const LOOKUP_ATTEMPTS: usize = 1000;
 
 /// Creates an invitation for `organisation` to `questionnaire`: a fresh code, whose
-/// verifier is all the server keeps of it.
+/// verifier is all the server keeps of it. (Staff make codes in their browser and send only
+/// the proof: `POST /api/invitations`.)
+#[allow(clippy::too_many_arguments)]
 pub fn create_invitation(
     store: &dyn Store,
     secret: &ServerSecret,
     organisation: &str,
     questionnaire: &QuestionnaireRef,
     kdf: KdfParams,
+    terms: &InvitationTerms,
     now: u64,
     rng: &mut impl CryptoRngCore,
 ) -> Result<IssuedInvitation, InvitationError> {
@@ -68,7 +87,7 @@ pub fn create_invitation(
         let code = ChildCode::generate(rng);
         // A cheap check first, so the costly derivation runs only for a free lookup; the
         // insert below checks again, atomically.
-        if store.assessment_by_lookup(code.lookup())?.is_some() {
+        if store.assessment_by_lookup(code.lookup())?.is_some_and(|a| a.is_live(now)) {
             continue;
         }
         let mut salt = [0u8; SALT_LEN];
@@ -87,6 +106,12 @@ pub fn create_invitation(
             created_unix: now,
             failed_logins: 0,
             sealed: None,
+            invited_by: terms.invited_by.clone(),
+            unit: terms.unit.clone(),
+            expires_unix: terms.expires_unix,
+            revoked: false,
+            sealed_note: Bytes::default(),
+            help: None,
         };
         if store.insert_assessment(&assessment)? {
             return Ok(IssuedInvitation { code, assessment: assessment.id });

@@ -1,13 +1,19 @@
-//! Berätta's server: stores sealed answer blobs and serves the built front end.
+//! Berätta's server: stores sealed answer blobs and serves the built front end, and for
+//! staff: accounts, sessions, invitations and the audit log.
 //!
 //! Architecture invariant: the server never holds a key that opens an answer. It keeps
-//! organisations' public keys, HMAC verifiers of children's login proofs and ciphertext;
-//! the secret that takes part in every child key lives in a file outside the database.
+//! organisations' public keys, HMAC verifiers of children's and staff's login proofs,
+//! wrapped copies of organisation keys it cannot unwrap, and ciphertext; the secret that
+//! takes part in every verifier and child key lives in a file outside the database. Staff
+//! handlers reach data only through the capabilities in [`access`].
 //!
 //! [`build_app`] is the one place an [`App`] is put together; `main` and the tests both use
 //! it, so the tests exercise exactly what runs.
 
+pub mod access;
 pub mod access_log;
+pub mod audit;
+pub mod cookies;
 pub mod error;
 pub mod frontend;
 pub mod headers;
@@ -17,6 +23,7 @@ pub mod limits;
 pub mod records;
 pub mod routes;
 pub mod secret;
+pub mod staff;
 pub mod store;
 
 use crate::frontend::Frontend;
@@ -27,7 +34,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderValue;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App};
-use beratta_core::login::ServerSecret;
+use beratta_core::login::{KdfParams, ServerSecret};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -48,6 +55,8 @@ pub struct AppState {
     pub frontend: Arc<Frontend>,
     pub clock: Clock,
     csp: HeaderValue,
+    /// The least Argon2id cost accepted for a child's code or a staff password.
+    kdf_floor: KdfParams,
 }
 
 impl AppState {
@@ -61,7 +70,21 @@ impl AppState {
             frontend: Arc::new(frontend),
             clock: system_clock(),
             csp,
+            kdf_floor: KdfParams::STANDARD,
         }
+    }
+
+    /// Accepts any Argon2id cost from browsers, for tests that derive proofs by the
+    /// hundred. Never for a real deployment: a cheap cost makes a stolen database (with
+    /// the server secret) cheap to guess through.
+    pub fn with_insecure_test_kdf(mut self) -> AppState {
+        self.kdf_floor = KdfParams { memory_kib: 8, iterations: 1, parallelism: 1 };
+        self
+    }
+
+    /// The least Argon2id cost accepted from a browser.
+    pub fn kdf_floor(&self) -> KdfParams {
+        self.kdf_floor
     }
 
     /// Replaces the clock, for tests of expiry and time windows.
@@ -91,6 +114,7 @@ pub fn expiry() -> Expiry {
         session_idle_secs: limits::SESSION_IDLE_SECS,
         session_max_secs: limits::SESSION_MAX_SECS,
         client_window_secs: limits::CLIENT_WINDOW_SECS,
+        staff_lock_secs: limits::STAFF_LOCK_SECS,
     }
 }
 
@@ -100,6 +124,7 @@ pub fn expiry() -> Expiry {
 pub fn config_app(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::JsonConfig::default().limit(limits::MAX_JSON_BODY_BYTES).error_handler(error::json_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .service(routes::api());
 }
 

@@ -28,3 +28,40 @@ pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
 
 /// How often expired sessions and ended client windows are swept away.
 pub const SWEEP_EVERY_SECS: u64 = 10 * 60;
+
+/// Wrong passwords one username may get per window before it is locked until the window
+/// ends. Unknown usernames are counted and locked the same way, so the lock does not tell
+/// which exist; a time lock rather than a permanent one, so that nobody can lock a
+/// colleague out for good by typing their username.
+pub const MAX_FAILED_STAFF_LOGINS: u32 = 10;
+pub const STAFF_LOCK_SECS: u64 = 15 * 60;
+
+/// How long the set-up link `create-org` prints, and an enrolment link, stay valid.
+pub const SETUP_TOKEN_SECS: u64 = 7 * 24 * 60 * 60;
+pub const ENROLMENT_SECS: u64 = 7 * 24 * 60 * 60;
+
+/// The longest a child's code may stay valid, in days.
+pub const MAX_INVITATION_DAYS: u32 = 90;
+/// How long codes made by the `demo` command stay valid.
+pub const DEMO_INVITATION_DAYS: u32 = 90;
+
+/// Children per invitation request: a large class, with room.
+pub const MAX_BATCH_CHILDREN: usize = 100;
+/// The largest body of an invitation request: each child's salt, proof and sealed note.
+pub const MAX_BATCH_BODY_BYTES: usize = 256 * 1024;
+/// The largest sealed note (a name or a short remark, sealed to the organisation).
+pub const MAX_NOTE_BYTES: usize = 1024;
+
+/// The largest sealed help status, and the largest body that carries one.
+pub const MAX_HELP_BYTES: usize = 64 * 1024;
+pub const MAX_HELP_BODY_BYTES: usize = 128 * 1024;
+
+/// Audit records per page of `GET /api/admin/audit`.
+pub const AUDIT_PAGE: usize = 500;
+
+/// The most Argon2id cost a browser may be asked to pay for a code or a password. The
+/// floor is `KdfParams::STANDARD`; the ceiling keeps a mistaken client from making codes
+/// no child's Chromebook can derive.
+pub const MAX_KDF_MEMORY_KIB: u32 = 256 * 1024;
+pub const MAX_KDF_ITERATIONS: u32 = 16;
+pub const MAX_KDF_PARALLELISM: u32 = 8;

@@ -3,12 +3,17 @@
 use anyhow::{bail, Context};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use beratta_core::api::QuestionnaireRef;
+use beratta_core::api::{QuestionnaireRef, Role, Unit};
+use beratta_core::audit::AuditAction;
+use beratta_core::envelope::{OrgSecretKey, KEY_LEN};
 use beratta_core::login::KdfParams;
+use beratta_server::audit::COMMAND_LINE;
 use beratta_server::frontend::Frontend;
 use beratta_server::instruments::Instruments;
-use beratta_server::invitation::{self, DEMO_ORGANISATION, DEMO_ORGANISATION_NAME};
-use beratta_server::store::{SledStore, Store};
+use beratta_server::invitation::{self, InvitationTerms, DEMO_ORGANISATION, DEMO_ORGANISATION_NAME};
+use beratta_server::records::StaffAccount;
+use beratta_server::staff::{self, KnownPassword};
+use beratta_server::store::{AuditStore, SledStore, StaffStore, Store};
 use beratta_server::{build_app, limits, secret, AppState};
 use clap::{Parser, Subcommand};
 use rand_core::OsRng;
@@ -44,6 +49,41 @@ enum Command {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Accepts any Argon2id cost for codes and passwords, for tests only.
+        #[arg(long, hide = true)]
+        insecure_test_kdf: bool,
+    },
+    /// Creates an organisation and its first administrator, and prints the one-time set-up
+    /// link. The administrator's browser makes the organisation's key pair there; the
+    /// server never sees its secret key.
+    CreateOrg {
+        /// The sled database folder; no server may be running on it.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The server secret; created if absent. Must be outside the data folder.
+        #[arg(long, value_name = "FILE")]
+        secret_file: PathBuf,
+        /// The folder with factors.toml and the questionnaire files (checked).
+        #[arg(long, value_name = "DIR")]
+        questionnaires: PathBuf,
+        /// The organisation's id: a-z, 0-9 and -.
+        #[arg(long, value_name = "ID")]
+        id: String,
+        /// The organisation's name as people read it.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// The first administrator's username.
+        #[arg(long, value_name = "USERNAME")]
+        admin: String,
+        /// The first administrator's name as people read it.
+        #[arg(long, value_name = "DISPLAY NAME")]
+        admin_name: String,
+    },
+    /// Reads the whole audit log and checks its hash chain; names the first bad record.
+    VerifyAudit {
+        /// The sled database folder; no server may be running on it.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
     },
     /// Creates the demo organisation (if absent) and child invitations, prints their codes
     /// and exits.
@@ -72,6 +112,14 @@ enum Command {
         kdf_memory_kib: Option<u32>,
         #[arg(long, hide = true)]
         kdf_iterations: Option<u32>,
+        /// Also creates an administrator (`admin`) and a staff member (`personal`) for the
+        /// demo organisation, and makes the codes the staff member's, shared with their unit.
+        #[arg(long)]
+        with_staff: bool,
+        #[arg(long, value_name = "PASSWORD", default_value = "demo-admin-password")]
+        admin_password: String,
+        #[arg(long, value_name = "PASSWORD", default_value = "demo-staff-password")]
+        staff_password: String,
     },
 }
 
@@ -87,8 +135,9 @@ fn main() -> ExitCode {
         )
         .init();
     let result = match Cli::parse().command {
-        Command::Serve { data, secret_file, static_dir, questionnaires, listen } => {
-            serve(&data, &secret_file, &static_dir, &questionnaires, &listen)
+        Command::Serve { data, secret_file, static_dir, questionnaires, listen, insecure_test_kdf } => {
+            serve(&data, &secret_file, &static_dir, &questionnaires, &listen, insecure_test_kdf)
+                .map(|()| ExitCode::SUCCESS)
         }
         Command::Demo {
             data,
@@ -99,17 +148,27 @@ fn main() -> ExitCode {
             org_key_out,
             kdf_memory_kib,
             kdf_iterations,
+            with_staff,
+            admin_password,
+            staff_password,
         } => {
             let kdf = KdfParams {
                 memory_kib: kdf_memory_kib.unwrap_or(KdfParams::STANDARD.memory_kib),
                 iterations: kdf_iterations.unwrap_or(KdfParams::STANDARD.iterations),
                 ..KdfParams::STANDARD
             };
-            demo(&data, &secret_file, &questionnaires, children, &questionnaire, &org_key_out, kdf)
+            let staff = with_staff.then_some(DemoStaff { admin_password, staff_password });
+            let demo_run = DemoRun { children, questionnaire, org_key_out, kdf, staff };
+            demo(&data, &secret_file, &questionnaires, &demo_run).map(|()| ExitCode::SUCCESS)
         }
+        Command::CreateOrg { data, secret_file, questionnaires, id, name, admin, admin_name } => {
+            create_org(&data, &secret_file, &questionnaires, &id, &name, &admin, &admin_name)
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::VerifyAudit { data } => verify_audit(&data),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("beratta-server: {e:#}");
             ExitCode::FAILURE
@@ -146,6 +205,7 @@ fn serve(
     static_dir: &Path,
     questionnaires: &Path,
     listen: &str,
+    insecure_test_kdf: bool,
 ) -> anyhow::Result<()> {
     secret::ensure_outside(data, secret_file, "the server secret file")?;
     let instruments = load_instruments(questionnaires)?;
@@ -153,7 +213,11 @@ fn serve(
     let secret = secret::load_or_create(secret_file)?;
     let frontend = Frontend::load(static_dir).with_context(|| format!("cannot read {}", static_dir.display()))?;
     tracing::info!("questionnaires: {}", instruments.references().join(", "));
-    let state = AppState::new(Arc::new(store), secret, instruments, frontend);
+    let mut state = AppState::new(Arc::new(store), secret, instruments, frontend);
+    if insecure_test_kdf {
+        tracing::warn!("accepting any Argon2id cost from browsers: for tests only, never in production");
+        state = state.with_insecure_test_kdf();
+    }
     if let Err(e) = state.sweep() {
         tracing::warn!("could not sweep expired sessions: {e}");
     }
@@ -195,15 +259,41 @@ fn parse_reference(text: &str) -> Result<QuestionnaireRef, String> {
     Ok(QuestionnaireRef { id: id.to_string(), version })
 }
 
-fn demo(
-    data: &Path,
-    secret_file: &Path,
-    questionnaires: &Path,
+/// The demo's staff accounts and their passwords.
+struct DemoStaff {
+    admin_password: String,
+    staff_password: String,
+}
+
+/// What one `demo` run makes.
+struct DemoRun {
     children: u32,
-    questionnaire: &QuestionnaireRef,
-    org_key_out: &Path,
+    questionnaire: QuestionnaireRef,
+    org_key_out: PathBuf,
     kdf: KdfParams,
-) -> anyhow::Result<()> {
+    staff: Option<DemoStaff>,
+}
+
+const DEMO_ADMIN: &str = "admin";
+const DEMO_STAFF: &str = "personal";
+const DEMO_UNIT: &str = "Demoklassen";
+
+/// Appends a record by the command line to the audit log.
+fn audit_cli(store: &SledStore, organisation: &str, action: AuditAction, subject: &str) -> anyhow::Result<()> {
+    let event = beratta_core::audit::AuditEvent {
+        at_unix: now(),
+        organisation: organisation.to_string(),
+        actor: COMMAND_LINE.to_string(),
+        action,
+        subject: Some(subject.to_string()),
+    };
+    store.append_audit(event).context("cannot write the audit log")?;
+    Ok(())
+}
+
+fn demo(data: &Path, secret_file: &Path, questionnaires: &Path, run: &DemoRun) -> anyhow::Result<()> {
+    let org_key_out = run.org_key_out.as_path();
+    let questionnaire = &run.questionnaire;
     secret::ensure_outside(data, secret_file, "the server secret file")?;
     secret::ensure_outside(data, org_key_out, "the organisation key file")?;
     let instruments = load_instruments(questionnaires)?;
@@ -213,6 +303,7 @@ fn demo(
     let store = open_store(data)?;
     let secret = secret::load_or_create(secret_file)?;
 
+    let mut org_secret: Option<OrgSecretKey> = None;
     if store.organisation(DEMO_ORGANISATION)?.is_none() {
         if org_key_out.exists() {
             bail!(
@@ -221,13 +312,15 @@ fn demo(
                 org_key_out.display()
             );
         }
-        let (organisation, org_secret) =
+        let (organisation, created) =
             invitation::new_organisation(DEMO_ORGANISATION, DEMO_ORGANISATION_NAME, now(), &mut OsRng);
         // The key is on disk before the organisation exists, so nothing can ever be sealed
         // to an organisation whose secret key was lost.
-        secret::write_private_file(org_key_out, URL_SAFE_NO_PAD.encode(org_secret.to_bytes()).as_bytes())?;
+        secret::write_private_file(org_key_out, URL_SAFE_NO_PAD.encode(created.to_bytes()).as_bytes())?;
         store.insert_organisation(&organisation)?;
+        audit_cli(&store, DEMO_ORGANISATION, AuditAction::OrganisationCreated, DEMO_ORGANISATION)?;
         eprintln!("created the organisation {DEMO_ORGANISATION_NAME}; its secret key is in {}", org_key_out.display());
+        org_secret = Some(created);
     } else if !org_key_out.exists() {
         eprintln!(
             "warning: the organisation {DEMO_ORGANISATION_NAME} exists but {} does not; its secret key \
@@ -236,10 +329,32 @@ fn demo(
         );
     }
 
+    let mut logins = Vec::new();
+    let mut terms = InvitationTerms::for_days(now(), limits::DEMO_INVITATION_DAYS);
+    if let Some(demo_staff) = &run.staff {
+        let org_secret = match org_secret {
+            Some(key) => key,
+            None => read_org_key(org_key_out)?,
+        };
+        let (inviter, lines) = demo_staff_accounts(&store, &secret, &org_secret, demo_staff, run.kdf)?;
+        terms.invited_by = Some(inviter.id);
+        terms.unit = inviter.unit;
+        logins = lines;
+    }
+
     let mut codes = Vec::new();
-    for _ in 0..children {
-        let issued =
-            invitation::create_invitation(&store, &secret, DEMO_ORGANISATION, questionnaire, kdf, now(), &mut OsRng)?;
+    for _ in 0..run.children {
+        let issued = invitation::create_invitation(
+            &store,
+            &secret,
+            DEMO_ORGANISATION,
+            questionnaire,
+            run.kdf,
+            &terms,
+            now(),
+            &mut OsRng,
+        )?;
+        audit_cli(&store, DEMO_ORGANISATION, AuditAction::InvitationCreated, &issued.assessment)?;
         codes.push(issued.code);
     }
     store.flush()?;
@@ -248,6 +363,127 @@ fn demo(
     for code in codes {
         writeln!(stdout, "{}", code.display())?;
     }
+    if !logins.is_empty() {
+        writeln!(stdout, "Staff logins for {DEMO_ORGANISATION_NAME} (username, password, role):")?;
+        for line in logins {
+            writeln!(stdout, "{line}")?;
+        }
+    }
     stdout.flush()?;
     Ok(())
+}
+
+/// Reads the demo organisation's secret key as `demo` wrote it.
+fn read_org_key(path: &Path) -> anyhow::Result<OrgSecretKey> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!("--with-staff needs the demo organisation's secret key, and {} cannot be read", path.display())
+    })?;
+    let bytes = URL_SAFE_NO_PAD.decode(text.trim()).context("the organisation key file is not base64")?;
+    let bytes: [u8; KEY_LEN] =
+        bytes.try_into().map_err(|_| anyhow::anyhow!("the organisation key file does not hold 32 bytes"))?;
+    Ok(OrgSecretKey::from_bytes(bytes))
+}
+
+/// The demo unit, the administrator and the staff member (made if absent); returns the
+/// staff member, who invites the demo children, and one printed line per login.
+fn demo_staff_accounts(
+    store: &SledStore,
+    secret: &beratta_core::login::ServerSecret,
+    org_secret: &OrgSecretKey,
+    passwords: &DemoStaff,
+    kdf: KdfParams,
+) -> anyhow::Result<(StaffAccount, Vec<String>)> {
+    let unit = match store.units(DEMO_ORGANISATION)?.into_iter().find(|u| u.name == DEMO_UNIT) {
+        Some(unit) => unit,
+        None => {
+            let unit = Unit { unit_id: staff::new_id(&mut OsRng), name: DEMO_UNIT.to_string() };
+            store.insert_unit(DEMO_ORGANISATION, &unit)?;
+            audit_cli(store, DEMO_ORGANISATION, AuditAction::UnitAdded, &unit.unit_id)?;
+            unit
+        }
+    };
+    let wanted = [
+        (DEMO_ADMIN, "Demo Administratör", Role::Administrator, None, passwords.admin_password.as_str()),
+        (DEMO_STAFF, "Demo Personal", Role::Staff, Some(unit.unit_id.clone()), passwords.staff_password.as_str()),
+    ];
+    let mut lines = Vec::new();
+    let mut inviter = None;
+    for (username, display_name, role, unit, password) in wanted {
+        let role_name = match role {
+            Role::Administrator => "administrator",
+            Role::Staff => "staff",
+            Role::Analyst => "analyst",
+        };
+        let account = match store.staff_by_username(username)? {
+            Some(existing) if existing.organisation == DEMO_ORGANISATION => {
+                lines.push(format!("{username} (exists already; its password is unchanged) {role_name}"));
+                existing
+            }
+            Some(_) => bail!("the username {username} belongs to another organisation"),
+            None => {
+                let member = KnownPassword { username, display_name, role, unit, password, kdf };
+                let account = staff::add_staff_with_password(
+                    store,
+                    secret,
+                    DEMO_ORGANISATION,
+                    org_secret,
+                    &member,
+                    now(),
+                    &mut OsRng,
+                )?;
+                audit_cli(store, DEMO_ORGANISATION, AuditAction::StaffAdded, &account.id)?;
+                lines.push(format!("{username} {password} {role_name}"));
+                account
+            }
+        };
+        if role == Role::Staff {
+            inviter = Some(account);
+        }
+    }
+    let inviter = inviter.context("the demo staff member was not made")?;
+    Ok((inviter, lines))
+}
+
+fn create_org(
+    data: &Path,
+    secret_file: &Path,
+    questionnaires: &Path,
+    id: &str,
+    name: &str,
+    admin: &str,
+    admin_name: &str,
+) -> anyhow::Result<()> {
+    secret::ensure_outside(data, secret_file, "the server secret file")?;
+    load_instruments(questionnaires)?;
+    let store = open_store(data)?;
+    secret::load_or_create(secret_file)?;
+    let token = staff::create_organisation(&store, id, name, admin, admin_name, now(), &mut OsRng)?;
+    audit_cli(&store, id, AuditAction::OrganisationCreated, id)?;
+    if let Some(account) = store.staff_by_username(&staff::normalise_username(admin).unwrap_or_default())? {
+        audit_cli(&store, id, AuditAction::StaffAdded, &account.id)?;
+    }
+    store.flush()?;
+    eprintln!(
+        "created the organisation {name} ({id}); open the link below on the server's address within 7 days, \
+         as {admin}, to make its keys and choose a password. It works once."
+    );
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "setup: /#/setup/{token}")?;
+    stdout.flush()?;
+    Ok(())
+}
+
+fn verify_audit(data: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(data)?;
+    let mut stdout = std::io::stdout();
+    match store.verify_audit()? {
+        Ok(records) => {
+            writeln!(stdout, "audit log OK: {records} records")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(fault) => {
+            writeln!(stdout, "audit log BROKEN: {fault}")?;
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! What the server keeps, record by record. Nothing here can open an answer: the
-//! organisation's key is public, the login verifier is an HMAC under a secret that is not in
-//! the database, and the answers are sealed before they arrive.
+//! organisation's key is public, login verifiers are HMACs under a secret that is not in
+//! the database, the organisation's secret key is stored only wrapped under keys that never
+//! reach the server, and answers, notes and help status are sealed before they arrive.
 
-use beratta_core::api::{Bytes, QuestionnaireRef, SealedAnswers};
+use beratta_core::api::{AssessmentRecord, Bytes, QuestionnaireRef, Role, SealedAnswers, SealedHelp, StaffMember};
 use beratta_core::login::KdfParams;
 use serde::{Deserialize, Serialize};
 
@@ -11,9 +12,19 @@ use serde::{Deserialize, Serialize};
 pub struct Organisation {
     pub id: String,
     pub name: String,
-    /// The X25519 public key every child's data key is sealed to.
-    pub public_key: Bytes,
+    /// The X25519 public key every child's data key is sealed to. `None` until the first
+    /// administrator's browser has made the key pair (`POST /api/setup/{token}`); until
+    /// then no child can be invited.
+    pub public_key: Option<Bytes>,
+    /// The secret key wrapped under the printable recovery key, from the set-up.
+    #[serde(default)]
+    pub recovery_wrapped_org_key: Option<Bytes>,
     pub created_unix: u64,
+}
+
+/// An invitation made before expiry existed never expires.
+fn never() -> u64 {
+    u64::MAX
 }
 
 /// One invitation of one child to one questionnaire, and the sealed answers given to it.
@@ -22,7 +33,7 @@ pub struct Assessment {
     /// Random and unguessable; it also goes into the answers' associated data.
     pub id: String,
     pub organisation: String,
-    /// The public first part of the child's code, unique among invitations.
+    /// The public first part of the child's code, unique among live invitations.
     pub lookup: String,
     pub questionnaire: QuestionnaireRef,
     /// The Argon2id salt and cost the browser needs to derive the login proof.
@@ -34,6 +45,51 @@ pub struct Assessment {
     /// Wrong codes tried against this invitation; at the limit the code stops working.
     pub failed_logins: u32,
     pub sealed: Option<SealedAnswers>,
+    /// The staff member who made the invitation (`None` for invitations made by the
+    /// `demo` command without staff: nobody reads those).
+    #[serde(default)]
+    pub invited_by: Option<String>,
+    /// The unit the invitation is shared with, whose staff may read it too.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// From this moment the code no longer logs in.
+    #[serde(default = "never")]
+    pub expires_unix: u64,
+    /// A revoked code no longer logs in, and a child's open session ends.
+    #[serde(default)]
+    pub revoked: bool,
+    /// The child's name or a note, sealed to the organisation by the inviting browser.
+    #[serde(default)]
+    pub sealed_note: Bytes,
+    /// The help loop's status, sealed under the assessment's data key.
+    #[serde(default)]
+    pub help: Option<SealedHelp>,
+}
+
+impl Assessment {
+    /// Whether the code still logs in at `now`.
+    pub fn is_live(&self, now: u64) -> bool {
+        !self.revoked && now < self.expires_unix
+    }
+
+    /// What staff see: with the sealed answers and help status only when `with_child_data`
+    /// (the audited per-assessment view), without them in lists.
+    pub fn record(&self, with_child_data: bool) -> AssessmentRecord {
+        AssessmentRecord {
+            assessment: self.id.clone(),
+            organisation: self.organisation.clone(),
+            lookup: self.lookup.clone(),
+            questionnaire: self.questionnaire.clone(),
+            invited_by: self.invited_by.clone().unwrap_or_default(),
+            unit: self.unit.clone(),
+            created_unix: self.created_unix,
+            expires_unix: self.expires_unix,
+            revoked: self.revoked,
+            sealed_note: self.sealed_note.clone(),
+            sealed: if with_child_data { self.sealed.clone() } else { None },
+            help: if with_child_data { self.help.clone() } else { None },
+        }
+    }
 }
 
 /// A logged-in child's session, stored under the SHA-256 of its token so that a copy of
@@ -64,4 +120,80 @@ impl FailureWindow {
     pub fn remaining(&self, now: u64, window_secs: u64) -> u64 {
         (self.window_start_unix.saturating_add(window_secs)).saturating_sub(now)
     }
+}
+
+/// What the server keeps of a staff password: the browser's salt and cost, a keyed hash of
+/// the login proof, and the organisation key wrapped under the password's wrap key (which
+/// the server never sees).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordRecord {
+    pub salt: Bytes,
+    pub kdf: KdfParams,
+    /// `ServerSecret::login_verifier(proof)`.
+    pub verifier: Bytes,
+    pub wrapped_org_key: Bytes,
+}
+
+/// A staff member who has been added but has not chosen a password yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEnrolment {
+    /// SHA-256 of the enrolment token; the token itself is only in the link.
+    pub token_hash: Bytes,
+    /// The organisation key wrapped under the enrolment key, which travels only in the
+    /// link's fragment.
+    pub wrapped_org_key: Bytes,
+    pub expires_unix: u64,
+}
+
+/// A staff account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAccount {
+    pub id: String,
+    pub organisation: String,
+    /// Lower case; unique across the server, because login names no organisation.
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub disabled: bool,
+    /// `None` until the person has chosen a password (enrolment or set-up).
+    pub password: Option<PasswordRecord>,
+    pub enrolment: Option<PendingEnrolment>,
+    pub created_unix: u64,
+}
+
+impl StaffAccount {
+    /// The account as administrators see it.
+    pub fn member(&self) -> StaffMember {
+        StaffMember {
+            staff_id: self.id.clone(),
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            unit: self.unit.clone(),
+            disabled: self.disabled,
+            enrolling: self.password.is_none(),
+        }
+    }
+}
+
+/// The one-time link `create-org` prints, by which the first administrator makes the
+/// organisation's key pair and chooses a password. Stored under the SHA-256 of its token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupToken {
+    pub organisation: String,
+    /// The pending administrator's account.
+    pub staff_id: String,
+    pub expires_unix: u64,
+}
+
+/// A logged-in staff member's session, stored under the SHA-256 of its token. The role is
+/// not kept here: it is read from the account on every request, so a change takes effect
+/// at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSessionRecord {
+    pub staff_id: String,
+    pub organisation: String,
+    pub created_unix: u64,
+    pub last_seen_unix: u64,
 }

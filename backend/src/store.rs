@@ -4,10 +4,17 @@
 //! clustered database can implement it later without the routes changing. Every
 //! read-modify-write (a failure counter, a save) is one atomic step here, never a read in a
 //! handler followed by a write, because several workers and several requests for the same
-//! invitation run at once.
+//! invitation run at once. The staff side ([`StaffStore`]) and the audit log
+//! ([`AuditStore`]) are parts of the same interface, in their own files.
+
+mod audit;
+mod staff;
+
+pub use audit::{AuditFault, AuditStore};
+pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore};
 
 use crate::records::{Assessment, ChildSession, FailureWindow, Organisation};
-use beratta_core::api::SealedAnswers;
+use beratta_core::api::{SealedAnswers, SealedHelp};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
@@ -36,20 +43,42 @@ pub enum StoreError {
 /// A failed-login counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoginCounter<'a> {
-    /// One client network (see `routes::child::client_key`).
+    /// One client network's wrong child codes (see `routes::child::client_key`).
     Client(&'a str),
     /// A lookup that belongs to no invitation. It is counted and locked like a real one so
     /// that locking does not reveal which lookups exist.
     UnknownLookup(&'a str),
+    /// One client network's wrong staff passwords. Counted apart from children's codes, so
+    /// that a class mistyping codes behind one school address does not lock out its staff.
+    StaffClient(&'a str),
+    /// One username's wrong passwords, whether or not the username exists, so that the
+    /// lock does not reveal which usernames exist.
+    StaffUsername(&'a str),
 }
+
+/// Key prefixes of the counters whose windows end, so that a sweep may remove them.
+const WINDOWED_COUNTERS: [&[u8]; 3] = [b"client:", b"staff-client:", b"staff-user:"];
 
 impl LoginCounter<'_> {
     fn key(&self) -> Vec<u8> {
-        match self {
-            LoginCounter::Client(c) => [b"client:".as_slice(), c.as_bytes()].concat(),
-            LoginCounter::UnknownLookup(l) => [b"lookup:".as_slice(), l.as_bytes()].concat(),
-        }
+        let (prefix, name): (&[u8], &str) = match self {
+            LoginCounter::Client(c) => (b"client:", c),
+            LoginCounter::UnknownLookup(l) => (b"lookup:", l),
+            LoginCounter::StaffClient(c) => (b"staff-client:", c),
+            LoginCounter::StaffUsername(u) => (b"staff-user:", u),
+        };
+        [prefix, name.as_bytes()].concat()
     }
+}
+
+/// What came of inserting a batch of invitations: all of them, or none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InsertOutcome {
+    Inserted,
+    /// A live invitation (or an earlier one in the same batch) has this lookup.
+    LookupTaken(String),
+    /// An assessment id is taken (with random ids, only by a broken generator).
+    IdTaken,
 }
 
 /// What came of a save.
@@ -69,10 +98,11 @@ pub struct Expiry {
     pub session_idle_secs: u64,
     pub session_max_secs: u64,
     pub client_window_secs: u64,
+    pub staff_lock_secs: u64,
 }
 
 /// The server's storage. Implementations must make each method atomic on its own.
-pub trait Store: Send + Sync {
+pub trait Store: StaffStore + AuditStore + Send + Sync {
     /// Reads something real, so that a health check fails when the storage does.
     fn check(&self) -> Result<(), StoreError>;
 
@@ -80,10 +110,24 @@ pub trait Store: Send + Sync {
     /// Stores `org` unless one with its id exists; says whether it was stored.
     fn insert_organisation(&self, org: &Organisation) -> Result<bool, StoreError>;
 
-    /// Stores `assessment` unless its lookup or id is taken; says whether it was stored.
-    fn insert_assessment(&self, assessment: &Assessment) -> Result<bool, StoreError>;
+    /// Stores `assessment` unless its lookup is taken by a live invitation or its id is
+    /// taken; says whether it was stored.
+    fn insert_assessment(&self, assessment: &Assessment) -> Result<bool, StoreError> {
+        Ok(self.insert_assessments(std::slice::from_ref(assessment))? == InsertOutcome::Inserted)
+    }
+    /// Stores every assessment of `batch` or none. A lookup is free when no invitation has
+    /// it, or when the one that has it is no longer live at the new one's creation time;
+    /// then the lookup names the new invitation from now on.
+    fn insert_assessments(&self, batch: &[Assessment]) -> Result<InsertOutcome, StoreError>;
     fn assessment(&self, id: &str) -> Result<Option<Assessment>, StoreError>;
     fn assessment_by_lookup(&self, lookup: &str) -> Result<Option<Assessment>, StoreError>;
+    /// Every assessment of an organisation, in no particular order.
+    fn assessments_of(&self, organisation: &str) -> Result<Vec<Assessment>, StoreError>;
+    /// Marks an assessment revoked; `None` if it does not exist.
+    fn revoke_assessment(&self, id: &str) -> Result<Option<Assessment>, StoreError>;
+    /// Stores the help status if its counter is the stored one plus one (or 1), and
+    /// resolves once it is durable, like [`Store::save_answers`].
+    fn save_help<'a>(&'a self, assessment: &'a str, help: SealedHelp) -> StoreFuture<'a, SaveOutcome>;
     /// Counts one wrong code against an assessment; returns the new count.
     fn record_failed_login(&self, assessment: &str) -> Result<u32, StoreError>;
     /// Forgets earlier wrong codes after a correct one.
@@ -100,6 +144,8 @@ pub trait Store: Send + Sync {
     /// Takes back one failure counted by [`Store::record_login_failure`] in the current
     /// window, for an attempt that turned out to be right.
     fn forget_login_failure(&self, counter: LoginCounter<'_>, now: u64, window_secs: u64) -> Result<(), StoreError>;
+    /// Forgets a counter altogether, after a right password.
+    fn clear_login_failures(&self, counter: LoginCounter<'_>) -> Result<(), StoreError>;
 
     fn put_session(&self, key: &SessionKey, session: &ChildSession) -> Result<(), StoreError>;
     fn session(&self, key: &SessionKey) -> Result<Option<ChildSession>, StoreError>;
@@ -113,11 +159,15 @@ pub trait Store: Send + Sync {
     /// survive the process being killed.
     fn save_answers<'a>(&'a self, assessment: &'a str, sealed: SealedAnswers) -> StoreFuture<'a, SaveOutcome>;
 
-    /// Removes expired sessions and ended client windows; returns how many went.
+    /// Removes expired child and staff sessions and ended client windows; returns how many
+    /// went.
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError>;
 
     /// Makes everything written so far durable.
     fn flush(&self) -> Result<(), StoreError>;
+    /// The same, without blocking a worker: for an audit record that must be on disk before
+    /// the data it records leaves the server.
+    fn durable(&self) -> StoreFuture<'_, ()>;
 }
 
 /// The schema written into a new database and checked on every open.
@@ -133,6 +183,13 @@ pub struct SledStore {
     lookups: sled::Tree,
     sessions: sled::Tree,
     login_failures: sled::Tree,
+    staff: sled::Tree,
+    usernames: sled::Tree,
+    enrolments: sled::Tree,
+    setup_tokens: sled::Tree,
+    staff_sessions: sled::Tree,
+    units: sled::Tree,
+    audit: sled::Tree,
 }
 
 impl SledStore {
@@ -155,25 +212,98 @@ impl SledStore {
             lookups: db.open_tree("lookups")?,
             sessions: db.open_tree("sessions")?,
             login_failures: db.open_tree("login_failures")?,
+            staff: db.open_tree("staff")?,
+            usernames: db.open_tree("usernames")?,
+            enrolments: db.open_tree("enrolments")?,
+            setup_tokens: db.open_tree("setup_tokens")?,
+            staff_sessions: db.open_tree("staff_sessions")?,
+            units: db.open_tree("units")?,
+            audit: db.open_tree(audit::AUDIT_TREE)?,
             meta,
             db,
         })
     }
 
     /// Applies `change` to the assessment `id` atomically; `None` if it does not exist.
+    /// A concurrent write (another failure, a save) makes the swap fail; then the change is
+    /// applied again to what is there now.
     fn update_assessment(&self, id: &str, change: impl Fn(&mut Assessment)) -> Result<Option<Assessment>, StoreError> {
+        update_record(&self.assessments, "assessment", id.as_bytes(), &change)
+    }
+
+    /// Stores `record` if its counter is the stored one plus one, then waits until it is on
+    /// disk. `slot` picks which counter-guarded part of the assessment is saved.
+    async fn save_counted<T: Clone>(
+        &self,
+        assessment: &str,
+        record: T,
+        counter: u64,
+        slot: impl Fn(&mut Assessment) -> &mut Option<T>,
+        stored_counter: impl Fn(&T) -> u64,
+    ) -> Result<SaveOutcome, StoreError> {
         loop {
-            let Some(old) = self.assessments.get(id)? else { return Ok(None) };
-            let mut assessment: Assessment = decode("assessment", &old)?;
-            change(&mut assessment);
-            let new = encode(&assessment)?;
-            // A concurrent write (another failure, a save) makes the swap fail; then the
-            // change is applied again to what is there now.
-            if self.assessments.compare_and_swap(id, Some(old), Some(new))?.is_ok() {
-                return Ok(Some(assessment));
+            let Some(old) = self.assessments.get(assessment)? else { return Ok(SaveOutcome::NoAssessment) };
+            let mut stored: Assessment = decode("assessment", &old)?;
+            let expected = slot(&mut stored).as_ref().map_or(0, &stored_counter).saturating_add(1);
+            if counter != expected {
+                return Ok(SaveOutcome::Stale);
+            }
+            *slot(&mut stored) = Some(record.clone());
+            if self.assessments.compare_and_swap(assessment, Some(old), Some(encode(&stored)?))?.is_ok() {
+                break;
             }
         }
+        // The save is acknowledged only after this returns, so what the child was told
+        // is saved is on disk even if the process dies the next instant.
+        self.db.flush_async().await?;
+        Ok(SaveOutcome::Saved)
     }
+}
+
+/// Applies `change` to the JSON record at `key` of `tree` atomically; `None` if there is none.
+fn update_record<T: Serialize + DeserializeOwned>(
+    tree: &sled::Tree,
+    what: &'static str,
+    key: &[u8],
+    change: &dyn Fn(&mut T),
+) -> Result<Option<T>, StoreError> {
+    loop {
+        let Some(old) = tree.get(key)? else { return Ok(None) };
+        let mut record: T = decode(what, &old)?;
+        change(&mut record);
+        if tree.compare_and_swap(key, Some(old), Some(encode(&record)?))?.is_ok() {
+            return Ok(Some(record));
+        }
+    }
+}
+
+/// Why a transaction was given up: a rule said no, or a record could not be read.
+#[derive(Debug)]
+enum Refusal<R> {
+    Rule(R),
+    Store(StoreError),
+}
+
+impl<R> From<StoreError> for ConflictableTransactionError<Refusal<R>> {
+    fn from(e: StoreError) -> Self {
+        ConflictableTransactionError::Abort(Refusal::Store(e))
+    }
+}
+
+/// Runs a sled transaction whose closure may refuse with a rule `R`: `Ok(Ok(t))` when it
+/// committed, `Ok(Err(rule))` when it was refused and changed nothing.
+fn transact<T, R>(result: Result<T, TransactionError<Refusal<R>>>) -> Result<Result<T, R>, StoreError> {
+    match result {
+        Ok(t) => Ok(Ok(t)),
+        Err(TransactionError::Abort(Refusal::Rule(r))) => Ok(Err(r)),
+        Err(TransactionError::Abort(Refusal::Store(e))) => Err(e),
+        Err(TransactionError::Storage(e)) => Err(e.into()),
+    }
+}
+
+/// Refuses a transaction with a rule.
+fn refuse<T, R>(rule: R) -> Result<T, ConflictableTransactionError<Refusal<R>>> {
+    Err(ConflictableTransactionError::Abort(Refusal::Rule(rule)))
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
@@ -203,25 +333,35 @@ impl Store for SledStore {
         Ok(self.organisations.compare_and_swap(&org.id, None as Option<&[u8]>, Some(bytes))?.is_ok())
     }
 
-    fn insert_assessment(&self, assessment: &Assessment) -> Result<bool, StoreError> {
-        let bytes = encode(assessment)?;
-        // The lookup index and the record are written in one transaction, so a crash never
-        // leaves a lookup pointing at nothing.
+    fn insert_assessments(&self, batch: &[Assessment]) -> Result<InsertOutcome, StoreError> {
+        let encoded: Vec<Vec<u8>> = batch.iter().map(encode).collect::<Result<_, _>>()?;
+        // The lookup index and the records are written in one transaction, so a crash never
+        // leaves a lookup pointing at nothing, and a batch is stored whole or not at all.
         let result = (&self.lookups, &self.assessments).transaction(|(lookups, assessments)| {
-            if lookups.get(assessment.lookup.as_bytes())?.is_some()
-                || assessments.get(assessment.id.as_bytes())?.is_some()
-            {
-                return Ok(false);
+            for (assessment, bytes) in batch.iter().zip(&encoded) {
+                if assessments.get(assessment.id.as_bytes())?.is_some() {
+                    return refuse(InsertOutcome::IdTaken);
+                }
+                if let Some(holder) = lookups.get(assessment.lookup.as_bytes())? {
+                    // Reads inside the transaction see its own writes, so a lookup used
+                    // twice in one batch is caught here too.
+                    let live = match assessments.get(&holder)? {
+                        Some(v) => decode::<Assessment>("assessment", &v)?.is_live(assessment.created_unix),
+                        None => false,
+                    };
+                    if live {
+                        return refuse(InsertOutcome::LookupTaken(assessment.lookup.clone()));
+                    }
+                }
+                lookups.insert(assessment.lookup.as_bytes(), assessment.id.as_bytes())?;
+                assessments.insert(assessment.id.as_bytes(), bytes.as_slice())?;
             }
-            lookups.insert(assessment.lookup.as_bytes(), assessment.id.as_bytes())?;
-            assessments.insert(assessment.id.as_bytes(), bytes.as_slice())?;
-            Ok::<bool, ConflictableTransactionError<()>>(true)
+            Ok(())
         });
-        match result {
-            Ok(inserted) => Ok(inserted),
-            Err(TransactionError::Storage(e)) => Err(e.into()),
-            Err(TransactionError::Abort(())) => Ok(false),
-        }
+        Ok(match transact(result)? {
+            Ok(()) => InsertOutcome::Inserted,
+            Err(outcome) => outcome,
+        })
     }
 
     fn assessment(&self, id: &str) -> Result<Option<Assessment>, StoreError> {
@@ -231,6 +371,27 @@ impl Store for SledStore {
     fn assessment_by_lookup(&self, lookup: &str) -> Result<Option<Assessment>, StoreError> {
         let Some(id) = self.lookups.get(lookup)? else { return Ok(None) };
         self.assessments.get(id)?.map(|v| decode("assessment", &v)).transpose()
+    }
+
+    fn assessments_of(&self, organisation: &str) -> Result<Vec<Assessment>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self.assessments.iter() {
+            let (_, value) = entry?;
+            let assessment: Assessment = decode("assessment", &value)?;
+            if assessment.organisation == organisation {
+                out.push(assessment);
+            }
+        }
+        Ok(out)
+    }
+
+    fn revoke_assessment(&self, id: &str) -> Result<Option<Assessment>, StoreError> {
+        self.update_assessment(id, |a| a.revoked = true)
+    }
+
+    fn save_help<'a>(&'a self, assessment: &'a str, help: SealedHelp) -> StoreFuture<'a, SaveOutcome> {
+        let counter = help.counter;
+        Box::pin(self.save_counted(assessment, help, counter, |a| &mut a.help, |h| h.counter))
     }
 
     fn record_failed_login(&self, assessment: &str) -> Result<u32, StoreError> {
@@ -278,6 +439,11 @@ impl Store for SledStore {
         }
     }
 
+    fn clear_login_failures(&self, counter: LoginCounter<'_>) -> Result<(), StoreError> {
+        self.login_failures.remove(counter.key())?;
+        Ok(())
+    }
+
     fn put_session(&self, key: &SessionKey, session: &ChildSession) -> Result<(), StoreError> {
         self.sessions.insert(key, encode(session)?)?;
         Ok(())
@@ -304,24 +470,8 @@ impl Store for SledStore {
     }
 
     fn save_answers<'a>(&'a self, assessment: &'a str, sealed: SealedAnswers) -> StoreFuture<'a, SaveOutcome> {
-        Box::pin(async move {
-            loop {
-                let Some(old) = self.assessments.get(assessment)? else { return Ok(SaveOutcome::NoAssessment) };
-                let mut record: Assessment = decode("assessment", &old)?;
-                let expected = record.sealed.as_ref().map_or(0, |s| s.counter).saturating_add(1);
-                if sealed.counter != expected {
-                    return Ok(SaveOutcome::Stale);
-                }
-                record.sealed = Some(sealed.clone());
-                if self.assessments.compare_and_swap(assessment, Some(old), Some(encode(&record)?))?.is_ok() {
-                    break;
-                }
-            }
-            // The save is acknowledged only after this returns, so what the child was told
-            // is saved is on disk even if the process dies the next instant.
-            self.db.flush_async().await?;
-            Ok(SaveOutcome::Saved)
-        })
+        let counter = sealed.counter;
+        Box::pin(self.save_counted(assessment, sealed, counter, |a| &mut a.sealed, |s| s.counter))
     }
 
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError> {
@@ -341,13 +491,17 @@ impl Store for SledStore {
                 removed += 1;
             }
         }
-        for entry in self.login_failures.scan_prefix(b"client:") {
-            let (key, value) = entry?;
-            let ended = decode::<FailureWindow>("login failure", &value)
-                .map(|w| w.has_ended(now, expiry.client_window_secs))
-                .unwrap_or(true);
-            if ended && self.login_failures.compare_and_swap(&key, Some(&value), None as Option<&[u8]>)?.is_ok() {
-                removed += 1;
+        removed += self.sweep_staff_sessions(now, expiry)?;
+        for prefix in WINDOWED_COUNTERS {
+            let window_secs = if prefix == b"staff-user:" { expiry.staff_lock_secs } else { expiry.client_window_secs };
+            for entry in self.login_failures.scan_prefix(prefix) {
+                let (key, value) = entry?;
+                let ended = decode::<FailureWindow>("login failure", &value)
+                    .map(|w| w.has_ended(now, window_secs))
+                    .unwrap_or(true);
+                if ended && self.login_failures.compare_and_swap(&key, Some(&value), None as Option<&[u8]>)?.is_ok() {
+                    removed += 1;
+                }
             }
         }
         Ok(removed)
@@ -356,5 +510,12 @@ impl Store for SledStore {
     fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         Ok(())
+    }
+
+    fn durable(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.db.flush_async().await?;
+            Ok(())
+        })
     }
 }

@@ -4,38 +4,38 @@
 //! child's wrap key; it never sees the code, the wrap key, the data key or an answer.
 //! A handler that needs a logged-in child takes a [`LoggedInChild`], which exists only
 //! after the session was found and checked for expiry, so no such handler can skip the
-//! check.
+//! check. A revoked or expired invitation's code is refused exactly like a wrong code, and
+//! a revoked invitation's open session ends.
 
+use crate::audit::{self, child_actor, ANONYMOUS, NO_ORGANISATION};
+use crate::cookies;
 use crate::error::ApiError;
 use crate::limits;
 use crate::records::{Assessment, ChildSession};
 use crate::store::{LoginCounter, SaveOutcome, SessionKey};
 use crate::AppState;
 use actix_web::dev::Payload;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use beratta_core::api::{Bytes, ChildAssessment, ChildLogin, LoginParams, SaveReceipt, SealedAnswers};
+use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{KEY_LEN, NONCE_LEN};
 use beratta_core::login::{KdfParams, CODE_ALPHABET, LOOKUP_LEN};
 use rand_core::{OsRng, RngCore};
-use sha2::{Digest, Sha256};
 use std::future::{ready, Ready};
 use std::net::{IpAddr, SocketAddr};
 
-/// The session cookie. `__Host-` makes the browser refuse it unless it is `Secure`, has
-/// `Path=/` and no `Domain`, so no other host or path can set or read it.
+/// The session cookie (see `cookies` for its attributes).
 pub const SESSION_COOKIE: &str = "__Host-beratta-child";
 
 /// The Poly1305 tag of XChaCha20-Poly1305 and of the sealed box.
-const TAG_LEN: usize = 16;
+pub const TAG_LEN: usize = 16;
 /// A data key sealed to the organisation: ephemeral public key, tag, key.
 const ORG_SEALED_KEY_LEN: usize = KEY_LEN + TAG_LEN + KEY_LEN;
 /// A data key wrapped under the child's key: nonce, key, tag.
 const CHILD_WRAPPED_KEY_LEN: usize = NONCE_LEN + KEY_LEN + TAG_LEN;
 /// The shortest blob that can be a real encryption: nonce and tag around nothing.
-const MIN_BLOB_LEN: usize = NONCE_LEN + TAG_LEN;
+pub const MIN_BLOB_LEN: usize = NONCE_LEN + TAG_LEN;
 
 /// Whether `lookup` can be the first part of a code: four characters of the code alphabet.
 pub fn is_lookup(lookup: &str) -> bool {
@@ -102,14 +102,35 @@ pub async fn login(
     match state.store.assessment_by_lookup(&lookup)? {
         Some(assessment) => {
             let failed = state.store.record_failed_login(&assessment.id)?;
+            let fail = |error: ApiError| -> ApiError {
+                let logged = audit::record(
+                    &state,
+                    &assessment.organisation,
+                    ANONYMOUS,
+                    AuditAction::ChildLoginFailed,
+                    Some(&assessment.id),
+                );
+                logged.err().unwrap_or(error)
+            };
             if failed > limits::MAX_FAILED_LOGINS {
-                return Err(ApiError::CodeLocked);
+                return Err(fail(ApiError::CodeLocked));
             }
-            if !state.secret.verify_login(&proof.0, &assessment.verifier.0) {
-                return Err(locked_or_bad(failed));
+            // The proof is checked even for a revoked or expired invitation, and the
+            // answer is the same as for a wrong code, so a code that stopped working
+            // cannot be told from a wrong one.
+            let right = state.secret.verify_login(&proof.0, &assessment.verifier.0);
+            if !right || !assessment.is_live(now) {
+                return Err(fail(locked_or_bad(failed)));
             }
             state.store.clear_failed_logins(&assessment.id)?;
             state.store.forget_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
+            audit::record(
+                &state,
+                &assessment.organisation,
+                &child_actor(&assessment.id),
+                AuditAction::ChildLogin,
+                Some(&assessment.id),
+            )?;
             start_session(&req, &state, &assessment, now)
         }
         None => {
@@ -117,6 +138,7 @@ pub async fn login(
             // HMAC work, so that neither the answers nor their timing tell it apart.
             let failed = state.store.record_login_failure(LoginCounter::UnknownLookup(&lookup), now, u64::MAX)?.count;
             let _ = state.secret.verify_login(&proof.0, &[0u8; KEY_LEN]);
+            audit::record(&state, NO_ORGANISATION, ANONYMOUS, AuditAction::ChildLoginFailed, None)?;
             Err(locked_or_bad(failed))
         }
     }
@@ -143,8 +165,7 @@ fn start_session(
     if let Some(old) = session_key(req) {
         state.store.delete_session(&old)?;
     }
-    let mut token = [0u8; 32];
-    OsRng.fill_bytes(&mut token);
+    let (token, key) = cookies::new_token();
     let mut resume_key = [0u8; KEY_LEN];
     OsRng.fill_bytes(&mut resume_key);
     let session = ChildSession {
@@ -153,13 +174,9 @@ fn start_session(
         created_unix: now,
         last_seen_unix: now,
     };
-    state.store.put_session(&Sha256::digest(token).into(), &session)?;
+    state.store.put_session(&key, &session)?;
     let body = child_assessment(state, assessment, session.resume_key)?;
-    // No Max-Age or Expires: a session cookie, gone when the browser closes.
-    let cookie =
-        format!("{SESSION_COOKIE}={}; Path=/; Secure; HttpOnly; SameSite=Strict", URL_SAFE_NO_PAD.encode(token));
-    let cookie =
-        HeaderValue::from_str(&cookie).map_err(|_| ApiError::Internal("a session cookie is not a header value"))?;
+    let cookie = cookies::session_cookie(SESSION_COOKIE, &token)?;
     Ok(HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(body))
 }
 
@@ -169,30 +186,23 @@ fn child_assessment(state: &AppState, assessment: &Assessment, resume_key: Bytes
         .store
         .organisation(&assessment.organisation)?
         .ok_or(ApiError::Internal("an assessment names an organisation that does not exist"))?;
+    let org_public_key =
+        organisation.public_key.ok_or(ApiError::Internal("an assessment's organisation has no public key"))?;
     Ok(ChildAssessment {
         assessment: assessment.id.clone(),
         organisation: organisation.id,
-        org_public_key: organisation.public_key,
+        org_public_key,
         questionnaire: assessment.questionnaire.clone(),
         server_share: Bytes(state.secret.child_share(&assessment.id).to_vec()),
         resume_key,
         sealed: assessment.sealed.clone(),
-        help: None,
+        help: assessment.help.clone(),
     })
 }
 
-/// The store key of the session named by the request's cookie, if it names one at all.
+/// The store key of the child session named by the request's cookie, if it names one.
 fn session_key(req: &HttpRequest) -> Option<SessionKey> {
-    let token = req
-        .headers()
-        .get_all(header::COOKIE)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value)?;
-    let token = URL_SAFE_NO_PAD.decode(token).ok()?;
-    (token.len() == 32).then(|| Sha256::digest(&token).into())
+    cookies::session_key(req, SESSION_COOKIE)
 }
 
 /// Proof that the request carries a live session: its store key and the session as it
@@ -229,11 +239,13 @@ impl FromRequest for LoggedInChild {
     }
 }
 
-/// The assessment of a checked session; a session whose assessment is gone is ended.
+/// The assessment of a checked session; a session whose assessment is gone or revoked is
+/// ended. (An invitation that expires while a child is answering keeps its session until
+/// the session's own timeouts: expiry stops new logins, it does not cut a child off.)
 fn assessment_of(state: &AppState, child: &LoggedInChild) -> Result<Assessment, ApiError> {
     match state.store.assessment(&child.session.assessment)? {
-        Some(assessment) => Ok(assessment),
-        None => {
+        Some(assessment) if !assessment.revoked => Ok(assessment),
+        _ => {
             state.store.delete_session(&child.key)?;
             Err(ApiError::NoSession)
         }
@@ -273,6 +285,7 @@ pub async fn save_answers(
 ) -> Result<web::Json<SaveReceipt>, ApiError> {
     let sealed = body.into_inner();
     check_shape(&sealed)?;
+    assessment_of(&state, &child)?;
     let counter = sealed.counter;
     match state.store.save_answers(&child.session.assessment, sealed).await? {
         SaveOutcome::Saved => Ok(web::Json(SaveReceipt { counter })),
@@ -290,8 +303,6 @@ pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
     if let Some(key) = session_key(&req) {
         state.store.delete_session(&key)?;
     }
-    let expired = format!("{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
-    let expired =
-        HeaderValue::from_str(&expired).map_err(|_| ApiError::Internal("an expired cookie is not a header value"))?;
+    let expired = cookies::expired_cookie(SESSION_COOKIE)?;
     Ok(HttpResponse::NoContent().insert_header((header::SET_COOKIE, expired)).finish())
 }

@@ -1,10 +1,13 @@
 //! The HTTP routes. Each handler moves bytes between the client and the store; the
 //! decisions about questionnaires and keys are the domain crate's.
 
+pub mod admin;
+pub mod assessments;
 pub mod child;
 pub mod frontend;
 pub mod health;
 pub mod questionnaires;
+pub mod staff;
 
 use crate::error::ApiError;
 use crate::limits;
@@ -23,15 +26,44 @@ pub fn api() -> Scope {
             resource("/child/answers")
                 // A save carries the whole sealed answer set, so it may be larger than
                 // anything else; the blob's own limit is checked in the handler.
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(limits::MAX_SAVE_BODY_BYTES)
-                        .error_handler(crate::error::json_error),
-                )
+                .app_data(json_limit(limits::MAX_SAVE_BODY_BYTES))
                 .route(web::put().to(child::save_answers)),
         )
         .service(resource("/child/logout").route(web::post().to(child::logout)))
+        .service(resource("/staff/params/{username}").route(web::get().to(staff::params)))
+        .service(resource("/staff/login").route(web::post().to(staff::login)))
+        .service(resource("/staff/logout").route(web::post().to(staff::logout)))
+        .service(resource("/staff/me").route(web::get().to(staff::me)))
+        .service(resource("/units").route(web::get().to(staff::units)))
+        .service(resource("/setup/{token}").route(web::get().to(staff::setup_info)).route(web::post().to(staff::setup)))
+        .service(resource("/enrol/{token}").route(web::get().to(staff::enrolment)).route(web::post().to(staff::enrol)))
+        .service(
+            resource("/admin/staff").route(web::get().to(admin::list_staff)).route(web::post().to(admin::add_staff)),
+        )
+        .service(resource("/admin/staff/{id}").route(web::patch().to(admin::change_staff)))
+        .service(
+            resource("/admin/units").route(web::get().to(admin::list_units)).route(web::post().to(admin::add_unit)),
+        )
+        .service(resource("/admin/audit").route(web::get().to(admin::audit)))
+        .service(
+            resource("/invitations")
+                .app_data(json_limit(limits::MAX_BATCH_BODY_BYTES))
+                .route(web::get().to(assessments::list))
+                .route(web::post().to(assessments::create)),
+        )
+        .service(resource("/invitations/{id}/revoke").route(web::post().to(assessments::revoke)))
+        .service(resource("/assessments/{id}").route(web::get().to(assessments::view)))
+        .service(
+            resource("/assessments/{id}/help")
+                .app_data(json_limit(limits::MAX_HELP_BODY_BYTES))
+                .route(web::put().to(assessments::set_help)),
+        )
         .default_service(web::to(not_found))
+}
+
+/// A JSON body limit for one resource, with the API's error shape.
+fn json_limit(bytes: usize) -> web::JsonConfig {
+    web::JsonConfig::default().limit(bytes).error_handler(crate::error::json_error)
 }
 
 /// A resource that answers a wrong method with the API's JSON error.

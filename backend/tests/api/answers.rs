@@ -167,9 +167,10 @@ async fn a_saved_blob_is_still_there_after_the_store_is_closed_and_reopened() {
     assert_eq!(send!(app, save_request(&cookie, &sealed)).status, StatusCode::OK);
 
     let data = fx.data_dir();
-    let crate::support::Fixture { dir, state, .. } = fx;
+    let crate::support::Fixture { dir, state, sled, .. } = fx;
     drop(app);
     drop(state);
+    drop(sled);
     let reopened = SledStore::open(&data).expect("the store reopens once closed");
     let record = reopened.assessment(&invitation.assessment).expect("readable").expect("still there");
     assert_eq!(record.sealed, Some(sealed));

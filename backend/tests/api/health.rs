@@ -3,12 +3,18 @@
 use crate::support::{app, send, Fixture, Reply};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use beratta_core::api::{Health, SealedAnswers};
+use beratta_core::api::{Health, SealedAnswers, SealedHelp, Unit};
+use beratta_core::audit::{AuditEntry, AuditEvent};
 use beratta_core::login::ServerSecret;
 use beratta_server::frontend::Frontend;
 use beratta_server::instruments::Instruments;
-use beratta_server::records::{Assessment, ChildSession, FailureWindow, Organisation};
-use beratta_server::store::{Expiry, LoginCounter, SaveOutcome, SessionKey, Store, StoreError, StoreFuture};
+use beratta_server::records::{
+    Assessment, ChildSession, FailureWindow, Organisation, PasswordRecord, SetupToken, StaffAccount, StaffSessionRecord,
+};
+use beratta_server::store::{
+    AuditStore, CreateOrganisation, Expiry, InsertOutcome, LoginCounter, SaveOutcome, SessionKey, SetupCompletion,
+    SetupOutcome, StaffStore, Store, StoreError, StoreFuture,
+};
 use beratta_server::AppState;
 use rand_core::OsRng;
 use std::sync::Arc;
@@ -39,8 +45,23 @@ impl Store for BrokenStore {
     fn insert_organisation(&self, _: &Organisation) -> Result<bool, StoreError> {
         Err(gone())
     }
-    fn insert_assessment(&self, _: &Assessment) -> Result<bool, StoreError> {
+    fn insert_assessments(&self, _: &[Assessment]) -> Result<InsertOutcome, StoreError> {
         Err(gone())
+    }
+    fn assessments_of(&self, _: &str) -> Result<Vec<Assessment>, StoreError> {
+        Err(gone())
+    }
+    fn revoke_assessment(&self, _: &str) -> Result<Option<Assessment>, StoreError> {
+        Err(gone())
+    }
+    fn save_help<'a>(&'a self, _: &'a str, _: SealedHelp) -> StoreFuture<'a, SaveOutcome> {
+        Box::pin(async { Err(gone()) })
+    }
+    fn clear_login_failures(&self, _: LoginCounter<'_>) -> Result<(), StoreError> {
+        Err(gone())
+    }
+    fn durable(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async { Err(gone()) })
     }
     fn assessment(&self, _: &str) -> Result<Option<Assessment>, StoreError> {
         Err(gone())
@@ -83,6 +104,75 @@ impl Store for BrokenStore {
     }
 }
 
+impl StaffStore for BrokenStore {
+    fn create_organisation(
+        &self,
+        _: &Organisation,
+        _: &StaffAccount,
+        _: &[u8; 32],
+        _: &SetupToken,
+    ) -> Result<CreateOrganisation, StoreError> {
+        Err(gone())
+    }
+    fn setup_token(&self, _: &[u8; 32], _: u64) -> Result<Option<SetupToken>, StoreError> {
+        Err(gone())
+    }
+    fn complete_setup(&self, _: &[u8; 32], _: u64, _: &SetupCompletion) -> Result<SetupOutcome, StoreError> {
+        Err(gone())
+    }
+    fn insert_staff(&self, _: &StaffAccount) -> Result<bool, StoreError> {
+        Err(gone())
+    }
+    fn staff(&self, _: &str) -> Result<Option<StaffAccount>, StoreError> {
+        Err(gone())
+    }
+    fn staff_by_username(&self, _: &str) -> Result<Option<StaffAccount>, StoreError> {
+        Err(gone())
+    }
+    fn staff_of(&self, _: &str) -> Result<Vec<StaffAccount>, StoreError> {
+        Err(gone())
+    }
+    fn update_staff(&self, _: &str, _: &dyn Fn(&mut StaffAccount)) -> Result<Option<StaffAccount>, StoreError> {
+        Err(gone())
+    }
+    fn enrolling_staff(&self, _: &[u8; 32], _: u64) -> Result<Option<StaffAccount>, StoreError> {
+        Err(gone())
+    }
+    fn complete_enrolment(&self, _: &[u8; 32], _: u64, _: &PasswordRecord) -> Result<Option<StaffAccount>, StoreError> {
+        Err(gone())
+    }
+    fn put_staff_session(&self, _: &SessionKey, _: &StaffSessionRecord) -> Result<(), StoreError> {
+        Err(gone())
+    }
+    fn staff_session(&self, _: &SessionKey) -> Result<Option<StaffSessionRecord>, StoreError> {
+        Err(gone())
+    }
+    fn touch_staff_session(&self, _: &SessionKey, _: u64) -> Result<Option<StaffSessionRecord>, StoreError> {
+        Err(gone())
+    }
+    fn delete_staff_session(&self, _: &SessionKey) -> Result<(), StoreError> {
+        Err(gone())
+    }
+    fn end_staff_sessions(&self, _: &str) -> Result<usize, StoreError> {
+        Err(gone())
+    }
+    fn insert_unit(&self, _: &str, _: &Unit) -> Result<(), StoreError> {
+        Err(gone())
+    }
+    fn units(&self, _: &str) -> Result<Vec<Unit>, StoreError> {
+        Err(gone())
+    }
+}
+
+impl AuditStore for BrokenStore {
+    fn append_audit(&self, _: AuditEvent) -> Result<AuditEntry, StoreError> {
+        Err(gone())
+    }
+    fn audit_entries(&self, _: &str, _: u64, _: usize) -> Result<Vec<AuditEntry>, StoreError> {
+        Err(gone())
+    }
+}
+
 #[actix_web::test]
 async fn health_is_503_json_when_the_store_fails() {
     let instruments = Instruments::load(&crate::support::questionnaires_dir()).expect("valid questionnaires");
@@ -95,6 +185,10 @@ async fn health_is_503_json_when_the_store_fails() {
 
     // The same holds for any route that needs the store: JSON, never a bare 500 page.
     let reply = send!(app, TestRequest::get().uri("/api/child/params/ACEF"));
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(reply.error(), "store_unavailable");
+    // And on the staff side, where even a refusal must be written to the audit log first.
+    let reply = send!(app, TestRequest::get().uri("/api/staff/me"));
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(reply.error(), "store_unavailable");
 }

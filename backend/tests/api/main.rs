@@ -4,12 +4,19 @@
 
 mod support;
 
+mod access_matrix;
 mod answers;
+mod audit_log;
+mod enrolment;
 mod frontend;
+mod headers;
 mod health;
+mod invitations;
 mod login;
 mod process;
 mod questionnaires;
 mod session;
+mod setup;
+mod staff_login;
 mod store;
 mod tidy;

@@ -2,9 +2,14 @@
 //! and an acknowledged save surviving `kill -9`.
 
 use crate::support::{questionnaires_dir, session_with, ORGANISATION};
-use beratta_core::api::{Bytes, ChildAssessment, ChildLogin, LoginParams, SaveReceipt};
+use beratta_core::api::{
+    AssessmentRecord, Bytes, ChildAssessment, ChildLogin, Enrolment, LoginParams, Role, SaveReceipt,
+};
+use beratta_core::api::{StaffLogin, StaffSession};
 use beratta_core::child::ChildKeys;
 use beratta_core::login::{derive_child_secrets, ChildCode};
+use beratta_core::staff::{derive_staff_secrets, unwrap_org_key, KeyHolder};
+use beratta_server::store::StaffStore;
 use beratta_server::store::{SledStore, Store};
 use rand_core::OsRng;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -88,6 +93,10 @@ impl Drop for Server {
 }
 
 fn serve(dir: &Path) -> Server {
+    serve_with(dir, &[])
+}
+
+fn serve_with(dir: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(BINARY)
         .args([
             "serve",
@@ -102,6 +111,7 @@ fn serve(dir: &Path) -> Server {
             "--listen",
             "127.0.0.1:0",
         ])
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -241,4 +251,126 @@ fn demo_refuses_an_organisation_key_inside_the_data_folder() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("inside the data folder"));
     assert!(!data.join("org.key").exists());
+}
+
+#[test]
+fn create_org_prints_a_setup_link_that_the_server_then_answers() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let args = |id: &str, admin: &str| -> Output {
+        run(&[
+            "create-org",
+            "--data",
+            path(&dir.path().join("data")),
+            "--secret-file",
+            path(&dir.path().join("secret")),
+            "--questionnaires",
+            path(&questionnaires_dir()),
+            "--id",
+            id,
+            "--name",
+            "Socialtjänsten Norrby",
+            "--admin",
+            admin,
+            "--admin-name",
+            "Maria Lind",
+        ])
+    };
+    let out = args("norrby", "maria");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    let token = stdout.trim_end().strip_prefix("setup: /#/setup/").unwrap_or_else(|| panic!("{stdout:?}"));
+    assert_eq!(token.len(), 43, "32 random bytes in unpadded base64");
+    assert_eq!(stdout.lines().count(), 1);
+    // The same id or username again is refused, and changes nothing.
+    let again = args("norrby", "other");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    assert!(again.stdout.is_empty());
+
+    let server = serve_with(dir.path(), &["--insecure-test-kdf"]);
+    let (status, headers, body) = http(server.addr, "GET", &format!("/api/setup/{token}"), &[], "");
+    assert_eq!(status, 200, "{body}");
+    assert!(headers.iter().any(|(n, v)| n == "cache-control" && v == "no-store"));
+    let enrolment: Enrolment = serde_json::from_str(&body).expect("who the set-up is for");
+    assert_eq!((enrolment.organisation.as_str(), enrolment.username.as_str()), ("norrby", "maria"));
+    drop(server);
+    let store = SledStore::open(&dir.path().join("data")).expect("opens");
+    assert_eq!(store.organisation("norrby").expect("readable").expect("there").public_key, None);
+}
+
+#[test]
+fn demo_with_staff_prints_logins_that_work_and_gives_the_staff_member_the_children() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let demo = || {
+        run(&[
+            "demo",
+            "--data",
+            path(&dir.path().join("data")),
+            "--secret-file",
+            path(&dir.path().join("secret")),
+            "--questionnaires",
+            path(&questionnaires_dir()),
+            "--children",
+            "2",
+            "--org-key-out",
+            path(&dir.path().join("org.key")),
+            "--kdf-memory-kib",
+            "64",
+            "--kdf-iterations",
+            "1",
+            "--with-staff",
+        ])
+    };
+    let out = demo();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    assert!(ChildCode::parse(lines[1]).is_ok() && ChildCode::parse(lines[2]).is_ok(), "{stdout}");
+    assert_eq!(&lines[4..], ["admin demo-admin-password administrator", "personal demo-staff-password staff"]);
+    // Run again (as `make run` does): the accounts are kept, and say so.
+    let again = demo();
+    assert!(again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("personal (exists already; its password is unchanged) staff")
+    );
+
+    let server = serve(dir.path());
+    let (_, _, body) = http(server.addr, "GET", "/api/staff/params/personal", &[], "");
+    let params: LoginParams = serde_json::from_str(&body).expect("params");
+    let secrets = derive_staff_secrets("demo-staff-password", &params.salt.0, &params.kdf).expect("derivable");
+    let login =
+        serde_json::to_string(&StaffLogin { username: "personal".into(), proof: Bytes(secrets.login_proof.to_vec()) })
+            .expect("JSON");
+    let (status, headers, body) =
+        http(server.addr, "POST", "/api/staff/login", &[("Content-Type", "application/json")], &login);
+    assert_eq!(status, 200, "{body}");
+    let session: StaffSession = serde_json::from_str(&body).expect("a session");
+    assert_eq!(session.role, Role::Staff);
+    let key_text = std::fs::read_to_string(dir.path().join("org.key")).expect("the key file");
+    let opened = unwrap_org_key(
+        &secrets.wrap_key,
+        ORGANISATION,
+        &KeyHolder::Staff(&session.staff_id),
+        &session.wrapped_org_key.0,
+    )
+    .expect("the demo staff member's copy opens with the printed password");
+    assert_eq!(
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, opened.to_bytes()),
+        key_text.trim()
+    );
+    let cookie = headers
+        .iter()
+        .find(|(n, _)| n == "set-cookie")
+        .and_then(|(_, v)| v.split(';').next())
+        .expect("a staff cookie")
+        .to_string();
+    let (status, _, body) = http(server.addr, "GET", "/api/invitations", &[("Cookie", &cookie)], "");
+    assert_eq!(status, 200, "{body}");
+    let children: Vec<AssessmentRecord> = serde_json::from_str(&body).expect("records");
+    assert_eq!(children.len(), 4, "both runs' codes are the staff member's");
+    assert!(children.iter().all(|c| c.invited_by == session.staff_id && c.unit == session.unit && c.unit.is_some()));
+    drop(server);
+    let store = SledStore::open(&dir.path().join("data")).expect("opens");
+    assert!(store.staff_by_username("admin").expect("readable").is_some_and(|a| a.role == Role::Administrator));
 }

@@ -31,3 +31,32 @@ fn failures_counted_at_once_from_many_threads_are_all_counted() {
     // Each attempt got its own number: none was lost, none was shared.
     assert_eq!(seen, (1..=threads * per_thread).collect::<Vec<u32>>());
 }
+
+#[test]
+fn audit_records_appended_at_once_from_many_threads_form_one_unbroken_chain() {
+    use beratta_core::audit::{AuditAction, AuditEvent};
+    use beratta_server::store::AuditStore;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = SledStore::open(&dir.path().join("data")).expect("opens");
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let store = store.clone();
+            thread::spawn(move || {
+                for i in 0..25 {
+                    let event = AuditEvent {
+                        at_unix: START,
+                        organisation: format!("org-{}", t % 2),
+                        actor: format!("staff-{t}-{i}"),
+                        action: AuditAction::ChildDataViewed,
+                        subject: None,
+                    };
+                    store.append_audit(event).expect("appended");
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("no panic");
+    }
+    assert_eq!(store.verify_audit().expect("readable").expect("one chain"), 200);
+}

@@ -1,5 +1,8 @@
 //! What every test needs: a fixture with its own store, invitations made the way `demo`
-//! makes them, and small helpers to call the app and read its answers.
+//! makes them, and small helpers to call the app and read its answers. The staff side's
+//! helpers (accounts, logins, a staff browser's key work) are in `support/staff.rs`.
+
+pub mod staff;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
@@ -14,7 +17,7 @@ use beratta_core::envelope::OrgSecretKey;
 use beratta_core::login::{ChildSecrets, KdfParams, ServerSecret};
 use beratta_server::frontend::Frontend;
 use beratta_server::instruments::Instruments;
-use beratta_server::invitation::{self, IssuedInvitation};
+use beratta_server::invitation::{self, InvitationTerms, IssuedInvitation};
 use beratta_server::store::{SledStore, Store};
 use beratta_server::{AppState, Clock};
 use rand_core::OsRng;
@@ -46,8 +49,12 @@ pub fn questionnaire() -> QuestionnaireRef {
 pub struct Fixture {
     pub dir: TempDir,
     pub state: AppState,
+    /// The same store as `state.store`, for what only sled offers (verifying the audit log).
+    pub sled: SledStore,
     pub org_key: OrgSecretKey,
     clock: Arc<AtomicU64>,
+    /// Secret keys of organisations added by `add_organisation`, by id.
+    other_org_keys: std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>,
 }
 
 impl Fixture {
@@ -56,6 +63,16 @@ impl Fixture {
     }
 
     pub fn with_frontend(frontend: Frontend) -> Fixture {
+        Fixture::build(frontend, true)
+    }
+
+    /// A fixture whose server accepts only the standard Argon2id cost from browsers, as in
+    /// production.
+    pub fn with_production_kdf() -> Fixture {
+        Fixture::build(Frontend::not_built(), false)
+    }
+
+    fn build(frontend: Frontend, cheap_kdf: bool) -> Fixture {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = SledStore::open(&dir.path().join("data")).expect("a fresh store opens");
         let (organisation, org_key) = invitation::new_organisation(ORGANISATION, "Testskolan", START, &mut OsRng);
@@ -64,9 +81,13 @@ impl Fixture {
         let clock = Arc::new(AtomicU64::new(START));
         let read = clock.clone();
         let clock_fn: Clock = Arc::new(move || read.load(Ordering::SeqCst));
-        let state = AppState::new(Arc::new(store), ServerSecret::generate(&mut OsRng), instruments, frontend)
+        let sled = store.clone();
+        let mut state = AppState::new(Arc::new(store), ServerSecret::generate(&mut OsRng), instruments, frontend)
             .with_clock(clock_fn);
-        Fixture { dir, state, org_key, clock }
+        if cheap_kdf {
+            state = state.with_insecure_test_kdf();
+        }
+        Fixture { dir, state, sled, org_key, clock, other_org_keys: Default::default() }
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -81,6 +102,7 @@ impl Fixture {
             ORGANISATION,
             &questionnaire(),
             CHEAP_KDF,
+            &InvitationTerms::for_days(self.state.now(), 30),
             self.state.now(),
             &mut OsRng,
         )

@@ -1,0 +1,255 @@
+//! Access control as capabilities. A handler says what it needs by the type of an
+//! argument, and can get at staff-only data only through a value of that type:
+//!
+//! - [`Staff`]: a live staff session. Made only by [`Staff::check`], which found the
+//!   session by its cookie, enforced the idle and absolute timeouts, and found the account
+//!   enabled. The role is read from the account on every request, so a change of role or
+//!   a disabled account takes effect at once.
+//! - [`Inviter`]: a [`Staff`] whose role may invite and read children (staff and
+//!   administrators; never analysts). A child's data is reached only through
+//!   [`Inviter::readable_assessment`], which returns a [`ReadableAssessment`] after checking
+//!   the organisation, and that the child was invited by this staff member or shared with
+//!   their unit. Administrators manage staff; they do not read every child.
+//! - [`Admin`]: a [`Staff`] whose role is administrator. Staff accounts of the organisation
+//!   are reached only through [`Admin::member`].
+//!
+//! None of these types can be built outside this module except through those checks.
+//! Every refusal is written to the audit log as `access_denied` with the route as subject
+//! before the error leaves: a missing session (401), a role that does not allow the
+//! request (403), a child or account of the same organisation the staff member may not
+//! read (403), and anything of another organisation, or nothing at all (404, so that
+//! other organisations' ids cannot be probed).
+
+use crate::audit::{self, route_of, ANONYMOUS, NO_ORGANISATION};
+use crate::cookies;
+use crate::error::ApiError;
+use crate::limits;
+use crate::records::{Assessment, Organisation, StaffAccount};
+use crate::store::SessionKey;
+use crate::AppState;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use beratta_core::api::{Role, StaffSession};
+use beratta_core::audit::AuditAction;
+use std::future::{ready, Ready};
+
+/// The staff session cookie (see `cookies` for its attributes).
+pub const STAFF_COOKIE: &str = "__Host-beratta-staff";
+
+/// Proof that the request carries a live staff session of an enabled account.
+pub struct Staff {
+    key: SessionKey,
+    account: StaffAccount,
+    organisation: Organisation,
+    /// The request's route, the subject of a denial.
+    route: String,
+    state: web::Data<AppState>,
+}
+
+impl Staff {
+    /// Finds and checks the request's staff session. Without one, the refusal is audited
+    /// and the answer is 401 `no_staff_session`.
+    pub fn check(req: &HttpRequest) -> Result<Staff, ApiError> {
+        let state =
+            req.app_data::<web::Data<AppState>>().ok_or(ApiError::Internal("the app state is not registered"))?.clone();
+        let route = route_of(req);
+        match Staff::find(&state, req)? {
+            Some((key, account, organisation)) => Ok(Staff { key, account, organisation, route, state }),
+            None => {
+                audit::record(&state, NO_ORGANISATION, ANONYMOUS, AuditAction::AccessDenied, Some(&route))?;
+                Err(ApiError::NoStaffSession)
+            }
+        }
+    }
+
+    fn find(state: &AppState, req: &HttpRequest) -> Result<Option<(SessionKey, StaffAccount, Organisation)>, ApiError> {
+        let Some(key) = cookies::session_key(req, STAFF_COOKIE) else { return Ok(None) };
+        let Some(session) = state.store.staff_session(&key)? else { return Ok(None) };
+        let now = state.now();
+        let idle = now.saturating_sub(session.last_seen_unix) >= limits::SESSION_IDLE_SECS;
+        let too_old = now.saturating_sub(session.created_unix) >= limits::SESSION_MAX_SECS;
+        let account = state.store.staff(&session.staff_id)?;
+        let live = account.filter(|a| !a.disabled && a.password.is_some() && a.organisation == session.organisation);
+        let Some(account) = live.filter(|_| !idle && !too_old) else {
+            state.store.delete_staff_session(&key)?;
+            return Ok(None);
+        };
+        // Only if it still exists, so a check racing a logout cannot bring it back.
+        if state.store.touch_staff_session(&key, now)?.is_none() {
+            return Ok(None);
+        }
+        let organisation = state
+            .store
+            .organisation(&account.organisation)?
+            .ok_or(ApiError::Internal("a staff account names an organisation that does not exist"))?;
+        Ok(Some((key, account, organisation)))
+    }
+
+    pub fn account(&self) -> &StaffAccount {
+        &self.account
+    }
+
+    pub fn organisation(&self) -> &Organisation {
+        &self.organisation
+    }
+
+    /// The store key of this session, for logout.
+    pub fn session_key(&self) -> &SessionKey {
+        &self.key
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Writes an event by this staff member, in their organisation, to the audit log.
+    pub fn audit(&self, action: AuditAction, subject: Option<&str>) -> Result<(), ApiError> {
+        audit::record(&self.state, &self.organisation.id, &self.account.id, action, subject).map(|_| ())
+    }
+
+    /// Audits a refusal of this request and returns `error` (or the audit's own failure).
+    fn deny(&self, error: ApiError) -> ApiError {
+        match self.audit(AuditAction::AccessDenied, Some(&self.route)) {
+            Ok(()) => error,
+            Err(failed) => failed,
+        }
+    }
+
+    /// The capability to invite and read children; refused (and audited) for analysts.
+    pub fn inviter(self) -> Result<Inviter, ApiError> {
+        match self.account.role {
+            Role::Staff | Role::Administrator => Ok(Inviter(self)),
+            Role::Analyst => Err(self.deny(ApiError::Forbidden)),
+        }
+    }
+
+    /// The capability to manage staff, units and read the audit log; refused (and
+    /// audited) for every role but administrator.
+    pub fn admin(self) -> Result<Admin, ApiError> {
+        match self.account.role {
+            Role::Administrator => Ok(Admin(self)),
+            Role::Staff | Role::Analyst => Err(self.deny(ApiError::Forbidden)),
+        }
+    }
+}
+
+/// What a staff member's browser needs: who they are and their copy of the organisation
+/// key, wrapped under their password (it opens only in their browser).
+pub fn staff_session(account: &StaffAccount, organisation: &Organisation) -> Result<StaffSession, ApiError> {
+    let password = account.password.as_ref().ok_or(ApiError::Internal("a session without a password"))?;
+    let public_key =
+        organisation.public_key.clone().ok_or(ApiError::Internal("a session in an organisation without keys"))?;
+    Ok(StaffSession {
+        staff_id: account.id.clone(),
+        username: account.username.clone(),
+        display_name: account.display_name.clone(),
+        role: account.role,
+        organisation: organisation.id.clone(),
+        organisation_name: organisation.name.clone(),
+        unit: account.unit.clone(),
+        org_public_key: public_key,
+        wrapped_org_key: password.wrapped_org_key.clone(),
+    })
+}
+
+/// An assessment the staff member may read: made only by [`Inviter::readable_assessment`]
+/// and [`Inviter::readable_assessments`].
+pub struct ReadableAssessment(Assessment);
+
+impl ReadableAssessment {
+    pub fn assessment(&self) -> &Assessment {
+        &self.0
+    }
+
+    pub fn id(&self) -> &str {
+        &self.0.id
+    }
+}
+
+/// A staff member who may invite children and read the ones they invited or that were
+/// shared with their unit.
+pub struct Inviter(Staff);
+
+impl Inviter {
+    pub fn staff(&self) -> &Staff {
+        &self.0
+    }
+
+    /// The one rule for reading a child: same organisation, and invited by this staff
+    /// member or shared with their unit.
+    fn may_read(&self, assessment: &Assessment) -> bool {
+        let me = &self.0.account;
+        assessment.organisation == me.organisation
+            && (assessment.invited_by.as_deref() == Some(me.id.as_str())
+                || (assessment.unit.is_some() && assessment.unit == me.unit))
+    }
+
+    /// The assessment `id`, if this staff member may read it. Another organisation's
+    /// assessment is answered like one that does not exist (404); a colleague's that is not
+    /// shared with this staff member's unit is 403. Both refusals are audited.
+    pub fn readable_assessment(&self, id: &str) -> Result<ReadableAssessment, ApiError> {
+        let found = self.0.state.store.assessment(id)?;
+        match found {
+            Some(a) if a.organisation == self.0.account.organisation => {
+                if self.may_read(&a) {
+                    Ok(ReadableAssessment(a))
+                } else {
+                    Err(self.0.deny(ApiError::Forbidden))
+                }
+            }
+            _ => Err(self.0.deny(ApiError::NotFound)),
+        }
+    }
+
+    /// Every assessment this staff member may read, newest first.
+    pub fn readable_assessments(&self) -> Result<Vec<ReadableAssessment>, ApiError> {
+        let mut all = self.0.state.store.assessments_of(&self.0.account.organisation)?;
+        all.retain(|a| self.may_read(a));
+        all.sort_by(|a, b| b.created_unix.cmp(&a.created_unix).then_with(|| a.id.cmp(&b.id)));
+        Ok(all.into_iter().map(ReadableAssessment).collect())
+    }
+}
+
+/// An administrator of an organisation.
+pub struct Admin(Staff);
+
+impl Admin {
+    pub fn staff(&self) -> &Staff {
+        &self.0
+    }
+
+    /// The organisation's account `id`; another organisation's, or none, is 404 (audited).
+    pub fn member(&self, id: &str) -> Result<StaffAccount, ApiError> {
+        match self.0.state.store.staff(id)? {
+            Some(account) if account.organisation == self.0.account.organisation => Ok(account),
+            _ => Err(self.0.deny(ApiError::NotFound)),
+        }
+    }
+}
+
+impl FromRequest for Staff {
+    type Error = ApiError;
+    type Future = Ready<Result<Staff, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Staff::check(req))
+    }
+}
+
+impl FromRequest for Inviter {
+    type Error = ApiError;
+    type Future = Ready<Result<Inviter, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Staff::check(req).and_then(Staff::inviter))
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = Ready<Result<Admin, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Staff::check(req).and_then(Staff::admin))
+    }
+}

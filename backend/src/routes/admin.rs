@@ -1,0 +1,151 @@
+//! The administrator's API: staff accounts, units and the audit log of their own
+//! organisation. Every handler takes an [`Admin`], so none can run for another role.
+//!
+//! Adding a colleague never involves their password: the administrator's browser wraps the
+//! organisation key under a fresh enrolment key that travels only in the link's fragment,
+//! and sends the wrapped copy and the link's token; the colleague's browser unwraps it and
+//! re-wraps it under their own password (`routes::staff::enrol`).
+
+use crate::access::Admin;
+use crate::cookies::TOKEN_LEN;
+use crate::error::ApiError;
+use crate::limits;
+use crate::records::{PendingEnrolment, StaffAccount};
+use crate::staff::{check_name, new_id, normalise_username, token_hash, WRAPPED_ORG_KEY_LEN};
+use actix_web::web;
+use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, StaffMember, Unit};
+use beratta_core::audit::AuditAction;
+use rand_core::OsRng;
+use serde::Deserialize;
+
+/// `GET /api/admin/staff`: the organisation's accounts, by username.
+pub async fn list_staff(admin: Admin) -> Result<web::Json<Vec<StaffMember>>, ApiError> {
+    let staff = admin.staff();
+    let mut members: Vec<StaffMember> =
+        staff.state().store.staff_of(&staff.organisation().id)?.iter().map(StaffAccount::member).collect();
+    members.sort_by(|a, b| a.username.cmp(&b.username));
+    Ok(web::Json(members))
+}
+
+/// Refuses a unit the organisation does not have.
+fn check_unit(admin: &Admin, unit: Option<&str>) -> Result<(), ApiError> {
+    let Some(unit) = unit else { return Ok(()) };
+    let staff = admin.staff();
+    let units = staff.state().store.units(&staff.organisation().id)?;
+    units.iter().any(|u| u.unit_id == unit).then_some(()).ok_or(ApiError::UnknownUnit)
+}
+
+/// `POST /api/admin/staff`: an account without a password, waiting for its enrolment link.
+pub async fn add_staff(admin: Admin, body: web::Json<NewStaffMember>) -> Result<web::Json<StaffMember>, ApiError> {
+    let body = body.into_inner();
+    let username = normalise_username(&body.username).ok_or(ApiError::BadUsername)?;
+    let display_name = check_name(&body.display_name).map_err(|_| ApiError::Invalid("the display name"))?;
+    if body.enrolment_token.0.len() != TOKEN_LEN {
+        return Err(ApiError::Invalid("the enrolment token must be 32 random bytes"));
+    }
+    if body.enrolment_wrapped_org_key.0.len() != WRAPPED_ORG_KEY_LEN {
+        return Err(ApiError::Invalid("the enrolment copy of the organisation key has the wrong length"));
+    }
+    check_unit(&admin, body.unit.as_deref())?;
+    let staff = admin.staff();
+    let now = staff.state().now();
+    let account = StaffAccount {
+        id: new_id(&mut OsRng),
+        organisation: staff.organisation().id.clone(),
+        username,
+        display_name,
+        role: body.role,
+        unit: body.unit,
+        disabled: false,
+        password: None,
+        enrolment: Some(PendingEnrolment {
+            token_hash: Bytes(token_hash(&body.enrolment_token.0).to_vec()),
+            wrapped_org_key: body.enrolment_wrapped_org_key,
+            expires_unix: now.saturating_add(limits::ENROLMENT_SECS),
+        }),
+        created_unix: now,
+    };
+    if !staff.state().store.insert_staff(&account)? {
+        return Err(ApiError::UsernameTaken);
+    }
+    staff.audit(AuditAction::StaffAdded, Some(&account.id))?;
+    Ok(web::Json(account.member()))
+}
+
+/// `PATCH /api/admin/staff/{id}`: role, unit, disabled. Disabling ends every session of the
+/// account at once. An administrator cannot disable or demote themselves, so an
+/// organisation is never left without one by accident.
+pub async fn change_staff(
+    admin: Admin,
+    path: web::Path<String>,
+    body: web::Json<StaffChange>,
+) -> Result<web::Json<StaffMember>, ApiError> {
+    let member = admin.member(&path.into_inner())?;
+    let change = body.into_inner();
+    let staff = admin.staff();
+    if member.id == staff.account().id
+        && (change.disabled == Some(true) || change.role.is_some_and(|r| r != Role::Administrator))
+    {
+        return Err(ApiError::OwnAccount);
+    }
+    if let Some(unit) = &change.unit {
+        check_unit(&admin, unit.as_deref())?;
+    }
+    let apply = |account: &mut StaffAccount| {
+        if let Some(disabled) = change.disabled {
+            account.disabled = disabled;
+        }
+        if let Some(role) = change.role {
+            account.role = role;
+        }
+        if let Some(unit) = &change.unit {
+            account.unit = unit.clone();
+        }
+    };
+    let store = &staff.state().store;
+    let updated = store.update_staff(&member.id, &apply)?.ok_or(ApiError::NotFound)?;
+    if updated.disabled {
+        store.end_staff_sessions(&updated.id)?;
+    }
+    staff.audit(AuditAction::StaffChanged, Some(&updated.id))?;
+    Ok(web::Json(updated.member()))
+}
+
+/// `GET /api/admin/units`.
+pub async fn list_units(admin: Admin) -> Result<web::Json<Vec<Unit>>, ApiError> {
+    let staff = admin.staff();
+    Ok(web::Json(staff.state().store.units(&staff.organisation().id)?))
+}
+
+/// The body of `POST /api/admin/units`.
+#[derive(Debug, Deserialize)]
+pub struct NewUnit {
+    pub name: String,
+}
+
+/// `POST /api/admin/units`: the server makes the id.
+pub async fn add_unit(admin: Admin, body: web::Json<NewUnit>) -> Result<web::Json<Unit>, ApiError> {
+    let name = check_name(&body.name).map_err(|_| ApiError::Invalid("a unit name has 1 to 100 characters"))?;
+    let staff = admin.staff();
+    let unit = Unit { unit_id: new_id(&mut OsRng), name };
+    staff.state().store.insert_unit(&staff.organisation().id, &unit)?;
+    staff.audit(AuditAction::UnitAdded, Some(&unit.unit_id))?;
+    Ok(web::Json(unit))
+}
+
+/// The query of `GET /api/admin/audit`.
+#[derive(Debug, Deserialize)]
+pub struct AuditPage {
+    /// The first sequence number wanted; the next page starts after the last one seen.
+    pub from: Option<u64>,
+}
+
+/// `GET /api/admin/audit?from=SEQ`: the organisation's records, oldest first, at most
+/// [`limits::AUDIT_PAGE`] at a time. Reading the log is itself logged.
+pub async fn audit(admin: Admin, query: web::Query<AuditPage>) -> Result<web::Json<Vec<AuditEntry>>, ApiError> {
+    let staff = admin.staff();
+    let from = query.from.unwrap_or(1).max(1);
+    let entries = staff.state().store.audit_entries(&staff.organisation().id, from, limits::AUDIT_PAGE)?;
+    staff.audit(AuditAction::AuditViewed, None)?;
+    Ok(web::Json(entries))
+}

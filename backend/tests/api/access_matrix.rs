@@ -1,0 +1,245 @@
+//! The access matrix: two organisations × every role × every staff endpoint, with the
+//! exact answer each cell must get, and an `access_denied` audit record for every refusal
+//! (and none for an allowed request).
+//!
+//! The children: X of organisation A, invited by A's inviter and shared with unit 1; Y of
+//! organisation B, the same in B. Each organisation has an administrator (in no unit), an
+//! inviter and a colleague in unit 1, a colleague in unit 2, and an analyst in unit 1
+//! (being in the unit gives an analyst nothing).
+
+use crate::support::staff::{batch, new_child, staff_log_in, with_cookie, StaffUser};
+use crate::support::{app, send, Fixture, ORGANISATION};
+use actix_web::test::TestRequest;
+use beratta_core::api::{AssessmentRecord, Bytes, NewStaffMember, Role, SealedHelp, StaffChange};
+use beratta_core::audit::{AuditAction, AuditEntry};
+use beratta_server::audit::NO_ORGANISATION;
+use serde_json::json;
+
+const OTHER: &str = "other";
+
+/// One column: who asks.
+struct Actor {
+    label: &'static str,
+    user: Option<StaffUser>,
+    cookie: Option<String>,
+}
+
+/// The ids the requests name.
+struct Targets {
+    x: String,
+    y: String,
+    target_staff: String,
+}
+
+const ROWS: &[&str] = &[
+    "GET /api/staff/me",
+    "GET /api/units",
+    "GET /api/invitations (lists X)",
+    "POST /api/invitations",
+    "GET /api/assessments/{X}",
+    "GET /api/assessments/{Y}",
+    "GET /api/assessments/{unknown}",
+    "PUT /api/assessments/{X}/help",
+    "POST /api/invitations/{X}/revoke",
+    "GET /api/admin/staff",
+    "POST /api/admin/staff",
+    "PATCH /api/admin/staff/{A's}",
+    "GET /api/admin/units",
+    "POST /api/admin/units",
+    "GET /api/admin/audit",
+    "POST /api/staff/logout",
+];
+
+fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize) -> TestRequest {
+    match row {
+        "GET /api/staff/me" => TestRequest::get().uri("/api/staff/me"),
+        "GET /api/units" => TestRequest::get().uri("/api/units"),
+        "GET /api/invitations (lists X)" => TestRequest::get().uri("/api/invitations"),
+        "POST /api/invitations" => {
+            TestRequest::post().uri("/api/invitations").set_json(batch(vec![new_child().1], true))
+        }
+        "GET /api/assessments/{X}" => TestRequest::get().uri(&format!("/api/assessments/{}", targets.x)),
+        "GET /api/assessments/{Y}" => TestRequest::get().uri(&format!("/api/assessments/{}", targets.y)),
+        "GET /api/assessments/{unknown}" => TestRequest::get().uri("/api/assessments/AAAAAAAAAAAAAAAAAAAAAA"),
+        "PUT /api/assessments/{X}/help" => {
+            let stored = fx.state.store.assessment(&targets.x).expect("store").expect("X exists");
+            let counter = stored.help.map_or(0, |h| h.counter) + 1;
+            TestRequest::put()
+                .uri(&format!("/api/assessments/{}/help", targets.x))
+                .set_json(SealedHelp { counter, blob: Bytes(vec![3; 48]) })
+        }
+        "POST /api/invitations/{X}/revoke" => {
+            TestRequest::post().uri(&format!("/api/invitations/{}/revoke", targets.x))
+        }
+        "GET /api/admin/staff" => TestRequest::get().uri("/api/admin/staff"),
+        "POST /api/admin/staff" => TestRequest::post().uri("/api/admin/staff").set_json(NewStaffMember {
+            username: format!("new{cell}"),
+            display_name: "Ny Kollega".into(),
+            role: Role::Staff,
+            unit: None,
+            enrolment_token: Bytes(vec![cell as u8; 32]),
+            enrolment_wrapped_org_key: Bytes(vec![0; 72]),
+        }),
+        "PATCH /api/admin/staff/{A's}" => TestRequest::patch()
+            .uri(&format!("/api/admin/staff/{}", targets.target_staff))
+            .set_json(StaffChange { disabled: Some(false), role: None, unit: None }),
+        "GET /api/admin/units" => TestRequest::get().uri("/api/admin/units"),
+        "POST /api/admin/units" => TestRequest::post().uri("/api/admin/units").set_json(json!({ "name": "Fritids" })),
+        "GET /api/admin/audit" => TestRequest::get().uri("/api/admin/audit?from=1"),
+        "POST /api/staff/logout" => TestRequest::post().uri("/api/staff/logout"),
+        other => panic!("no request for {other}"),
+    }
+}
+
+/// Every `access_denied` record, across both organisations and none.
+fn denials(fx: &Fixture) -> Vec<AuditEntry> {
+    [ORGANISATION, OTHER, NO_ORGANISATION]
+        .iter()
+        .flat_map(|org| fx.state.store.audit_entries(org, 1, usize::MAX).expect("the store works"))
+        .filter(|e| e.action == AuditAction::AccessDenied)
+        .collect()
+}
+
+/// The route as the audit log names it: method and route pattern.
+fn audited_route(row: &str) -> String {
+    let (method, path) = row.split_once(' ').expect("METHOD path");
+    let path = path.split(' ').next().expect("a path");
+    let pattern = match path {
+        "/api/assessments/{X}" | "/api/assessments/{Y}" | "/api/assessments/{unknown}" => "/api/assessments/{id}",
+        "/api/assessments/{X}/help" => "/api/assessments/{id}/help",
+        "/api/invitations/{X}/revoke" => "/api/invitations/{id}/revoke",
+        "/api/admin/staff/{A's}" => "/api/admin/staff/{id}",
+        other => other,
+    };
+    format!("{method} {pattern}")
+}
+
+fn staff_of(fx: &Fixture, org: &str) -> [StaffUser; 5] {
+    let unit1 = fx.add_unit(org, "Enhet 1");
+    let unit2 = fx.add_unit(org, "Enhet 2");
+    [
+        fx.add_staff(org, &format!("admin-{org}"), Role::Administrator, None),
+        fx.add_staff(org, &format!("inviter-{org}"), Role::Staff, Some(&unit1)),
+        fx.add_staff(org, &format!("same-{org}"), Role::Staff, Some(&unit1)),
+        fx.add_staff(org, &format!("otherunit-{org}"), Role::Staff, Some(&unit2)),
+        fx.add_staff(org, &format!("analyst-{org}"), Role::Analyst, Some(&unit1)),
+    ]
+}
+
+#[actix_web::test]
+async fn every_role_of_two_organisations_gets_exactly_its_answer_on_every_staff_endpoint() {
+    let fx = Fixture::new();
+    fx.add_organisation(OTHER);
+    let app = app!(fx.state);
+    let a = staff_of(&fx, ORGANISATION);
+    let b = staff_of(&fx, OTHER);
+    let target_staff = fx.add_staff(ORGANISATION, "target", Role::Staff, None).id;
+
+    let labels = ["adminA", "invA", "sameA", "othA", "anaA", "adminB", "invB", "sameB", "othB", "anaB"];
+    let mut actors = Vec::new();
+    for (label, user) in labels.iter().zip(a.iter().chain(b.iter())) {
+        let (cookie, _) = staff_log_in!(&fx, app, user);
+        actors.push(Actor { label, user: Some(user.clone()), cookie: Some(cookie) });
+    }
+    actors.push(Actor { label: "none", user: None, cookie: None });
+
+    // The inviters invite one child each, shared with their unit.
+    let mut invited = Vec::new();
+    for inviter in [1, 6] {
+        let cookie = actors[inviter].cookie.as_deref().expect("logged in");
+        let req =
+            with_cookie(TestRequest::post().uri("/api/invitations"), cookie).set_json(batch(vec![new_child().1], true));
+        let records: Vec<AssessmentRecord> = send!(app, req).json();
+        invited.push(records[0].assessment.clone());
+    }
+    let targets = Targets { x: invited[0].clone(), y: invited[1].clone(), target_staff };
+
+    let mut table = String::new();
+    let header: Vec<String> = actors.iter().map(|a| format!("{:>7}", a.label)).collect();
+    table.push_str(&format!("{:<34}{}\n", "endpoint / who asks", header.join("")));
+    for row in ROWS {
+        let mut cells = Vec::new();
+        for (i, actor) in actors.iter().enumerate() {
+            let before = denials(&fx);
+            let mut req = request(&fx, row, &targets, i);
+            if let Some(cookie) = &actor.cookie {
+                req = with_cookie(req, cookie);
+            }
+            let reply = send!(app, req);
+            let status = reply.status.as_u16();
+            let after = denials(&fx);
+            let new: Vec<&AuditEntry> = after.iter().filter(|e| !before.contains(e)).collect();
+            let denied = matches!(status, 401 | 403 | 404);
+            if denied {
+                assert_eq!(new.len(), 1, "{row} by {}: one access_denied record, got {new:?}", actor.label);
+                let record = new[0];
+                let (org, who) = match &actor.user {
+                    Some(u) => (u.organisation.as_str(), u.id.as_str()),
+                    None => (NO_ORGANISATION, "anonymous"),
+                };
+                assert_eq!(
+                    (record.organisation.as_str(), record.actor.as_str()),
+                    (org, who),
+                    "{row} by {}",
+                    actor.label
+                );
+                assert_eq!(record.subject.as_deref(), Some(audited_route(row).as_str()), "{row} by {}", actor.label);
+            } else {
+                assert!(new.is_empty(), "{row} by {}: allowed, but audited as denied: {new:?}", actor.label);
+            }
+            let cell = if row.contains("(lists X)") && status == 200 {
+                let list: Vec<AssessmentRecord> = reply.json();
+                if list.iter().any(|r| r.assessment == targets.x) { "yes" } else { "no" }.to_string()
+            } else {
+                status.to_string()
+            };
+            cells.push(format!("{cell:>7}"));
+        }
+        table.push_str(&format!("{row:<34}{}\n", cells.join("")));
+    }
+
+    let expected = "\
+endpoint / who asks                adminA   invA  sameA   othA   anaA adminB   invB  sameB   othB   anaB   none
+GET /api/staff/me                     200    200    200    200    200    200    200    200    200    200    401
+GET /api/units                        200    200    200    200    200    200    200    200    200    200    401
+GET /api/invitations (lists X)         no    yes    yes     no    403     no     no     no     no    403    401
+POST /api/invitations                 200    200    200    200    403    200    200    200    200    403    401
+GET /api/assessments/{X}              403    200    200    403    403    404    404    404    404    403    401
+GET /api/assessments/{Y}              404    404    404    404    403    403    200    200    403    403    401
+GET /api/assessments/{unknown}        404    404    404    404    403    404    404    404    404    403    401
+PUT /api/assessments/{X}/help         403    200    200    403    403    404    404    404    404    403    401
+POST /api/invitations/{X}/revoke      403    200    200    403    403    404    404    404    404    403    401
+GET /api/admin/staff                  200    403    403    403    403    200    403    403    403    403    401
+POST /api/admin/staff                 200    403    403    403    403    200    403    403    403    403    401
+PATCH /api/admin/staff/{A's}          200    403    403    403    403    404    403    403    403    403    401
+GET /api/admin/units                  200    403    403    403    403    200    403    403    403    403    401
+POST /api/admin/units                 200    403    403    403    403    200    403    403    403    403    401
+GET /api/admin/audit                  200    403    403    403    403    200    403    403    403    403    401
+POST /api/staff/logout                204    204    204    204    204    204    204    204    204    204    204
+";
+    assert_eq!(table, expected, "\nthe matrix as it is:\n{table}");
+}
+
+#[actix_web::test]
+async fn another_organisations_child_is_answered_exactly_like_one_that_does_not_exist() {
+    let fx = Fixture::new();
+    fx.add_organisation(OTHER);
+    let app = app!(fx.state);
+    let owner = fx.add_staff(ORGANISATION, "owner", Role::Staff, None);
+    let stranger = fx.add_staff(OTHER, "stranger", Role::Administrator, None);
+    let (owner_cookie, _) = staff_log_in!(&fx, app, &owner);
+    let (cookie, _) = staff_log_in!(&fx, app, &stranger);
+    let req = with_cookie(TestRequest::post().uri("/api/invitations"), &owner_cookie)
+        .set_json(batch(vec![new_child().1], false));
+    let records: Vec<AssessmentRecord> = send!(app, req).json();
+    let theirs = send!(
+        app,
+        with_cookie(TestRequest::get().uri(&format!("/api/assessments/{}", records[0].assessment)), &cookie)
+    );
+    let nothing = send!(app, with_cookie(TestRequest::get().uri("/api/assessments/AAAAAAAAAAAAAAAAAAAAAA"), &cookie));
+    assert_eq!((theirs.status, &theirs.body), (nothing.status, &nothing.body));
+    assert_eq!(theirs.error(), "not_found");
+    let list: Vec<AssessmentRecord> =
+        send!(app, with_cookie(TestRequest::get().uri("/api/invitations"), &cookie)).json();
+    assert!(list.is_empty());
+}

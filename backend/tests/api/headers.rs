@@ -1,0 +1,76 @@
+//! `Cache-Control: no-store` on every API answer: every route the API registers, with and
+//! without a staff session, answered with success or refusal.
+
+use crate::support::staff::{staff_log_in, with_cookie};
+use crate::support::{app, send, Fixture, ORGANISATION};
+use actix_web::test::TestRequest;
+use beratta_core::api::Role;
+
+/// Every route pattern `routes::api` registers, with a method it takes and a path that
+/// matches it. The ids are made up, so the staff routes answer with refusals and
+/// not-founds as well as successes.
+const ROUTES: &[(&str, &str, &str)] = &[
+    ("/health", "GET", "/api/health"),
+    ("/questionnaires/{id}/{version}", "GET", "/api/questionnaires/beratta-10-12/1"),
+    ("/child/params/{lookup}", "GET", "/api/child/params/3479"),
+    ("/child/login", "POST", "/api/child/login"),
+    ("/child/session", "GET", "/api/child/session"),
+    ("/child/answers", "PUT", "/api/child/answers"),
+    ("/child/logout", "POST", "/api/child/logout"),
+    ("/staff/params/{username}", "GET", "/api/staff/params/chef"),
+    ("/staff/login", "POST", "/api/staff/login"),
+    ("/staff/me", "GET", "/api/staff/me"),
+    ("/units", "GET", "/api/units"),
+    ("/setup/{token}", "GET", "/api/setup/AAAA"),
+    ("/setup/{token}", "POST", "/api/setup/AAAA"),
+    ("/enrol/{token}", "GET", "/api/enrol/AAAA"),
+    ("/enrol/{token}", "POST", "/api/enrol/AAAA"),
+    ("/admin/staff", "GET", "/api/admin/staff"),
+    ("/admin/staff", "POST", "/api/admin/staff"),
+    ("/admin/staff/{id}", "PATCH", "/api/admin/staff/AAAA"),
+    ("/admin/units", "GET", "/api/admin/units"),
+    ("/admin/units", "POST", "/api/admin/units"),
+    ("/admin/audit", "GET", "/api/admin/audit"),
+    ("/invitations", "GET", "/api/invitations"),
+    ("/invitations", "POST", "/api/invitations"),
+    ("/invitations/{id}/revoke", "POST", "/api/invitations/AAAA/revoke"),
+    ("/assessments/{id}", "GET", "/api/assessments/AAAA"),
+    ("/assessments/{id}/help", "PUT", "/api/assessments/AAAA/help"),
+    // Last, because it ends the session the calls above use.
+    ("/staff/logout", "POST", "/api/staff/logout"),
+];
+
+#[test]
+fn the_list_names_every_route_the_api_registers() {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes/mod.rs")).expect("readable");
+    let registered: Vec<&str> = source.split("resource(\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    assert!(registered.len() > 20, "{registered:?}");
+    for pattern in registered {
+        assert!(ROUTES.iter().any(|(p, _, _)| *p == pattern), "{pattern} is not in this test's list");
+    }
+}
+
+#[actix_web::test]
+async fn every_api_route_answers_with_no_store_with_or_without_a_session() {
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let admin = fx.add_staff(ORGANISATION, "chef", Role::Administrator, None);
+    let (cookie, _) = staff_log_in!(&fx, app, &admin);
+    let me = with_cookie(TestRequest::get().uri("/api/staff/me"), &cookie);
+    assert_eq!(send!(app, me).status, actix_web::http::StatusCode::OK);
+    for (_, method, path) in ROUTES {
+        for session in [None, Some(cookie.as_str())] {
+            let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("a method");
+            let mut req = TestRequest::default().method(method.clone()).uri(path);
+            if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
+                req = req.insert_header(("content-type", "application/json")).set_payload("{}");
+            }
+            if let Some(cookie) = session {
+                req = with_cookie(req, cookie);
+            }
+            let reply = send!(app, req);
+            assert_eq!(reply.header("cache-control"), Some("no-store"), "{method} {path} ({})", reply.status);
+            assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{method} {path}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The staff side in tests: organisations, units and accounts made through the same code
+//! as the `create-org` and `demo` commands, logins, and what a staff browser does with
+//! keys and codes, so that tests send exactly what a browser sends.
+
+use super::{questionnaire, Fixture, CHEAP_KDF, ORGANISATION};
+use actix_web::test::TestRequest;
+use beratta_core::api::{Bytes, InvitationBatch, NewInvitation, NewPassword, Role, StaffLogin, Unit};
+use beratta_core::envelope::{OrgSecretKey, SymmetricKey};
+use beratta_core::login::{derive_child_secrets, ChildCode, SALT_LEN};
+use beratta_core::staff::{derive_staff_secrets, wrap_org_key, KeyHolder, StaffSecrets};
+use beratta_server::invitation;
+use beratta_server::staff::{self, KnownPassword};
+use rand_core::{OsRng, RngCore};
+
+/// Every test account's password.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A staff account a test can log in with.
+#[derive(Clone, Debug)]
+pub struct StaffUser {
+    pub id: String,
+    pub username: String,
+    pub organisation: String,
+}
+
+impl Fixture {
+    /// Adds an organisation with a key pair, as `demo` makes one; the test keeps its key.
+    pub fn add_organisation(&self, id: &str) {
+        let (organisation, key) =
+            invitation::new_organisation(id, &format!("Skolan {id}"), self.state.now(), &mut OsRng);
+        assert!(self.state.store.insert_organisation(&organisation).expect("the store works"));
+        self.other_org_keys.lock().expect("not poisoned").insert(id.to_string(), key.to_bytes());
+    }
+
+    /// The secret key of an organisation of this fixture (staff browsers hold it).
+    pub fn org_secret(&self, organisation: &str) -> OrgSecretKey {
+        if organisation == ORGANISATION {
+            return OrgSecretKey::from_bytes(self.org_key.to_bytes());
+        }
+        let keys = self.other_org_keys.lock().expect("not poisoned");
+        OrgSecretKey::from_bytes(*keys.get(organisation).expect("an organisation of this fixture"))
+    }
+
+    /// Adds a unit straight to the store; returns its id.
+    pub fn add_unit(&self, organisation: &str, name: &str) -> String {
+        let unit = Unit { unit_id: staff::new_id(&mut OsRng), name: name.to_string() };
+        self.state.store.insert_unit(organisation, &unit).expect("the store works");
+        unit.unit_id
+    }
+
+    /// Adds an account with [`PASSWORD`], as `demo --with-staff` does.
+    pub fn add_staff(&self, organisation: &str, username: &str, role: Role, unit: Option<&str>) -> StaffUser {
+        let member = KnownPassword {
+            username,
+            display_name: username,
+            role,
+            unit: unit.map(str::to_string),
+            password: PASSWORD,
+            kdf: CHEAP_KDF,
+        };
+        let account = staff::add_staff_with_password(
+            self.state.store.as_ref(),
+            &self.state.secret,
+            organisation,
+            &self.org_secret(organisation),
+            &member,
+            self.state.now(),
+            &mut OsRng,
+        )
+        .expect("the account can be made");
+        StaffUser { id: account.id, username: account.username, organisation: organisation.to_string() }
+    }
+
+    /// Derives a staff member's secrets from [`PASSWORD`] and the stored salt and cost.
+    pub fn staff_secrets(&self, user: &StaffUser) -> StaffSecrets {
+        let account = self.state.store.staff(&user.id).expect("the store works").expect("the account exists");
+        let password = account.password.expect("the account has a password");
+        derive_staff_secrets(PASSWORD, &password.salt.0, &password.kdf).expect("cheap parameters are valid")
+    }
+}
+
+pub fn staff_login_request(username: &str, proof: &[u8]) -> TestRequest {
+    TestRequest::post()
+        .uri("/api/staff/login")
+        .set_json(StaffLogin { username: username.to_string(), proof: Bytes(proof.to_vec()) })
+}
+
+/// Logs a staff member in; returns the cookie pair and the session.
+macro_rules! staff_log_in {
+    ($fixture:expr, $app:expr, $user:expr) => {{
+        let secrets = $fixture.staff_secrets($user);
+        let reply = $crate::support::send!(
+            $app,
+            $crate::support::staff::staff_login_request(&$user.username, &secrets.login_proof)
+        );
+        assert_eq!(reply.status, actix_web::http::StatusCode::OK, "staff login failed: {:?}", reply.body);
+        let cookie = reply.session_cookie().expect("a login sets the session cookie");
+        let session: beratta_core::api::StaffSession = reply.json();
+        (cookie, session)
+    }};
+}
+pub(crate) use staff_log_in;
+
+/// A password record as a browser makes it: a fresh salt, the proof, and the organisation
+/// key wrapped for `holder` under the password's wrap key.
+pub fn new_password(password: &str, organisation: &str, staff_id: &str, org_key: &OrgSecretKey) -> NewPassword {
+    let mut salt = [0u8; SALT_LEN];
+    OsRng.fill_bytes(&mut salt);
+    let secrets = derive_staff_secrets(password, &salt, &CHEAP_KDF).expect("cheap parameters are valid");
+    let wrapped = wrap_org_key(&secrets.wrap_key, organisation, &KeyHolder::Staff(staff_id), org_key, &mut OsRng);
+    NewPassword {
+        salt: Bytes(salt.to_vec()),
+        kdf: CHEAP_KDF,
+        proof: Bytes(secrets.login_proof.to_vec()),
+        wrapped_org_key: Bytes(wrapped),
+    }
+}
+
+/// A child's code as a staff browser makes it, and what it sends of it.
+pub fn new_child() -> (ChildCode, NewInvitation) {
+    let code = ChildCode::generate(&mut OsRng);
+    let child = invitation_for(&code);
+    (code, child)
+}
+
+/// What a staff browser sends for `code`: never the code, only its lookup, salt and proof.
+pub fn invitation_for(code: &ChildCode) -> NewInvitation {
+    let mut salt = [0u8; SALT_LEN];
+    OsRng.fill_bytes(&mut salt);
+    let secrets = derive_child_secrets(code, &salt, &CHEAP_KDF).expect("cheap parameters are valid");
+    // The name, sealed to the organisation in the browser; the server cannot tell what it is.
+    let mut note = vec![0u8; 64];
+    OsRng.fill_bytes(&mut note);
+    NewInvitation {
+        lookup: code.lookup().to_string(),
+        salt: Bytes(salt.to_vec()),
+        kdf: CHEAP_KDF,
+        proof: Bytes(secrets.login_proof.to_vec()),
+        sealed_note: Bytes(note),
+    }
+}
+
+pub fn batch(children: Vec<NewInvitation>, share_with_unit: bool) -> InvitationBatch {
+    InvitationBatch { questionnaire: questionnaire(), share_with_unit, expires_in_days: 14, children }
+}
+
+/// A request with a cookie.
+pub fn with_cookie(req: TestRequest, cookie: &str) -> TestRequest {
+    req.insert_header(("cookie", cookie))
+}
+
+/// A fresh symmetric key, standing in for the enrolment key in a link's fragment.
+pub fn enrolment_key() -> SymmetricKey {
+    SymmetricKey::generate(&mut OsRng)
+}
