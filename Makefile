@@ -26,7 +26,9 @@ web: setup
 run: web
 	cargo build --release --locked -p beratta-server
 	@mkdir -p $(VAR)
-	./target/release/beratta-server demo $(SERVER_FLAGS) --children 3 --org-key-out $(VAR)/demo-org-secret.key
+	./target/release/beratta-server demo $(SERVER_FLAGS) --children 3 --with-staff --org-key-out $(VAR)/demo-org-secret.key
+	./target/release/beratta-server demo $(SERVER_FLAGS) --children 2 --questionnaire beratta-6-9@1 --org-key-out $(VAR)/demo-org-secret.key
+	./target/release/beratta-server demo $(SERVER_FLAGS) --children 2 --questionnaire beratta-13-18@1 --org-key-out $(VAR)/demo-org-secret.key
 	./target/release/beratta-server serve $(SERVER_FLAGS) --static dist --listen 127.0.0.1:$(PORT)
 
 test: web

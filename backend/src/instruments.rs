@@ -1,13 +1,13 @@
 //! The questionnaires the server hands out, loaded and checked once at start.
 //!
 //! The server refuses to start with a broken questionnaire, so that no child ever meets
-//! one. Checking is the domain crate's job; this module only reads the folder, collects
-//! every problem from every file (not just the first) and keeps what the browser needs.
+//! one. Checking (drafts included) is the domain crate's job: this module only reads the
+//! folder, reports every problem from every file, and keeps what the browser needs.
 
 use beratta_core::api::{QuestionnaireBundle, QuestionnaireRef};
-use beratta_core::catalogue::{Catalogue, RawCatalogue};
+use beratta_core::catalogue::RawCatalogue;
+use beratta_core::questionnaire::library::Library;
 use beratta_core::questionnaire::raw::RawQuestionnaire;
-use beratta_core::Questionnaire;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -32,91 +32,56 @@ pub struct Instruments {
 }
 
 impl Instruments {
-    /// Reads `factors.toml` and every other `*.toml` in `dir`, and checks them all.
+    /// Reads `factors.toml`, every other `*.toml` in `dir` and the draft translations in
+    /// `dir/drafts/`, and has the domain crate check them all together.
     pub fn load(dir: &Path) -> Result<Instruments, InstrumentErrors> {
         let mut problems = Vec::new();
-        let entries = match std::fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) => return Err(InstrumentErrors(vec![format!("{}: cannot be read: {e}", dir.display())])),
-        };
         let mut files = Vec::new();
-        for entry in entries {
-            match entry {
-                Ok(entry) => {
-                    let path = entry.path();
-                    let is_toml = path.extension().is_some_and(|e| e == "toml");
-                    let name = entry.file_name().to_string_lossy().into_owned();
-                    if is_toml && path.is_file() && name != CATALOGUE_FILE {
-                        files.push((name, path));
+        for sub in ["", "drafts/"] {
+            let folder = dir.join(sub);
+            let entries = match std::fs::read_dir(&folder) {
+                Ok(entries) => entries,
+                // Drafts are optional; the folder itself is not.
+                Err(_) if !sub.is_empty() => continue,
+                Err(e) => return Err(InstrumentErrors(vec![format!("{}: cannot be read: {e}", dir.display())])),
+            };
+            for entry in entries {
+                let path = match entry {
+                    Ok(entry) => entry.path(),
+                    Err(e) => {
+                        problems.push(format!("{}: cannot be listed: {e}", folder.display()));
+                        continue;
                     }
+                };
+                if !(path.is_file() && path.extension().is_some_and(|e| e == "toml")) {
+                    continue;
                 }
-                Err(e) => problems.push(format!("{}: cannot be listed: {e}", dir.display())),
+                let name = format!("{sub}{}", path.file_name().unwrap_or_default().to_string_lossy());
+                match std::fs::read_to_string(&path) {
+                    Ok(source) => files.push((name, source)),
+                    Err(e) => problems.push(format!("{name}: cannot be read: {e}")),
+                }
             }
         }
         // Sorted, so that problems come out in the same order on every machine.
         files.sort();
-
-        let catalogue = match std::fs::read_to_string(dir.join(CATALOGUE_FILE)) {
-            Ok(source) => match Catalogue::from_toml(CATALOGUE_FILE, &source) {
-                Ok(catalogue) => Some(catalogue),
-                Err(errors) => {
-                    problems.extend(errors.iter().map(ToString::to_string));
-                    None
-                }
-            },
-            Err(e) => {
-                problems.push(format!(
-                    "{CATALOGUE_FILE}: cannot be read ({e}); the factor catalogue must sit beside the questionnaires"
-                ));
-                None
-            }
-        };
-        if files.is_empty() {
+        if !files.iter().any(|(name, _)| name != CATALOGUE_FILE && !name.contains('/')) {
             problems.push(format!("{}: holds no questionnaire (*.toml besides {CATALOGUE_FILE})", dir.display()));
         }
-
-        let mut raws: BTreeMap<(String, u32), (String, RawQuestionnaire)> = BTreeMap::new();
-        for (name, path) in &files {
-            let source = match std::fs::read_to_string(path) {
-                Ok(source) => source,
-                Err(e) => {
-                    problems.push(format!("{name}: cannot be read: {e}"));
-                    continue;
-                }
-            };
-            if let Some(catalogue) = &catalogue {
-                if let Err(errors) = Questionnaire::from_toml(name, &source, catalogue) {
-                    problems.extend(errors.iter().map(ToString::to_string));
-                    continue;
-                }
+        let library = match Library::load(&files) {
+            Ok(library) if problems.is_empty() => library,
+            Ok(_) => return Err(InstrumentErrors(problems)),
+            Err(mut errors) => {
+                errors.append(&mut problems);
+                return Err(InstrumentErrors(errors));
             }
-            // Kept in its raw form, which is what the browser validates again itself. With a
-            // broken catalogue only this syntax check is possible, and its errors are listed
-            // too, so one run shows everything that is wrong.
-            let raw = match toml::from_str::<RawQuestionnaire>(&source) {
-                Ok(raw) => raw,
-                Err(e) => {
-                    problems.push(format!("{name}: cannot be read: {}", e.message()));
-                    continue;
-                }
-            };
-            let key = (raw.id.clone(), raw.version);
-            if let Some((other, _)) = raws.get(&key) {
-                problems.push(format!("{name}: `{}` version {} is also defined in {other}", key.0, key.1));
-                continue;
-            }
-            raws.insert(key, (name.clone(), raw));
-        }
-
-        let Some(catalogue) = catalogue else { return Err(InstrumentErrors(problems)) };
-        if !problems.is_empty() {
-            return Err(InstrumentErrors(problems));
-        }
-        let raw_catalogue = catalogue.to_raw();
+        };
+        let raw_catalogue = library.catalogue.to_raw();
         let mut bundles = BTreeMap::new();
-        for (key, (name, raw)) in raws {
+        for (raw, q) in library.instruments {
+            let key = (q.id.clone(), q.version);
             let bundle = bundle_json(&raw_catalogue, raw)
-                .map_err(|e| InstrumentErrors(vec![format!("{name}: cannot be served as JSON: {e}")]))?;
+                .map_err(|e| InstrumentErrors(vec![format!("{}: cannot be served as JSON: {e}", q.reference())]))?;
             bundles.insert(key, bundle);
         }
         Ok(Instruments { bundles })

@@ -19,4 +19,3 @@ mod session;
 mod setup;
 mod staff_login;
 mod store;
-mod tidy;

@@ -5,11 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use beratta_core::api::QuestionnaireBundle;
 use beratta_core::catalogue::Catalogue;
+use beratta_core::questionnaire::draft::RawDraft;
 use beratta_core::questionnaire::raw::RawQuestionnaire;
 use beratta_server::instruments::Instruments;
 
 #[actix_web::test]
-async fn a_known_questionnaire_is_served_in_its_raw_form_with_the_catalogue() {
+async fn a_known_questionnaire_is_served_in_its_raw_form_with_its_drafts_and_the_catalogue() {
     let fx = Fixture::new();
     let app = app!(fx.state);
     let reply = send!(app, TestRequest::get().uri("/api/questionnaires/beratta-10-12/1"));
@@ -18,7 +19,17 @@ async fn a_known_questionnaire_is_served_in_its_raw_form_with_the_catalogue() {
 
     let dir = questionnaires_dir();
     let source = std::fs::read_to_string(dir.join("ages-10-12.toml")).expect("the file is there");
-    let raw: RawQuestionnaire = toml::from_str(&source).expect("the file parses");
+    let mut raw: RawQuestionnaire = toml::from_str(&source).expect("the file parses");
+    // The draft translations are laid over it, in file order.
+    let mut drafts: Vec<_> = std::fs::read_dir(dir.join("drafts"))
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    drafts.sort();
+    for path in drafts.iter().filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("ages-10-12."))) {
+        let draft = RawDraft::from_toml(&std::fs::read_to_string(path).expect("readable")).expect("a valid draft");
+        raw.apply_draft(&draft).expect("the draft fits");
+    }
+    assert!(!raw.drafts.is_empty(), "the repository has draft translations of the 10-12 instrument");
     assert_eq!(bundle.questionnaire, raw);
     let factors = std::fs::read_to_string(dir.join("factors.toml")).expect("the catalogue is there");
     let catalogue = Catalogue::from_toml("factors.toml", &factors).expect("the catalogue is valid");
