@@ -189,7 +189,7 @@ pub fn add_staff_with_password(
     let mut salt = [0u8; SALT_LEN];
     rng.fill_bytes(&mut salt);
     let secrets = derive_staff_secrets(member.password, &salt, &member.kdf)?;
-    let wrapped = wrap_org_key(&secrets.wrap_key, organisation, &KeyHolder::Staff(&id), org_key, rng);
+    let wrapped = wrap_org_key(&secrets.wrap_key, organisation, &KeyHolder::Staff(&username), org_key, rng);
     let account = StaffAccount {
         id,
         organisation: organisation.to_string(),

@@ -61,7 +61,7 @@ async fn a_colleague_enrols_through_a_single_use_link_and_the_admin_never_sends_
     let org_key =
         unwrap_org_key(&key, ORGANISATION, &KeyHolder::Enrolment("sara"), &enrolment.enrolment_wrapped_org_key.0)
             .expect("the key from the link's fragment opens the enrolment copy");
-    let password = new_password(PASSWORD, ORGANISATION, &member.staff_id, &org_key);
+    let password = new_password(PASSWORD, ORGANISATION, &member.username, &org_key);
     let reply = send!(app, TestRequest::post().uri(&format!("/api/enrol/{link}")).set_json(&password));
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
 
@@ -78,7 +78,7 @@ async fn a_colleague_enrols_through_a_single_use_link_and_the_admin_never_sends_
     let record = stored.password.expect("a password");
     let secrets = derive_staff_secrets(PASSWORD, &record.salt.0, &record.kdf).expect("derivable");
     let opened =
-        unwrap_org_key(&secrets.wrap_key, ORGANISATION, &KeyHolder::Staff(&sara.id), &session.wrapped_org_key.0)
+        unwrap_org_key(&secrets.wrap_key, ORGANISATION, &KeyHolder::Staff(&sara.username), &session.wrapped_org_key.0)
             .expect("her own copy opens with her password");
     assert_eq!(opened.to_bytes(), fx.org_key.to_bytes());
     let listed: Vec<StaffMember> = send!(app, with_cookie(TestRequest::get().uri("/api/admin/staff"), &cookie)).json();
@@ -104,7 +104,7 @@ async fn an_enrolment_link_expires_after_seven_days() {
     let link = URL_SAFE_NO_PAD.encode(token);
     fx.advance(limits::ENROLMENT_SECS);
     assert_eq!(send!(app, TestRequest::get().uri(&format!("/api/enrol/{link}"))).status, StatusCode::NOT_FOUND);
-    let password = new_password(PASSWORD, ORGANISATION, &member.staff_id, &fx.org_key);
+    let password = new_password(PASSWORD, ORGANISATION, &member.username, &fx.org_key);
     let reply = send!(app, TestRequest::post().uri(&format!("/api/enrol/{link}")).set_json(&password));
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
@@ -144,7 +144,7 @@ async fn a_password_below_the_standard_cost_is_refused_in_production() {
     let (body, token, _) = new_member(&fx, "sara");
     let member: StaffMember =
         send!(app, with_cookie(TestRequest::post().uri("/api/admin/staff"), &cookie).set_json(&body)).json();
-    let cheap = new_password(PASSWORD, ORGANISATION, &member.staff_id, &fx.org_key);
+    let cheap = new_password(PASSWORD, ORGANISATION, &member.username, &fx.org_key);
     let link = URL_SAFE_NO_PAD.encode(token);
     let reply = send!(app, TestRequest::post().uri(&format!("/api/enrol/{link}")).set_json(&cheap));
     assert_eq!((reply.status, reply.error().as_str()), (StatusCode::BAD_REQUEST, "invalid"));

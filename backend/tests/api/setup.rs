@@ -37,7 +37,7 @@ fn setup_body(info: &Enrolment, username: &str) -> (OrganisationSetup, OrgSecret
     let body = OrganisationSetup {
         username: username.to_string(),
         display_name: "Maria Lind".to_string(),
-        password: new_password(PASSWORD, &info.organisation, &info.staff_id, &org_key),
+        password: new_password(PASSWORD, &info.organisation, &info.username, &org_key),
         org_public_key: Bytes(org_key.public_key().as_bytes().to_vec()),
         recovery_wrapped_org_key: Bytes(wrap_org_key(
             recovery.key(),
@@ -84,7 +84,7 @@ async fn the_setup_link_works_once_and_leaves_only_wrapped_keys_on_the_server() 
     let (_, session) = staff_log_in!(&fx, app, &admin);
     assert_eq!(session.role, Role::Administrator);
     let secrets = derive_staff_secrets(PASSWORD, &stored.salt.0, &stored.kdf).expect("derivable");
-    let opened = unwrap_org_key(&secrets.wrap_key, ORG, &KeyHolder::Staff(&info.staff_id), &session.wrapped_org_key.0)
+    let opened = unwrap_org_key(&secrets.wrap_key, ORG, &KeyHolder::Staff(&info.username), &session.wrapped_org_key.0)
         .expect("the administrator's copy opens");
     assert_eq!(opened.to_bytes(), org_key.to_bytes());
 

@@ -102,12 +102,12 @@ macro_rules! staff_log_in {
 pub(crate) use staff_log_in;
 
 /// A password record as a browser makes it: a fresh salt, the proof, and the organisation
-/// key wrapped for `holder` under the password's wrap key.
-pub fn new_password(password: &str, organisation: &str, staff_id: &str, org_key: &OrgSecretKey) -> NewPassword {
+/// key wrapped for the staff member (named by username) under the password's wrap key.
+pub fn new_password(password: &str, organisation: &str, username: &str, org_key: &OrgSecretKey) -> NewPassword {
     let mut salt = [0u8; SALT_LEN];
     OsRng.fill_bytes(&mut salt);
     let secrets = derive_staff_secrets(password, &salt, &CHEAP_KDF).expect("cheap parameters are valid");
-    let wrapped = wrap_org_key(&secrets.wrap_key, organisation, &KeyHolder::Staff(staff_id), org_key, &mut OsRng);
+    let wrapped = wrap_org_key(&secrets.wrap_key, organisation, &KeyHolder::Staff(username), org_key, &mut OsRng);
     NewPassword {
         salt: Bytes(salt.to_vec()),
         kdf: CHEAP_KDF,
