@@ -2,8 +2,9 @@
 //! functions below only name the endpoint and the wire types from `beratta_core::api`.
 
 use beratta_core::api::{
-    ApiErrorBody, ChildAssessment, ChildLogin, LoginParams, QuestionnaireBundle, QuestionnaireRef, SaveReceipt,
-    SealedAnswers,
+    ApiErrorBody, AssessmentRecord, AuditEntry, ChildAssessment, ChildLogin, Enrolment, InvitationBatch, LoginParams,
+    NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle, QuestionnaireRef, SaveReceipt, SealedAnswers,
+    SealedHelp, StaffChange, StaffLogin, StaffMember, StaffSession, Unit,
 };
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -38,6 +39,12 @@ impl ApiError {
     /// The login session is gone: the cookie expired or was ended elsewhere.
     pub fn is_unauthorised(&self) -> bool {
         matches!(self, ApiError::Status { status: 401 | 403, .. })
+    }
+
+    /// No staff session (it timed out, or was ended): the staff member must log in again.
+    /// Unlike [`ApiError::is_unauthorised`], a 403 does not count: that is a role saying no.
+    pub fn is_signed_out(&self) -> bool {
+        matches!(self, ApiError::Status { status: 401, .. })
     }
 
     /// A refusal the server explained in words for people (a wrong code, too many tries).
@@ -108,6 +115,122 @@ pub async fn save(sealed: &SealedAnswers) -> Result<SaveReceipt, ApiError> {
 /// `POST /api/child/logout`: ends the login session on the server.
 pub async fn logout() -> Result<(), ApiError> {
     request::<IgnoredAny>(Method::POST, "/api/child/logout", NO_BODY).await.map(|_| ())
+}
+
+// ── staff ────────────────────────────────────────────────────────────────────────────────
+
+/// `GET /api/setup/{token}`: who a set-up link is for, in the shape of an [`Enrolment`]
+/// without a wrapped key (there is none yet). The browser needs the organisation's id to
+/// bind the copies of the organisation key it makes.
+pub async fn setup_info(token: &str) -> Result<Enrolment, ApiError> {
+    request(Method::GET, &format!("/api/setup/{}", segment(token)), NO_BODY).await
+}
+
+/// `POST /api/setup/{token}`: the organisation's public key and the wrapped copies of its
+/// secret key, made in this browser.
+pub async fn setup(token: &str, setup: &OrganisationSetup) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::POST, &format!("/api/setup/{}", segment(token)), Some(setup)).await.map(|_| ())
+}
+
+/// `GET /api/staff/params/{username}`: the password's salt and Argon2id cost.
+pub async fn staff_params(username: &str) -> Result<LoginParams, ApiError> {
+    request(Method::GET, &format!("/api/staff/params/{}", segment(username)), NO_BODY).await
+}
+
+/// `POST /api/staff/login`: on success the server sets the staff session cookie.
+pub async fn staff_login(login: &StaffLogin) -> Result<StaffSession, ApiError> {
+    request(Method::POST, "/api/staff/login", Some(login)).await
+}
+
+/// `GET /api/staff/me`: who the session cookie belongs to.
+pub async fn staff_me() -> Result<StaffSession, ApiError> {
+    request(Method::GET, "/api/staff/me", NO_BODY).await
+}
+
+/// `POST /api/staff/logout`.
+pub async fn staff_logout() -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::POST, "/api/staff/logout", NO_BODY).await.map(|_| ())
+}
+
+/// `GET /api/admin/staff`.
+pub async fn staff_members() -> Result<Vec<StaffMember>, ApiError> {
+    request(Method::GET, "/api/admin/staff", NO_BODY).await
+}
+
+/// `POST /api/admin/staff`.
+pub async fn add_staff(member: &NewStaffMember) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::POST, "/api/admin/staff", Some(member)).await.map(|_| ())
+}
+
+/// `PATCH /api/admin/staff/{id}`.
+pub async fn change_staff(staff_id: &str, change: &StaffChange) -> Result<(), ApiError> {
+    let path = format!("/api/admin/staff/{}", segment(staff_id));
+    request::<IgnoredAny>(Method::PATCH, &path, Some(change)).await.map(|_| ())
+}
+
+/// `GET /api/admin/units`.
+pub async fn admin_units() -> Result<Vec<Unit>, ApiError> {
+    request(Method::GET, "/api/admin/units", NO_BODY).await
+}
+
+/// The body of `POST /api/admin/units`.
+#[derive(Serialize)]
+struct NewUnit<'a> {
+    name: &'a str,
+}
+
+/// `POST /api/admin/units`.
+pub async fn add_unit(name: &str) -> Result<Unit, ApiError> {
+    request(Method::POST, "/api/admin/units", Some(&NewUnit { name })).await
+}
+
+/// `GET /api/units`: the organisation's units, for everyone on its staff.
+pub async fn units() -> Result<Vec<Unit>, ApiError> {
+    request(Method::GET, "/api/units", NO_BODY).await
+}
+
+/// `GET /api/admin/audit?from=SEQ`: one page of the log, oldest first, from record `from`.
+pub async fn audit(from: u64) -> Result<Vec<AuditEntry>, ApiError> {
+    request(Method::GET, &format!("/api/admin/audit?from={from}"), NO_BODY).await
+}
+
+/// `GET /api/enrol/{token}`.
+pub async fn enrolment(token: &str) -> Result<Enrolment, ApiError> {
+    request(Method::GET, &format!("/api/enrol/{}", segment(token)), NO_BODY).await
+}
+
+/// `POST /api/enrol/{token}`: the new member's password, and the organisation key wrapped
+/// under it.
+pub async fn enrol(token: &str, password: &NewPassword) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::POST, &format!("/api/enrol/{}", segment(token)), Some(password)).await.map(|_| ())
+}
+
+/// `POST /api/invitations`.
+pub async fn invite(batch: &InvitationBatch) -> Result<Vec<AssessmentRecord>, ApiError> {
+    request(Method::POST, "/api/invitations", Some(batch)).await
+}
+
+/// `GET /api/invitations`: the invitations this staff member may read, without answers.
+pub async fn invitations() -> Result<Vec<AssessmentRecord>, ApiError> {
+    request(Method::GET, "/api/invitations", NO_BODY).await
+}
+
+/// `POST /api/invitations/{id}/revoke`.
+pub async fn revoke(assessment: &str) -> Result<(), ApiError> {
+    let path = format!("/api/invitations/{}/revoke", segment(assessment));
+    request::<IgnoredAny>(Method::POST, &path, NO_BODY).await.map(|_| ())
+}
+
+/// `GET /api/assessments/{id}`: one assessment with its sealed answers; the server audits
+/// every call.
+pub async fn assessment(assessment: &str) -> Result<AssessmentRecord, ApiError> {
+    request(Method::GET, &format!("/api/assessments/{}", segment(assessment)), NO_BODY).await
+}
+
+/// `PUT /api/assessments/{id}/help`.
+pub async fn save_help(assessment: &str, help: &SealedHelp) -> Result<(), ApiError> {
+    let path = format!("/api/assessments/{}/help", segment(assessment));
+    request::<IgnoredAny>(Method::PUT, &path, Some(help)).await.map(|_| ())
 }
 
 /// One URL path segment, percent-encoded.

@@ -110,12 +110,19 @@ async fn load(assessment: ChildAssessment, keys: ChildKeys, resumed: bool) -> Re
             Notice::Answers
         }
     })?;
+    // The help status is a kindness, not a need: if it does not open, the child goes on
+    // without it.
+    let help = keys.open_help(&assessment).unwrap_or_else(|error| {
+        log(&format!("the help status did not open: {error}"));
+        None
+    });
     let counter = assessment.sealed.as_ref().map_or(0, |s| s.counter);
     Ok(Loaded {
         child: Rc::new(ChildContext { assessment, keys }),
         questionnaire: Rc::new(questionnaire),
         stored,
         counter,
+        help,
         resumed,
     })
 }

@@ -1,24 +1,29 @@
-//! Berätta's browser app: the child's flow from login code to thank-you, as a view over
-//! `beratta-core`. The core decides (what comes next, what is valid, the crypto); this
-//! crate draws, and moves bytes between the core, the server and the browser.
+//! Berätta's browser app, as a view over `beratta-core`: the child's flow from login code to
+//! thank-you at `/`, and the staff side under `#/staff`, `#/setup`, `#/enrol` and
+//! `#/admin` (see [`staff`]). The core decides (what comes next, what is valid, the
+//! crypto); this crate draws, and moves bytes between the core, the server and the browser.
 //!
-//! The pages are the [`Route`] enum, derived from the state, and [`App`] holds the one
-//! switch over it.
+//! [`App`] picks the side by the URL fragment. The child's pages are the [`Route`] enum,
+//! derived from the state, and [`ChildApp`] holds the one switch over it; the staff pages
+//! have theirs in [`staff::Route`] and [`staff::StaffApp`].
 
 mod api;
 mod finish;
 mod help;
+mod help_status;
 mod i18n;
 mod login;
 mod progress;
 mod question;
 mod save;
 mod save_status;
+mod staff;
 mod start;
 mod state;
 
 use crate::finish::FinishPage;
 use crate::help::{HelpNow, HelpScreen};
+use crate::help_status::HelpStatusBox;
 use crate::i18n::{Lang, Notice};
 use crate::progress::Progress;
 use crate::question::QuestionPage;
@@ -27,6 +32,7 @@ use crate::save_status::SaveStatus;
 use crate::start::StartPage;
 use crate::state::{AppAction, AppState, Loaded, Phase, Survey};
 use beratta_core::{Action, Position};
+use gloo::events::EventListener;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -55,8 +61,31 @@ fn route(state: &AppState) -> Route<'_> {
     }
 }
 
+/// The URL fragment, `#…` included; never sent to the server.
+fn current_fragment() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The child's app or the staff's, by the URL fragment, followed as it changes.
 #[function_component]
 fn App() -> Html {
+    let fragment = use_state(current_fragment);
+    {
+        let current = fragment.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .map(|window| EventListener::new(&window, "hashchange", move |_| current.set(current_fragment())));
+            move || drop(listener)
+        });
+    }
+    match staff::Route::parse(&fragment) {
+        Some(route) => html! { <staff::StaffApp {route} /> },
+        None => html! { <ChildApp /> },
+    }
+}
+
+#[function_component]
+fn ChildApp() -> Html {
     let state = use_reducer(|| AppState::new(login::can_resume()));
     let saver: Rc<RefCell<Option<Rc<Saver>>>> = use_mut_ref(|| None);
     let leaving = use_state(|| false);
@@ -184,6 +213,12 @@ fn App() -> Html {
             Html::default()
         }
     };
+    let help_status = |survey: &Survey| match &survey.help {
+        Some(status) => html! {
+            <HelpStatusBox {lang} questionnaire={survey.questionnaire.clone()} status={status.clone()} />
+        },
+        None => Html::default(),
+    };
 
     let current = route(&state);
     let logout_in_header = matches!(current, Route::Question(..));
@@ -221,6 +256,7 @@ fn App() -> Html {
                         on_action={on_action.clone()}
                         accepts={accepts.clone()}
                     />
+                    { help_status(survey) }
                     { help(survey) }
                 </>
             }
@@ -231,6 +267,7 @@ fn App() -> Html {
                 <>
                     { statusbar(view.progress) }
                     <FinishPage {lang} on_back={on_back.clone()} on_logout={on_logout.clone()} leaving={*leaving} />
+                    { help_status(survey) }
                     { help(survey) }
                 </>
             }

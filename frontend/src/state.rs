@@ -6,6 +6,7 @@ use crate::i18n::{Lang, Notice};
 use beratta_core::api::ChildAssessment;
 use beratta_core::child::ChildKeys;
 use beratta_core::envelope::AnswerSet;
+use beratta_core::help::HelpStatus;
 use beratta_core::scoring::is_acute;
 use beratta_core::{Action, Questionnaire, Session};
 use std::rc::Rc;
@@ -26,6 +27,8 @@ pub struct Loaded {
     pub stored: Option<AnswerSet>,
     /// The counter of the stored save, 0 if none.
     pub counter: u64,
+    /// What staff have planned or done about the child's help wishes, opened.
+    pub help: Option<HelpStatus>,
     /// Take the language from the stored answers (a reload, where the choice was lost).
     pub resumed: bool,
 }
@@ -44,18 +47,22 @@ pub struct Survey {
     /// comes before the next question. Page state only: it is neither saved nor part of the
     /// session, so a reload does not bring it back (the smaller reminder stays, from `acute`).
     pub help_screen: bool,
+    /// What staff have planned or done about the child's help wishes, as it stood at login;
+    /// `None` when there is nothing to tell.
+    pub help: Option<Rc<HelpStatus>>,
 }
 
 impl Survey {
     /// A survey from stored answers, or a fresh one.
-    pub fn new(questionnaire: Rc<Questionnaire>, stored: Option<Session>) -> Survey {
+    pub fn new(questionnaire: Rc<Questionnaire>, stored: Option<Session>, help: Option<HelpStatus>) -> Survey {
         let fresh = Session::start(&questionnaire);
         let session = match stored {
             Some(stored) => fresh.apply(&questionnaire, Action::Restore(stored)).unwrap_or(fresh),
             None => fresh,
         };
         let acute = acute(&questionnaire, &session);
-        Survey { questionnaire, session, revision: 0, acute, help_screen: false }
+        let help = help.filter(|h| !h.entries.is_empty()).map(Rc::new);
+        Survey { questionnaire, session, revision: 0, acute, help_screen: false, help }
     }
 
     /// The survey after `action`; `None` when the core refuses it or nothing changes.
@@ -98,7 +105,14 @@ impl Survey {
 
     fn with(&self, session: Session, revision: u64) -> Survey {
         let acute = acute(&self.questionnaire, &session);
-        Survey { questionnaire: self.questionnaire.clone(), session, revision, acute, help_screen: false }
+        Survey {
+            questionnaire: self.questionnaire.clone(),
+            session,
+            revision,
+            acute,
+            help_screen: false,
+            help: self.help.clone(),
+        }
     }
 
     /// Whether the core would accept `action` now (e.g. a multiple-choice answer with
@@ -203,7 +217,7 @@ impl Reducible for AppState {
                     Some(lang) if loaded.resumed => lang,
                     _ => self.lang,
                 };
-                let survey = Survey::new(loaded.questionnaire, loaded.stored.map(|s| s.session));
+                let survey = Survey::new(loaded.questionnaire, loaded.stored.map(|s| s.session), loaded.help);
                 Rc::new(AppState {
                     lang,
                     phase: Phase::Survey(survey),

@@ -1,0 +1,494 @@
+//! The administrator's pages: staff (add a colleague with an enrolment link, change a
+//! role, disable an account), units, and the audit log. Adding a colleague needs the
+//! organisation key, which only this browser holds: it wraps a copy under a fresh
+//! enrolment key that travels only in the link's fragment.
+
+use super::{date_time, keys, origin, use_staff, Loading, Problem};
+use crate::api;
+use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, StaffMember, Unit};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+const ROLES: [Role; 3] = [Role::Staff, Role::Administrator, Role::Analyst];
+
+fn role_value(role: Role) -> &'static str {
+    match role {
+        Role::Administrator => "administrator",
+        Role::Staff => "staff",
+        Role::Analyst => "analyst",
+    }
+}
+
+fn role_from(value: &str) -> Option<Role> {
+    ROLES.into_iter().find(|r| role_value(*r) == value)
+}
+
+/// The page body for people who are not administrators.
+fn not_admin(t: &super::Texts) -> Html {
+    html! { <p class="note" role="status">{ t.admin_only }</p> }
+}
+
+#[function_component]
+pub fn StaffPage() -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let members = use_state(|| None::<Vec<StaffMember>>);
+    let units = use_state(Vec::<Unit>::new);
+    let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let reloads = use_state(|| 0u32);
+    let username = use_state(String::new);
+    let display_name = use_state(String::new);
+    let role = use_state(|| Role::Staff);
+    let unit = use_state(|| None::<String>);
+    let link = use_state(|| None::<(String, String)>);
+    let is_admin = staff.signed_in.as_ref().is_some_and(|p| p.is_admin());
+
+    {
+        let (members, units, error, staff) = (members.clone(), units.clone(), error.clone(), staff.clone());
+        use_effect_with(*reloads, move |_| {
+            if is_admin {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::staff_members().await {
+                        Ok(mut list) => {
+                            list.sort_by_key(|m| m.display_name.to_lowercase());
+                            members.set(Some(list));
+                        }
+                        Err(e) => error.set(Some(staff.failure(&e))),
+                    }
+                    if let Ok(list) = api::admin_units().await {
+                        units.set(list);
+                    }
+                });
+            }
+        });
+    }
+
+    let Some(person) = staff.signed_in.clone().filter(|p| p.is_admin()) else { return not_admin(t) };
+
+    let text_input = |state: &UseStateHandle<String>| {
+        let (state, error) = (state.clone(), error.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            state.set(input.value());
+            error.set(None);
+        })
+    };
+    let on_role = {
+        let role = role.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(r) = role_from(&select.value()) {
+                role.set(r);
+            }
+        })
+    };
+    let on_unit = {
+        let unit = unit.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let value = select.value();
+            unit.set((!value.is_empty()).then_some(value));
+        })
+    };
+
+    let onsubmit = {
+        let (username, display_name, role, unit, link) =
+            (username.clone(), display_name.clone(), role.clone(), unit.clone(), link.clone());
+        let (busy, error, reloads, staff, person) =
+            (busy.clone(), error.clone(), reloads.clone(), staff.clone(), person.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let t = staff.t();
+            let name = keys::username(&username);
+            if name.is_empty() {
+                error.set(Some(t.username_missing.to_string()));
+                return;
+            }
+            if display_name.trim().is_empty() {
+                error.set(Some(t.name_missing.to_string()));
+                return;
+            }
+            let organisation = &person.session.organisation;
+            let copy = keys::enrolment_copy(&person.org_key, organisation, &name);
+            let member = NewStaffMember {
+                username: name,
+                display_name: display_name.trim().to_string(),
+                role: *role,
+                unit: (*unit).clone(),
+                enrolment_token: Bytes(copy.token.clone()),
+                enrolment_wrapped_org_key: Bytes(copy.wrapped.clone()),
+            };
+            busy.set(true);
+            link.set(None);
+            let (username, display_name, link, busy, error, reloads, staff) = (
+                username.clone(),
+                display_name.clone(),
+                link.clone(),
+                busy.clone(),
+                error.clone(),
+                reloads.clone(),
+                staff.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::add_staff(&member).await {
+                    Ok(()) => {
+                        link.set(Some((member.display_name.clone(), keys::enrolment_link(&origin(), &copy))));
+                        username.set(String::new());
+                        display_name.set(String::new());
+                        error.set(None);
+                        reloads.set(*reloads + 1);
+                    }
+                    Err(e) => error.set(Some(staff.failure(&e))),
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    let change = {
+        let (busy, error, reloads, staff) = (busy.clone(), error.clone(), reloads.clone(), staff.clone());
+        Callback::from(move |(id, change): (String, StaffChange)| {
+            busy.set(true);
+            let (busy, error, reloads, staff) = (busy.clone(), error.clone(), reloads.clone(), staff.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::change_staff(&id, &change).await {
+                    Ok(()) => error.set(None),
+                    Err(e) => error.set(Some(staff.failure(&e))),
+                }
+                busy.set(false);
+                reloads.set(*reloads + 1);
+            });
+        })
+    };
+    let unit_name = |id: &Option<String>| match id {
+        Some(id) => units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()),
+        None => "—".to_string(),
+    };
+
+    let table = match &*members {
+        None => html! { <Loading /> },
+        Some(list) => html! {
+            <div class="table-wrap">
+                <table id="staff-list" class="data">
+                    <caption class="visually-hidden">{ t.staff_heading }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ t.col_name }</th>
+                            <th scope="col">{ t.col_username }</th>
+                            <th scope="col">{ t.col_role }</th>
+                            <th scope="col">{ t.col_unit }</th>
+                            <th scope="col">{ t.col_status }</th>
+                            <th scope="col">{ t.col_actions }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for list.iter().map(|m| {
+                            let me = m.staff_id == person.session.staff_id;
+                            let status = if m.disabled { t.status_disabled } else if m.enrolling { t.status_enrolling } else { t.status_active };
+                            let toggle = {
+                                let (change, id, disabled) = (change.clone(), m.staff_id.clone(), !m.disabled);
+                                Callback::from(move |_: MouseEvent| {
+                                    change.emit((id.clone(), StaffChange { disabled: Some(disabled), role: None, unit: None }))
+                                })
+                            };
+                            let on_change_role = {
+                                let (change, id, current) = (change.clone(), m.staff_id.clone(), m.role);
+                                Callback::from(move |e: Event| {
+                                    let select: HtmlSelectElement = e.target_unchecked_into();
+                                    if let Some(r) = role_from(&select.value()).filter(|r| *r != current) {
+                                        change.emit((id.clone(), StaffChange { disabled: None, role: Some(r), unit: None }));
+                                    }
+                                })
+                            };
+                            let action = if m.disabled { t.enable } else { t.disable };
+                            html! {
+                                <tr data-staff={m.staff_id.clone()} data-username={m.username.clone()}>
+                                    <th scope="row">{ &m.display_name }{ if me { format!(" {}", t.you) } else { String::new() } }</th>
+                                    <td>{ &m.username }</td>
+                                    <td>
+                                        <select class="staff-role" aria-label={(t.role_of)(&m.display_name)}
+                                            disabled={*busy || me} onchange={on_change_role}>
+                                            { for ROLES.iter().map(|r| html! {
+                                                <option value={role_value(*r)} selected={*r == m.role}>{ t.role(*r) }</option>
+                                            }) }
+                                        </select>
+                                    </td>
+                                    <td>{ unit_name(&m.unit) }</td>
+                                    <td class="status" data-status={if m.disabled { "disabled" } else if m.enrolling { "enrolling" } else { "active" }}>{ status }</td>
+                                    <td>
+                                        if !me {
+                                            <button type="button" class="staff-toggle secondary small" disabled={*busy}
+                                                aria-label={(t.toggle_of)(action, &m.display_name)} onclick={toggle}>{ action }</button>
+                                        }
+                                    </td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        },
+    };
+
+    html! {
+        <section aria-labelledby="staff-heading">
+            <h1 id="staff-heading">{ t.staff_heading }</h1>
+            <p>{ t.staff_intro }</p>
+            <Problem id="admin-error" message={(*error).clone()} />
+            { table }
+            if let Some((name, url)) = &*link {
+                <section class="enrol-link-box" aria-labelledby="enrol-link-heading">
+                    <h2 id="enrol-link-heading">{ (t.enrol_link_heading)(name) }</h2>
+                    <p>{ t.enrol_link_intro }</p>
+                    <p><code id="enrol-link" class="link-text">{ url }</code></p>
+                </section>
+            }
+            <form class="form-card" {onsubmit} novalidate=true aria-labelledby="add-staff-heading">
+                <h2 id="add-staff-heading">{ t.add_staff_heading }</h2>
+                <div class="field">
+                    <label for="new-username">{ t.username }</label>
+                    <p id="new-username-hint" class="hint">{ t.new_username_hint }</p>
+                    <input id="new-username" type="text" autocomplete="off" autocapitalize="none" spellcheck="false"
+                        aria-describedby="new-username-hint" readonly={*busy} value={(*username).clone()}
+                        oninput={text_input(&username)} />
+                </div>
+                <div class="field">
+                    <label for="new-display-name">{ t.display_name }</label>
+                    <input id="new-display-name" type="text" autocomplete="off" readonly={*busy}
+                        value={(*display_name).clone()} oninput={text_input(&display_name)} />
+                </div>
+                <div class="field">
+                    <label for="new-role">{ t.role }</label>
+                    <select id="new-role" disabled={*busy} onchange={on_role}>
+                        { for ROLES.iter().map(|r| html! {
+                            <option value={role_value(*r)} selected={*r == *role}>{ t.role(*r) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="new-unit">{ t.unit }</label>
+                    <select id="new-unit" disabled={*busy} onchange={on_unit}>
+                        <option value="" selected={unit.is_none()}>{ t.no_unit }</option>
+                        { for units.iter().map(|u| html! {
+                            <option value={u.unit_id.clone()} selected={unit.as_deref() == Some(u.unit_id.as_str())}>{ &u.name }</option>
+                        }) }
+                    </select>
+                </div>
+                <button id="add-staff" type="submit" class="primary" disabled={*busy}>
+                    { if *busy { t.adding } else { t.add_staff } }
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[function_component]
+pub fn UnitsPage() -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let units = use_state(|| None::<Vec<Unit>>);
+    let name = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    let reloads = use_state(|| 0u32);
+    let is_admin = staff.signed_in.as_ref().is_some_and(|p| p.is_admin());
+
+    {
+        let (units, error, staff) = (units.clone(), error.clone(), staff.clone());
+        use_effect_with(*reloads, move |_| {
+            if is_admin {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::admin_units().await {
+                        Ok(list) => units.set(Some(list)),
+                        Err(e) => error.set(Some(staff.failure(&e))),
+                    }
+                });
+            }
+        });
+    }
+    if !is_admin {
+        return not_admin(t);
+    }
+
+    let oninput = {
+        let (name, error) = (name.clone(), error.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            name.set(input.value());
+            error.set(None);
+        })
+    };
+    let onsubmit = {
+        let (name, busy, error, reloads, staff) = (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let typed = name.trim().to_string();
+            if *busy {
+                return;
+            }
+            if typed.is_empty() {
+                error.set(Some(staff.t().name_missing.to_string()));
+                return;
+            }
+            busy.set(true);
+            let (name, busy, error, reloads, staff) = (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::add_unit(&typed).await {
+                    Ok(_) => {
+                        name.set(String::new());
+                        reloads.set(*reloads + 1);
+                    }
+                    Err(e) => error.set(Some(staff.failure(&e))),
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    let list = match &*units {
+        None => html! { <Loading /> },
+        Some(list) if list.is_empty() => html! { <p id="no-units" class="note">{ t.no_units }</p> },
+        Some(list) => html! {
+            <table id="units" class="data">
+                <caption class="visually-hidden">{ t.units_heading }</caption>
+                <thead><tr><th scope="col">{ t.unit_name }</th></tr></thead>
+                <tbody>
+                    { for list.iter().map(|u| html! { <tr data-unit={u.unit_id.clone()}><td>{ &u.name }</td></tr> }) }
+                </tbody>
+            </table>
+        },
+    };
+    html! {
+        <section aria-labelledby="units-heading">
+            <h1 id="units-heading">{ t.units_heading }</h1>
+            <p>{ t.units_intro }</p>
+            { list }
+            <form class="form-card inline-form" {onsubmit} novalidate=true>
+                <div class="field">
+                    <label for="unit-name">{ t.unit_name }</label>
+                    <input id="unit-name" type="text" autocomplete="off" readonly={*busy} value={(*name).clone()} {oninput} />
+                </div>
+                <Problem id="units-error" message={(*error).clone()} />
+                <button id="add-unit" type="submit" class="primary" disabled={*busy}>{ t.add_unit }</button>
+            </form>
+        </section>
+    }
+}
+
+/// The server gives the log a page at a time, oldest first.
+const AUDIT_PAGE: usize = 500;
+/// The most pages one visit reads, so a very long log cannot hold the page for long.
+const MAX_AUDIT_PAGES: usize = 40;
+
+/// Every page of the log, up to [`MAX_AUDIT_PAGES`].
+async fn whole_log() -> Result<Vec<AuditEntry>, api::ApiError> {
+    let mut all: Vec<AuditEntry> = Vec::new();
+    for _ in 0..MAX_AUDIT_PAGES {
+        let from = all.last().map_or(1, |e| e.seq + 1);
+        let page = api::audit(from).await?;
+        let full = page.len() >= AUDIT_PAGE;
+        all.extend(page);
+        if !full {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+#[function_component]
+pub fn AuditPage() -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let entries = use_state(|| None::<Vec<AuditEntry>>);
+    let members = use_state(Vec::<StaffMember>::new);
+    let units = use_state(Vec::<Unit>::new);
+    let error = use_state(|| None::<String>);
+    let is_admin = staff.signed_in.as_ref().is_some_and(|p| p.is_admin());
+
+    {
+        let (entries, members, units, error, staff) =
+            (entries.clone(), members.clone(), units.clone(), error.clone(), staff.clone());
+        use_effect_with((), move |_| {
+            if is_admin {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match whole_log().await {
+                        Ok(mut list) => {
+                            list.sort_by_key(|e| std::cmp::Reverse(e.seq));
+                            entries.set(Some(list));
+                        }
+                        Err(e) => error.set(Some(staff.failure(&e))),
+                    }
+                    // Names make the log readable; without them it still shows ids.
+                    if let Ok(list) = api::staff_members().await {
+                        members.set(list);
+                    }
+                    if let Ok(list) = api::admin_units().await {
+                        units.set(list);
+                    }
+                });
+            }
+        });
+    }
+    if !is_admin {
+        return not_admin(t);
+    }
+
+    let who = |id: &str| -> String {
+        if let Some(m) = members.iter().find(|m| m.staff_id == id) {
+            return format!("{} ({})", m.display_name, m.username);
+        }
+        if let Some(u) = units.iter().find(|u| u.unit_id == id) {
+            return u.name.clone();
+        }
+        match id.strip_prefix("child:") {
+            Some(assessment) => format!("{} {assessment}", t.actor_child),
+            None if id == "anonymous" => t.actor_anonymous.to_string(),
+            None => id.to_string(),
+        }
+    };
+
+    let table = match &*entries {
+        None if error.is_none() => html! { <Loading /> },
+        None => Html::default(),
+        Some(list) if list.is_empty() => html! { <p class="note">{ t.audit_empty }</p> },
+        Some(list) => html! {
+            <div class="table-wrap">
+                <table id="audit-log" class="data">
+                    <caption class="visually-hidden">{ t.audit_heading }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ t.col_seq }</th>
+                            <th scope="col">{ t.col_time }</th>
+                            <th scope="col">{ t.col_actor }</th>
+                            <th scope="col">{ t.col_action }</th>
+                            <th scope="col">{ t.col_subject }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for list.iter().map(|e| html! {
+                            <tr data-action={e.action.name()}>
+                                <td>{ e.seq }</td>
+                                <td>{ date_time(staff.lang, e.at_unix) }</td>
+                                <td>{ who(&e.actor) }</td>
+                                <td>{ (t.action)(e.action) }</td>
+                                <td>{ e.subject.as_deref().map(&who).unwrap_or_default() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        },
+    };
+    html! {
+        <section aria-labelledby="audit-heading">
+            <h1 id="audit-heading">{ t.audit_heading }</h1>
+            <p>{ t.audit_intro }</p>
+            <Problem id="audit-error" message={(*error).clone()} />
+            { table }
+        </section>
+    }
+}

@@ -1,0 +1,184 @@
+//! A new colleague's enrolment, from the link an administrator handed over. The link's
+//! fragment holds the one-time enrolment key; this browser opens the organisation key with
+//! it, the person chooses a password, and the key is wrapped again under that password.
+//! Neither the server nor the administrator learns the password.
+
+use super::setup::password_problem;
+use super::{go, keys, use_staff, Problem, Route};
+use crate::api;
+use beratta_core::api::Enrolment;
+use beratta_core::envelope::OrgSecretKey;
+use beratta_core::staff::{unwrap_org_key, KeyHolder};
+use gloo_timers::future::TimeoutFuture;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct EnrolProps {
+    pub token: String,
+    /// The enrolment key, base64url, from the fragment. (Yew reserves the name `key`.)
+    pub link_key: String,
+}
+
+#[derive(Clone)]
+enum Phase {
+    Checking,
+    Broken(String),
+    Ready(Rc<(Enrolment, OrgSecretKey)>),
+}
+
+#[function_component]
+pub fn EnrolPage(props: &EnrolProps) -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let phase = use_state(|| Phase::Checking);
+
+    {
+        let phase = phase.clone();
+        let staff = staff.clone();
+        use_effect_with((props.token.clone(), props.link_key.clone()), move |(token, key)| {
+            let (token, key) = (token.clone(), keys::enrolment_key(key));
+            wasm_bindgen_futures::spawn_local(async move {
+                let t = staff.t();
+                let Some(key) = key else {
+                    phase.set(Phase::Broken(t.enrol_link_broken.to_string()));
+                    return;
+                };
+                let enrolment = match api::enrolment(&token).await {
+                    Ok(enrolment) => enrolment,
+                    Err(api::ApiError::Status { status: 404, .. }) => {
+                        phase.set(Phase::Broken(t.link_unusable.to_string()));
+                        return;
+                    }
+                    Err(e) => {
+                        phase.set(Phase::Broken(t.api_error(&e)));
+                        return;
+                    }
+                };
+                let holder = KeyHolder::Enrolment(&enrolment.username);
+                match unwrap_org_key(&key, &enrolment.organisation, &holder, &enrolment.enrolment_wrapped_org_key.0) {
+                    Ok(org_key) => phase.set(Phase::Ready(Rc::new((enrolment, org_key)))),
+                    Err(_) => phase.set(Phase::Broken(t.enrol_key_wrong.to_string())),
+                }
+            });
+        });
+    }
+
+    let body = match &*phase {
+        Phase::Checking => html! { <p class="checking" role="status" aria-live="polite">{ t.loading }</p> },
+        Phase::Broken(message) => html! { <Problem id="enrol-error" message={Some(message.clone())} /> },
+        Phase::Ready(opened) => html! { <EnrolForm token={props.token.clone()} opened={opened.clone()} /> },
+    };
+    html! {
+        <section class="staff-enrol narrow" aria-labelledby="enrol-heading">
+            <h1 id="enrol-heading">{ t.enrol_heading }</h1>
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties)]
+struct EnrolFormProps {
+    token: String,
+    opened: Rc<(Enrolment, OrgSecretKey)>,
+}
+
+impl PartialEq for EnrolFormProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.token == other.token && Rc::ptr_eq(&self.opened, &other.opened)
+    }
+}
+
+#[function_component]
+fn EnrolForm(props: &EnrolFormProps) -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let password = use_state(String::new);
+    let again = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    let (enrolment, _) = &*props.opened;
+
+    let field = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        let error = error.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            state.set(input.value());
+            error.set(None);
+        })
+    };
+
+    let onsubmit = {
+        let (password, again, busy, error, staff) =
+            (password.clone(), again.clone(), busy.clone(), error.clone(), staff.clone());
+        let (token, opened) = (props.token.clone(), props.opened.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            if let Some(problem) = password_problem(staff.t(), &password, &again) {
+                error.set(Some(problem));
+                return;
+            }
+            busy.set(true);
+            let secret = (*password).clone();
+            let (busy, error, staff) = (busy.clone(), error.clone(), staff.clone());
+            let (token, opened) = (token.clone(), opened.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let t = staff.t();
+                let (enrolment, org_key) = &*opened;
+                TimeoutFuture::new(60).await;
+                let made = keys::new_password(&secret, &enrolment.organisation, &enrolment.username, org_key);
+                let Ok((new_password, _)) = made else {
+                    busy.set(false);
+                    error.set(Some(t.server.to_string()));
+                    return;
+                };
+                match api::enrol(&token, &new_password).await {
+                    Ok(()) => {
+                        staff.on_password_chosen.emit(enrolment.username.clone());
+                        // The link is spent and holds a key: keep it out of the tab's history.
+                        go(&Route::Home, true);
+                    }
+                    Err(e) => {
+                        busy.set(false);
+                        error.set(Some(t.api_error(&e)));
+                    }
+                }
+            });
+        })
+    };
+
+    let invalid = if error.is_some() { "true" } else { "false" };
+    html! {
+        <>
+            <p class="lead">{ (t.enrol_hello)(&enrolment.display_name, &enrolment.organisation_name) }</p>
+            <p>{ t.enrol_intro }</p>
+            <form class="form-card" {onsubmit} novalidate=true>
+                <div class="field">
+                    <label for="enrol-username">{ t.username }</label>
+                    <input id="enrol-username" type="text" autocomplete="username" readonly=true
+                        value={enrolment.username.clone()} />
+                </div>
+                <div class="field">
+                    <label for="enrol-password">{ t.new_password }</label>
+                    <p id="enrol-password-hint" class="hint">{ t.password_hint }</p>
+                    <input id="enrol-password" type="password" autocomplete="new-password"
+                        aria-describedby="enrol-password-hint" aria-invalid={invalid} readonly={*busy}
+                        value={(*password).clone()} oninput={field(&password)} />
+                </div>
+                <div class="field">
+                    <label for="enrol-password-again">{ t.password_again }</label>
+                    <input id="enrol-password-again" type="password" autocomplete="new-password"
+                        aria-invalid={invalid} readonly={*busy} value={(*again).clone()} oninput={field(&again)} />
+                </div>
+                <Problem id="enrol-error" message={(*error).clone()} />
+                <button id="enrol-submit" type="submit" class="primary" disabled={*busy}>{ t.enrol_button }</button>
+                <p class="checking" role="status" aria-live="polite">{ if *busy { t.enrol_working } else { "" } }</p>
+            </form>
+        </>
+    }
+}

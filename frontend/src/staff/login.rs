@@ -1,0 +1,149 @@
+//! The staff login: the password never leaves the browser. Argon2id over it gives a proof
+//! (sent) and a wrap key (kept), and the wrap key opens this person's copy of the
+//! organisation key, which then lives only in this tab's memory.
+
+use super::{keys, texts, use_staff, LoginNotice, Problem, SignedIn};
+use crate::api;
+use crate::i18n::Lang;
+use beratta_core::api::{Bytes, StaffLogin, StaffSession};
+use beratta_core::envelope::OrgSecretKey;
+use beratta_core::staff::{derive_staff_secrets, unwrap_org_key, KeyHolder};
+use gloo_timers::future::TimeoutFuture;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// How long the page gets to show "Checking…" before Argon2id holds the thread.
+const PAINT_PAUSE_MS: u32 = 60;
+
+/// Logs in with a typed username and password, and opens the organisation key.
+pub async fn sign_in(lang: Lang, typed_username: &str, password: &str) -> Result<SignedIn, String> {
+    let t = texts(lang);
+    let username = keys::username(typed_username);
+    let params = api::staff_params(&username).await.map_err(|e| t.api_error(&e))?;
+    TimeoutFuture::new(PAINT_PAUSE_MS).await;
+    let secrets = derive_staff_secrets(password, &params.salt.0, &params.kdf).map_err(|_| t.server.to_string())?;
+    let login = StaffLogin { username, proof: Bytes(secrets.login_proof.to_vec()) };
+    let session = api::staff_login(&login).await.map_err(|e| t.api_error(&e))?;
+    let org_key =
+        unwrap_org_key(&secrets.wrap_key, &session.organisation, &KeyHolder::Staff(&session.username), &session.wrapped_org_key.0)
+            .map_err(|_| t.login_key_failed.to_string())?;
+    checked(lang, session, org_key)
+}
+
+/// The opened key must be the one the organisation's children seal to; anything else
+/// would make invitations nobody can read.
+fn checked(lang: Lang, session: StaffSession, org_key: OrgSecretKey) -> Result<SignedIn, String> {
+    if org_key.public_key().as_bytes().as_slice() != session.org_public_key.0.as_slice() {
+        return Err(texts(lang).login_key_failed.to_string());
+    }
+    Ok(SignedIn::new(session, org_key))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LoginProps {
+    pub notice: Option<LoginNotice>,
+    /// A username to fill in (after enrolment).
+    pub username: String,
+}
+
+#[function_component]
+pub fn LoginPage(props: &LoginProps) -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let username = use_state(|| props.username.clone());
+    let password = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<String>);
+
+    // After a reload the server may still know the session; its username saves typing.
+    {
+        let username = username.clone();
+        use_effect_with((), move |_| {
+            if username.is_empty() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(me) = api::staff_me().await {
+                        username.set(me.username);
+                    }
+                });
+            }
+        });
+    }
+
+    let field = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        let error = error.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            state.set(input.value());
+            error.set(None);
+        })
+    };
+
+    let onsubmit = {
+        let username = username.clone();
+        let password = password.clone();
+        let busy = busy.clone();
+        let error = error.clone();
+        let staff = staff.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            if username.trim().is_empty() || password.is_empty() {
+                error.set(Some(staff.t().missing_fields.to_string()));
+                return;
+            }
+            busy.set(true);
+            let (typed, secret) = ((*username).clone(), (*password).clone());
+            let busy = busy.clone();
+            let error = error.clone();
+            let password = password.clone();
+            let staff = staff.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match sign_in(staff.lang, &typed, &secret).await {
+                    Ok(person) => staff.on_signed_in.emit(Rc::new(person)),
+                    Err(message) => {
+                        password.set(String::new());
+                        busy.set(false);
+                        error.set(Some(message));
+                    }
+                }
+            });
+        })
+    };
+
+    let notice = props.notice.map(|n| match n {
+        LoginNotice::SessionEnded => t.session_ended,
+        LoginNotice::PasswordChosen => t.password_chosen_notice,
+    });
+    let invalid = if error.is_some() { "true" } else { "false" };
+    html! {
+        <section class="staff-login narrow" aria-labelledby="staff-login-heading">
+            <h1 id="staff-login-heading">{ t.login_heading }</h1>
+            <p class="lead">{ t.login_intro }</p>
+            if let Some(notice) = notice {
+                <p id="staff-notice" class="note" role="status">{ notice }</p>
+            }
+            <form class="form-card" onsubmit={onsubmit} novalidate=true>
+                <div class="field">
+                    <label for="staff-username">{ t.username }</label>
+                    <input id="staff-username" name="username" type="text" autocomplete="username"
+                        autocapitalize="none" spellcheck="false" aria-invalid={invalid}
+                        readonly={*busy} value={(*username).clone()} oninput={field(&username)} />
+                </div>
+                <div class="field">
+                    <label for="staff-password">{ t.password }</label>
+                    <input id="staff-password" name="password" type="password" autocomplete="current-password"
+                        aria-invalid={invalid} readonly={*busy} value={(*password).clone()}
+                        oninput={field(&password)} />
+                </div>
+                <Problem id="staff-error" message={(*error).clone()} />
+                <button id="staff-login" type="submit" class="primary" disabled={*busy}>{ t.login_button }</button>
+                <p class="checking" role="status" aria-live="polite">{ if *busy { t.login_checking } else { "" } }</p>
+                <p class="hint">{ t.login_key_hint }</p>
+            </form>
+        </section>
+    }
+}
