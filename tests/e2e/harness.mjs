@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const SERVER = process.env.BERATTA_SERVER ?? join(ROOT, 'target/debug/beratta-server');
+export const SERVER = process.env.BERATTA_SERVER ?? join(ROOT, 'target/debug/beratta-server');
 const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 /** A fresh folder layout for one server: data inside, secrets beside it, never inside. */
@@ -36,12 +36,15 @@ export function createCodes(dirs, children = 1, questionnaire = 'beratta-10-12@1
   return codes.slice(-children);
 }
 
-/** Starts `beratta-server serve`; resolves once it prints where it listens. */
-export async function startServer(dirs) {
+/**
+ * Starts `beratta-server serve`; resolves once it prints where it listens. `port` 0 picks a
+ * free one; pass a server's old port to restart it where the browser expects it.
+ */
+export async function startServer(dirs, { port = 0 } = {}) {
   const child = spawn(SERVER, [
     'serve', '--data', dirs.data, '--secret-file', dirs.secret,
     '--static', join(ROOT, 'dist'), '--questionnaires', join(ROOT, 'questionnaires'),
-    '--listen', '127.0.0.1:0',
+    '--listen', `127.0.0.1:${port}`,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } });
   const log = [];
   const url = await new Promise((resolveUrl, reject) => {
