@@ -1,9 +1,14 @@
-// Every child page passes axe-core at WCAG 2.1 AA, and the questionnaire can be completed
-// with the keyboard alone.
+// Every child page and every staff page passes axe-core at WCAG 2.1 AA, and the
+// questionnaire can be completed with the keyboard alone.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDirs, createCodes, startServer, launchBrowser, CURRENT, currentItem, nextItem } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  ROOT, SERVER, freshDirs, createCodes, startServer, launchBrowser,
+  CURRENT, currentItem, nextItem, answerUntil, choose, waitSaved,
+} from './harness.mjs';
 import { checkablePage, axeViolations } from './a11y.mjs';
 
 async function assertAccessible(page, what) {
@@ -107,4 +112,66 @@ test('a child can answer the whole questionnaire with the keyboard alone', async
     }
   }
   assert.equal(item, 'finish');
+});
+
+test('every staff page passes axe-core with no violations', async (t) => {
+  const dirs = freshDirs();
+  // The demo organisation with staff: `personal` invited the demo child.
+  const out = execFileSync(SERVER, [
+    'demo', '--data', dirs.data, '--secret-file', dirs.secret, '--questionnaires', join(ROOT, 'questionnaires'),
+    '--children', '1', '--with-staff', '--org-key-out', dirs.orgKey,
+  ], { encoding: 'utf8' });
+  const code = out.match(/\b[3-9A-Z]{4}-[3-9A-Z]{3}-[3-9A-Z]{3}-[3-9A-Z]{3}\b/)[0];
+  const server = await startServer(dirs);
+  const browser = await launchBrowser();
+  t.after(async () => { await browser.close(); await server.stop(); });
+
+  // The child answers something, so the summary has content.
+  const child = await browser.newPage();
+  await child.goto(server.url);
+  await child.locator('#code').fill(code);
+  await child.locator('#login').click();
+  await child.waitForSelector(CURRENT, { timeout: 60_000 });
+  await answerUntil(child, 'secret');
+  await choose(child, 'yes');
+  await waitSaved(child);
+
+  const checkAll = async (username, password, paths) => {
+    const page = await checkablePage(browser);
+    await page.goto(`${server.url}/#/staff`);
+    await assertAccessible(page, 'the staff login page');
+    await page.locator('#staff-username').fill(username);
+    await page.locator('#staff-password').fill(password);
+    await page.locator('#staff-login').click();
+    await page.waitForSelector('#staff-logout', { timeout: 60_000 });
+    for (const [path, ready] of paths) {
+      await page.goto(`${server.url}/${path}`);
+      await page.waitForSelector(ready, { timeout: 30_000 });
+      await assertAccessible(page, path);
+    }
+    return page;
+  };
+
+  const staff = await checkAll('personal', 'demo-staff-password', [
+    ['#/staff', '#children'],
+    ['#/staff/invite', '#invite-create'],
+  ]);
+  await staff.goto(`${server.url}/#/staff`);
+  const id = await staff.locator('#children [data-assessment]').first().getAttribute('data-assessment', { timeout: 30_000 });
+  for (const path of [`#/staff/child/${id}`, `#/staff/child/${id}/print`]) {
+    await staff.goto(`${server.url}/${path}`);
+    await staff.waitForSelector('#summary', { timeout: 30_000 });
+    await assertAccessible(staff, path);
+  }
+  await staff.goto(`${server.url}/#/staff/invite`);
+  await staff.locator('#invite-note').fill('Testbarn');
+  await staff.locator('#invite-create').click();
+  await staff.waitForSelector('#cards .card-code', { timeout: 60_000 });
+  await assertAccessible(staff, 'the printable cards');
+
+  await checkAll('admin', 'demo-admin-password', [
+    ['#/admin/staff', '#staff-list'],
+    ['#/admin/units', '#units'],
+    ['#/admin/audit', '#audit-log'],
+  ]);
 });
