@@ -1,5 +1,6 @@
-//! The HTTP API as the browser calls it. Every call goes through [`request`]; the typed
-//! functions below only name the endpoint and the wire types from `beratta_core::api`.
+//! The HTTP API as the browser calls it. Every call goes through [`request`] but the child's
+//! logout, which needs `keepalive` (see [`logout`]); the typed functions below only name the
+//! endpoint and the wire types from `beratta_core::api`.
 
 use beratta_core::api::{
     ApiErrorBody, AssessmentRecord, AuditEntry, ChildAssessment, ChildLogin, Enrolment, InvitationBatch, LoginParams,
@@ -112,9 +113,42 @@ pub async fn save(sealed: &SealedAnswers) -> Result<SaveReceipt, ApiError> {
     request(Method::PUT, "/api/child/answers", Some(sealed)).await
 }
 
-/// `POST /api/child/logout`: ends the login session on the server.
+/// `POST /api/child/logout`: ends the login session on the server, and with it the session
+/// cookie. Sent with `keepalive`, so the browser completes it even when the page is closed
+/// or left straight after a quick exit. gloo's builder cannot set `keepalive`, so this one
+/// call is a plain `fetch`; it has no body and reads none, only the status.
 pub async fn logout() -> Result<(), ApiError> {
-    request::<IgnoredAny>(Method::POST, "/api/child/logout", NO_BODY).await.map(|_| ())
+    use wasm_bindgen::{JsCast, JsValue};
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let init = js_sys::Object::new();
+    let options: [(&str, JsValue); 4] = [
+        ("method", "POST".into()),
+        ("credentials", "same-origin".into()),
+        ("cache", "no-store".into()),
+        ("keepalive", JsValue::TRUE),
+    ];
+    for (key, value) in options {
+        js_sys::Reflect::set(&init, &key.into(), &value).map_err(|_| ApiError::Network)?;
+    }
+    let fetch: js_sys::Function = js_sys::Reflect::get(&window, &"fetch".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or(ApiError::Network)?;
+    let promise: js_sys::Promise = fetch
+        .call2(&window, &"/api/child/logout".into(), &init)
+        .ok()
+        .and_then(|p| p.dyn_into().ok())
+        .ok_or(ApiError::Network)?;
+    let response = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| ApiError::Network)?;
+    let status = js_sys::Reflect::get(&response, &"status".into())
+        .ok()
+        .and_then(|s| s.as_f64())
+        .ok_or(ApiError::Malformed)? as u16;
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(ApiError::Status { status, body: None })
+    }
 }
 
 // ── staff ────────────────────────────────────────────────────────────────────────────────

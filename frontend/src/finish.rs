@@ -32,7 +32,7 @@ pub fn FinishPage(props: &FinishProps) -> Html {
             <p>{ t.finish_change }</p>
             <div class="nav">
                 <button id="back" type="button" class="secondary" onclick={props.on_back.clone()}>
-                    <span aria-hidden="true">{ "← " }</span>{ t.finish_back }
+                    <span aria-hidden="true">{ props.lang.back_arrow() }</span>{ t.finish_back }
                 </button>
             </div>
             <p>{ t.finish_logout }</p>

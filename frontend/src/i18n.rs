@@ -1,28 +1,48 @@
-//! Every word the app itself shows, in Swedish and English, written for a ten-year-old.
+//! Every word the app itself shows, in Swedish, English and Arabic, written for a
+//! ten-year-old (the Arabic texts are in [`crate::i18n_ar`]).
 //!
 //! Questionnaire texts are not here: they come with the questionnaire, in every language it
 //! declares. This module holds only the frame around them (buttons, messages, the finish
-//! page) and turns [`Notice`]s into sentences.
+//! page) and turns [`Notice`]s into sentences. A child may also choose a language the
+//! questionnaires have only in draft (Somali, Tigrinya, Persian, Ukrainian): the questions
+//! are then in that language and the frame in English, since a reviewed frame in English is
+//! better than an unreviewed one in the child's language.
 
+use crate::i18n_ar::AR;
 use beratta_core::login::{CodeError, CODE_ALPHABET, CODE_LEN};
+use beratta_core::text::Text;
+use beratta_core::Questionnaire;
 
-/// A language the app's own texts are written in.
+/// A language a child can choose. The staff side uses only [`Lang::STAFF`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Lang {
     #[default]
     Sv,
     En,
+    Ar,
+    So,
+    Ti,
+    Fa,
+    Uk,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Sv, Lang::En];
+    /// Every language a child can choose, in the order of the switch: the reviewed ones first.
+    pub const ALL: [Lang; 7] = [Lang::Sv, Lang::En, Lang::Ar, Lang::So, Lang::Ti, Lang::Fa, Lang::Uk];
 
-    /// The language code, as used in `<html lang>`, in questionnaire texts and in a stored
-    /// answer set.
+    /// The staff side's languages: summaries and staff pages exist in Swedish and English only.
+    pub const STAFF: [Lang; 2] = [Lang::Sv, Lang::En];
+
+    /// The language code, as used in questionnaire texts and in a stored answer set.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Sv => "sv",
             Lang::En => "en",
+            Lang::Ar => "ar",
+            Lang::So => "so",
+            Lang::Ti => "ti",
+            Lang::Fa => "fa",
+            Lang::Uk => "uk",
         }
     }
 
@@ -30,26 +50,131 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == code)
     }
 
-    /// The language's name in itself, as shown on the switch.
+    /// The language's name in itself, as shown on the switch. Draft languages are not marked
+    /// as drafts there: a child looks for their language, not for our review status.
     pub fn own_name(self) -> &'static str {
         match self {
             Lang::Sv => "Svenska",
             Lang::En => "English",
+            Lang::Ar => "العربية",
+            Lang::So => "Soomaali",
+            Lang::Ti => "ትግርኛ",
+            Lang::Fa => "فارسی",
+            Lang::Uk => "Українська",
         }
     }
 
-    pub fn texts(self) -> &'static Texts {
+    /// The language the app's own texts are shown in: the language itself where they are
+    /// written in it, English for the draft languages. `<html lang>` is this language, so
+    /// that screen readers read the frame right; questionnaire texts carry their own `lang`.
+    pub fn ui(self) -> Lang {
         match self {
+            Lang::Sv | Lang::En | Lang::Ar => self,
+            Lang::So | Lang::Ti | Lang::Fa | Lang::Uk => Lang::En,
+        }
+    }
+
+    /// Whether the language is written right to left. The whole page is then mirrored, even
+    /// when its frame is in English (Persian), because the questions are what the child reads.
+    pub fn is_rtl(self) -> bool {
+        matches!(self, Lang::Ar | Lang::Fa)
+    }
+
+    /// The value of `<html dir>`.
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// The arrow on "back" buttons: back points the way the child reads from, so it turns
+    /// round in a right-to-left language. (Arrows are not mirrored by the browser.)
+    pub fn back_arrow(self) -> &'static str {
+        if self.is_rtl() {
+            "→ "
+        } else {
+            "← "
+        }
+    }
+
+    /// The languages a child may switch to while answering `q`: those it has texts in,
+    /// reviewed or draft. Swedish is always there (every text is written in it first), and so
+    /// is `current`, so the pressed button never disappears.
+    pub fn offered(q: &Questionnaire, current: Lang) -> Vec<Lang> {
+        Lang::ALL
+            .into_iter()
+            .filter(|l| {
+                *l == Lang::Sv || *l == current || q.languages.iter().chain(&q.drafts).any(|c| c == l.code())
+            })
+            .collect()
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self.ui() {
             Lang::Sv => &SV,
-            Lang::En => &EN,
+            Lang::Ar => &AR,
+            _ => &EN,
         }
     }
 
     /// The visible progress label, e.g. "40 % klart".
     pub fn progress_done(self, percent: u8) -> String {
-        match self {
+        match self.ui() {
             Lang::Sv => format!("{percent} % klart"),
-            Lang::En => format!("{percent}% done"),
+            Lang::Ar => format!("تمّ {percent}٪"),
+            _ => format!("{percent}% done"),
+        }
+    }
+
+    /// The accessible name of the speaker beside an answer option.
+    pub fn read_option(self, option: &str) -> String {
+        match self.ui() {
+            Lang::Sv => format!("Läs upp: {option}"),
+            Lang::Ar => format!("اقرأ لي: {option}"),
+            _ => format!("Read aloud: {option}"),
+        }
+    }
+
+    /// What a speaker says when this device has no voice for text in `spoken` (a language
+    /// code), e.g. "Ingen uppläsning på svenska på den här enheten".
+    pub fn no_voice(self, spoken: &str) -> String {
+        let spoken = Lang::from_code(spoken);
+        match (self.ui(), spoken) {
+            (Lang::Sv, Some(l)) => format!("Ingen uppläsning på {} på den här enheten", l.name_in(Lang::Sv)),
+            (Lang::Sv, None) => "Ingen uppläsning på det här språket på den här enheten".to_string(),
+            (Lang::Ar, Some(l)) => format!("لا توجد قراءة بصوت عالٍ {} على هذا الجهاز", l.name_in(Lang::Ar)),
+            (Lang::Ar, None) => "لا توجد قراءة بصوت عالٍ بهذه اللغة على هذا الجهاز".to_string(),
+            (_, Some(l)) => format!("No read-aloud in {} on this device", l.name_in(Lang::En)),
+            (_, None) => "No read-aloud in this language on this device".to_string(),
+        }
+    }
+
+    /// The language's name as a sentence in `ui` uses it ("svenska", "Swedish", "بالسويدية").
+    fn name_in(self, ui: Lang) -> &'static str {
+        match (ui, self) {
+            (Lang::Sv, Lang::Sv) => "svenska",
+            (Lang::Sv, Lang::En) => "engelska",
+            (Lang::Sv, Lang::Ar) => "arabiska",
+            (Lang::Sv, Lang::So) => "somaliska",
+            (Lang::Sv, Lang::Ti) => "tigrinja",
+            (Lang::Sv, Lang::Fa) => "persiska",
+            (Lang::Sv, Lang::Uk) => "ukrainska",
+            (Lang::Ar, Lang::Sv) => "بالسويدية",
+            (Lang::Ar, Lang::En) => "بالإنجليزية",
+            (Lang::Ar, Lang::Ar) => "بالعربية",
+            (Lang::Ar, Lang::So) => "بالصومالية",
+            (Lang::Ar, Lang::Ti) => "بالتغرينية",
+            (Lang::Ar, Lang::Fa) => "بالفارسية",
+            (Lang::Ar, Lang::Uk) => "بالأوكرانية",
+            (_, Lang::Sv) => "Swedish",
+            (_, Lang::En) => "English",
+            (_, Lang::Ar) => "Arabic",
+            (_, Lang::So) => "Somali",
+            (_, Lang::Ti) => "Tigrinya",
+            (_, Lang::Fa) => "Persian",
+            (_, Lang::Uk) => "Ukrainian",
         }
     }
 
@@ -66,30 +191,38 @@ impl Lang {
             Notice::SessionEnded => t.session_ended.to_string(),
             Notice::ChangedElsewhere => t.changed_elsewhere.to_string(),
             Notice::Stopped => t.stopped_note.to_string(),
+            Notice::Idle => t.idle_note.to_string(),
         }
     }
 
     /// What is wrong with a typed code, without jargon.
     fn code_error(self, error: &CodeError) -> String {
-        match (self, error) {
+        match (self.ui(), error) {
             (Lang::Sv, CodeError::WrongLength(0)) => "Skriv koden från din lapp.".to_string(),
-            (Lang::En, CodeError::WrongLength(0)) => "Type the code from your note.".to_string(),
+            (Lang::Ar, CodeError::WrongLength(0)) => "يُرجى كتابة الرمز الموجود على ورقتك.".to_string(),
+            (_, CodeError::WrongLength(0)) => "Type the code from your note.".to_string(),
             (Lang::Sv, CodeError::WrongLength(n)) => {
                 format!("Koden har {CODE_LEN} tecken. Du har skrivit {n}. Titta på lappen igen.")
             }
-            (Lang::En, CodeError::WrongLength(n)) => {
+            (Lang::Ar, CodeError::WrongLength(n)) => {
+                format!("يتكوّن الرمز من {CODE_LEN} حرفًا ورقمًا. كتبت {n}. يُرجى النظر إلى ورقتك مرة أخرى.")
+            }
+            (_, CodeError::WrongLength(n)) => {
                 format!("The code has {CODE_LEN} letters and numbers. You typed {n}. Have another look at your note.")
             }
             (lang, CodeError::BadCharacter(c, hint)) => {
                 let suggestions = suggestions(hint);
-                let (never, try_word, or_word) = match lang {
-                    Lang::Sv => (format!("Koden har aldrig tecknet ”{c}”."), "Prova", "eller"),
-                    Lang::En => (format!("The code never has “{c}” in it."), "Try", "or"),
+                // Arabic has no imperative that fits a girl and a boy alike, so it offers the
+                // suggestions ("perhaps it is …") instead of telling the child to try them.
+                let (never, try_word, or_word, comma) = match lang {
+                    Lang::Sv => (format!("Koden har aldrig tecknet ”{c}”."), "Prova", "eller", ", "),
+                    Lang::Ar => (format!("الرمز لا يحتوي أبدًا على «{c}»."), "ربما المقصود", "أو", "، "),
+                    _ => (format!("The code never has “{c}” in it."), "Try", "or", ", "),
                 };
                 match suggestions.split_last() {
                     None => never,
                     Some((last, [])) => format!("{never} {try_word} {last}."),
-                    Some((last, rest)) => format!("{never} {try_word} {} {or_word} {last}.", rest.join(", ")),
+                    Some((last, rest)) => format!("{never} {try_word} {} {or_word} {last}.", rest.join(comma)),
                 }
             }
         }
@@ -104,6 +237,19 @@ fn suggestions(hint: &str) -> Vec<String> {
         .filter(|c| (c.is_ascii_uppercase() || c.is_ascii_digit()) && CODE_ALPHABET.contains(&(*c as u8)))
         .map(String::from)
         .collect()
+}
+
+/// A questionnaire text as shown in `lang`, with the language it is really in. A draft
+/// translation may lack a text, and [`Text::get`] then falls back to Swedish (then English);
+/// the page marks each text with the language it is in, so that screen readers and the
+/// read-aloud voice read it as what it is. Follows `Text::get`'s order exactly.
+pub fn shown<'t>(text: &'t Text, lang: &str) -> (&'t str, &'t str) {
+    for wanted in [lang, "sv", "en"] {
+        if let Some((code, words)) = text.iter().find(|(code, words)| *code == wanted && !words.is_empty()) {
+            return (words, code);
+        }
+    }
+    text.iter().next().map(|(code, words)| (words, code)).unwrap_or(("", ""))
 }
 
 /// Something the child should know, shown on the start page.
@@ -128,13 +274,16 @@ pub enum Notice {
     /// The child chose to stop for now on the help screen. Not a problem, so the start page
     /// shows it as a calm note rather than as an error.
     Stopped,
+    /// Logged out after no answer to "Are you still there?". A calm note too: nobody did
+    /// anything wrong.
+    Idle,
 }
 
 impl Notice {
     /// Whether the notice tells of something that went wrong (shown as an error by the code
     /// field) rather than something the child chose.
     pub fn is_problem(&self) -> bool {
-        !matches!(self, Notice::Stopped)
+        !matches!(self, Notice::Stopped | Notice::Idle)
     }
 }
 
@@ -152,6 +301,10 @@ pub struct Texts {
     pub checking: &'static str,
     pub resuming: &'static str,
     pub logout: &'static str,
+    /// The visible label of the speaker beside each question.
+    pub listen: &'static str,
+    /// The switch that reads every new question aloud.
+    pub auto_read: &'static str,
     pub back: &'static str,
     pub next: &'static str,
     pub skip: &'static str,
@@ -193,6 +346,21 @@ pub struct Texts {
     pub answers_unreadable: &'static str,
     pub session_ended: &'static str,
     pub changed_elsewhere: &'static str,
+    // Safety on shared computers: quick exit, its neutral page, and the idle timeout.
+    /// The quick-exit button.
+    pub quick_exit: &'static str,
+    /// The neutral page after a quick exit: a plain weather page. Its title is also the tab's
+    /// title then, so it must not name Berätta or anything like it.
+    pub neutral_title: &'static str,
+    pub neutral_summary: &'static str,
+    /// (when, what) for three times of the day.
+    pub neutral_hours: [(&'static str, &'static str); 3],
+    pub neutral_tip: &'static str,
+    pub idle_heading: &'static str,
+    pub idle_text: &'static str,
+    pub still_here: &'static str,
+    /// On the start page after an idle logout.
+    pub idle_note: &'static str,
 }
 
 static SV: Texts = Texts {
@@ -208,6 +376,8 @@ static SV: Texts = Texts {
     checking: "Vi kollar din kod …",
     resuming: "Vi hämtar dina svar …",
     logout: "Logga ut",
+    listen: "Lyssna",
+    auto_read: "Läs upp frågorna",
     back: "Tillbaka",
     next: "Nästa",
     skip: "Jag vill inte svara",
@@ -217,7 +387,7 @@ static SV: Texts = Texts {
     progress_name: "Hur långt du har kommit",
     saving: "Sparar …",
     saved: "Sparat ✓",
-    offline: "Inte sparat än – vi fortsätter att försöka",
+    offline: "Inte sparat än – vi försöker igen",
     finish_heading: "Du är klar. Tack för att du berättade.",
     finish_reader: "Den vuxna som bjöd in dig kommer att läsa dina svar. Sedan pratar ni med varandra om dem.",
     finish_change: "Vill du ändra något? Då kan du gå tillbaka till frågorna.",
@@ -253,6 +423,15 @@ static SV: Texts = Texts {
     answers_unreadable: "Dina sparade svar gick inte att öppna. Säg till den vuxna som gav dig koden.",
     session_ended: "Du har blivit utloggad. Skriv din kod igen för att fortsätta.",
     changed_elsewhere: "Dina svar har ändrats på en annan dator. Skriv din kod igen för att se dem och fortsätta.",
+    quick_exit: "Stäng snabbt",
+    neutral_title: "Dagens väder",
+    neutral_summary: "Växlande molnighet och några regnskurar fram till lunch. Uppehåll och sol på eftermiddagen.",
+    neutral_hours: [("Morgon", "9 grader, svag vind"), ("Eftermiddag", "14 grader, sol"), ("Kväll", "10 grader, klart")],
+    neutral_tip: "Kvällen blir lite kylig, så en jacka kan vara bra.",
+    idle_heading: "Är du kvar?",
+    idle_text: "Det har varit stilla ett tag. Tryck på knappen om du vill fortsätta. Annars loggar vi ut dig om en liten stund.",
+    still_here: "Ja, jag är kvar",
+    idle_note: "Du har loggats ut eftersom det var stilla ett tag. Skriv din kod igen när du vill fortsätta.",
 };
 
 static EN: Texts = Texts {
@@ -268,6 +447,8 @@ static EN: Texts = Texts {
     checking: "Checking your code…",
     resuming: "Getting your answers…",
     logout: "Log out",
+    listen: "Listen",
+    auto_read: "Read questions aloud",
     back: "Back",
     next: "Next",
     skip: "I'd rather not answer",
@@ -277,7 +458,7 @@ static EN: Texts = Texts {
     progress_name: "How far you have come",
     saving: "Saving…",
     saved: "Saved ✓",
-    offline: "Not saved yet — we keep trying",
+    offline: "Not saved yet – we'll try again",
     finish_heading: "You're done. Thank you for telling us.",
     finish_reader: "The adult who invited you will read your answers. Then you will talk about them together.",
     finish_change: "Want to change something? You can go back to the questions.",
@@ -313,6 +494,15 @@ static EN: Texts = Texts {
     answers_unreadable: "Your saved answers could not be opened. Please tell the adult who gave you the code.",
     session_ended: "You have been logged out. Type your code again to go on.",
     changed_elsewhere: "Your answers were changed on another computer. Type your code again to see them and go on.",
+    quick_exit: "Quick exit",
+    neutral_title: "Today's weather",
+    neutral_summary: "Changing cloud and a few showers until lunch. Dry and sunny in the afternoon.",
+    neutral_hours: [("Morning", "9 degrees, light wind"), ("Afternoon", "14 degrees, sunny"), ("Evening", "10 degrees, clear")],
+    neutral_tip: "The evening will be a little chilly, so a jacket is a good idea.",
+    idle_heading: "Are you still there?",
+    idle_text: "Nothing has happened for a while. Press the button if you want to go on. Otherwise we will log you out in a little while.",
+    still_here: "Yes, I'm here",
+    idle_note: "You were logged out because nothing happened for a while. Type your code again when you want to go on.",
 };
 
 #[cfg(test)]
@@ -328,7 +518,7 @@ mod tests {
     }
 
     #[test]
-    fn code_errors_read_as_sentences_in_both_languages() {
+    fn code_errors_read_as_sentences_in_every_language() {
         assert_eq!(code_notice(Lang::Sv, "H7KC-R4T-M9W-3E0"), "Koden har aldrig tecknet ”0”. Prova 3, C eller U.");
         assert_eq!(code_notice(Lang::En, "H7KC-R4T-M9W-3E1"), "The code never has “1” in it. Try 7 or J.");
         assert_eq!(code_notice(Lang::En, "h7kc-r4t-m9w-3e!"), "The code never has “!” in it.");
@@ -337,6 +527,9 @@ mod tests {
             code_notice(Lang::En, "H7KC"),
             "The code has 13 letters and numbers. You typed 4. Have another look at your note."
         );
+        assert_eq!(code_notice(Lang::Ar, "H7KC-R4T-M9W-3E0"), "الرمز لا يحتوي أبدًا على «0». ربما المقصود 3، C أو U.");
+        // The draft languages' frame is English.
+        assert_eq!(code_notice(Lang::So, ""), "Type the code from your note.");
     }
 
     /// The help screen is read by a child who may be in danger: every language names every
@@ -359,9 +552,10 @@ mod tests {
             .chain(t.help_screen_places.iter().flat_map(|(who, how)| [*who, *how]))
             .collect();
             let aside = [t.help_heading, t.help_danger, t.help_bris, t.help_kompis, t.help_school];
-            let school = match lang {
+            let school = match lang.ui() {
                 Lang::Sv => "skol",
-                Lang::En => "school",
+                Lang::Ar => "المدرسة",
+                _ => "school",
             };
             for texts in [&screen[..], &aside[..]] {
                 let all = texts.join(" ");
@@ -378,6 +572,41 @@ mod tests {
         for lang in Lang::ALL {
             assert_eq!(Lang::from_code(lang.code()), Some(lang));
         }
-        assert_eq!(Lang::from_code("ar"), None);
+        assert_eq!(Lang::from_code("de"), None);
+    }
+
+    #[test]
+    fn draft_languages_have_an_english_frame_and_persian_runs_right_to_left() {
+        for lang in Lang::ALL {
+            let reviewed = matches!(lang, Lang::Sv | Lang::En | Lang::Ar);
+            assert_eq!(lang.ui() == lang, reviewed, "{lang:?}");
+            assert!(std::ptr::eq(lang.texts(), lang.ui().texts()));
+        }
+        let rtl: Vec<Lang> = Lang::ALL.into_iter().filter(|l| l.is_rtl()).collect();
+        assert_eq!(rtl, [Lang::Ar, Lang::Fa]);
+        assert_eq!(Lang::Ar.back_arrow(), "→ ");
+        assert_eq!(Lang::Sv.back_arrow(), "← ");
+    }
+
+    #[test]
+    fn no_voice_names_the_language_in_the_frame_language() {
+        assert_eq!(Lang::Sv.no_voice("sv"), "Ingen uppläsning på svenska på den här enheten");
+        assert_eq!(Lang::En.no_voice("ar"), "No read-aloud in Arabic on this device");
+        assert_eq!(Lang::Ti.no_voice("ti"), "No read-aloud in Tigrinya on this device");
+        assert_eq!(Lang::Ar.no_voice("ar"), "لا توجد قراءة بصوت عالٍ بالعربية على هذا الجهاز");
+    }
+
+    #[test]
+    fn a_shown_text_knows_its_language() {
+        let text = |pairs: &[(&str, &str)]| Text::new(pairs.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect());
+        let full = text(&[("ar", "نعم"), ("en", "Yes"), ("sv", "Ja"), ("so", "Haa")]);
+        assert_eq!(shown(&full, "ar"), ("نعم", "ar"));
+        assert_eq!(shown(&full, "so"), ("Haa", "so"));
+        // A draft without this text: Swedish, as `Text::get` gives, and said to be Swedish.
+        let partial = text(&[("ar", "نعم"), ("en", "Yes"), ("sv", "Ja"), ("so", "")]);
+        assert_eq!(shown(&partial, "so"), ("Ja", "sv"));
+        assert_eq!(shown(&partial, "so").0, partial.get("so"));
+        assert_eq!(shown(&text(&[("ar", "نعم"), ("en", "Yes")]), "fa"), ("Yes", "en"));
+        assert_eq!(shown(&text(&[("ar", "نعم")]), "fa"), ("نعم", "ar"));
     }
 }

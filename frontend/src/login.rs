@@ -1,19 +1,23 @@
 //! Getting a child in and out: the login with a code, the resume after a reload, the
 //! logout. The crypto is the core's (`login`, `child`); this module moves the bytes between
-//! it, the server and `sessionStorage`, which holds only the resume blob.
+//! it, the server and `sessionStorage`, which holds only the resume blob and the sealed save
+//! queue ([`crate::queue`]).
 
 use crate::api::{self, ApiError};
+use crate::forget::{self, Keep};
 use crate::i18n::Notice;
+use crate::queue;
 use crate::state::{ChildContext, Loaded};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use beratta_core::api::{Bytes, ChildAssessment, ChildLogin};
 use beratta_core::catalogue::Catalogue;
-use beratta_core::child::ChildKeys;
-use beratta_core::login::{derive_child_secrets, ChildCode};
+use beratta_core::child::{ChildKeyError, ChildKeys};
+use beratta_core::login::{derive_child_secrets, ChildCode, ChildSecrets};
 use beratta_core::Questionnaire;
 use gloo_timers::future::TimeoutFuture;
 use rand_core::OsRng;
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// The `sessionStorage` key of the resume blob: the data key wrapped under the login
@@ -23,22 +27,78 @@ const RESUME_KEY: &str = "beratta.resume";
 /// How long the page gets to show "Checking your code…" before Argon2id holds the thread.
 const PAINT_PAUSE_MS: u32 = 60;
 
+thread_local! {
+    /// Logins under way in this tab (see [`logging_in`]).
+    static LOGINS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Counts one login as under way for as long as it lives.
+struct LoginUnderWay;
+
+impl LoginUnderWay {
+    fn start() -> LoginUnderWay {
+        LOGINS.with(|n| n.set(n.get() + 1));
+        LoginUnderWay
+    }
+}
+
+impl Drop for LoginUnderWay {
+    fn drop(&mut self) {
+        LOGINS.with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
+/// Whether a login is under way, so kiosk mode does not start the page over beneath it.
+pub fn logging_in() -> bool {
+    LOGINS.with(Cell::get) > 0
+}
+
 /// Logs in with a code that [`ChildCode::parse`] accepted.
 pub async fn login(code: ChildCode) -> Result<Loaded, Notice> {
+    let _under_way = LoginUnderWay::start();
+    let mark = forget::login_started();
     let params = api::login_params(code.lookup()).await.map_err(notice)?;
     // Argon2id takes about a second and blocks the page; let it draw the message first.
     TimeoutFuture::new(PAINT_PAUSE_MS).await;
     let secrets = derive_child_secrets(&code, &params.salt.0, &params.kdf).map_err(|_| Notice::Server)?;
     let login = ChildLogin { lookup: code.lookup().to_string(), proof: Bytes(secrets.login_proof.to_vec()) };
     let assessment = api::login(&login).await.map_err(notice)?;
-    let keys = ChildKeys::after_login(&secrets, &assessment, &mut OsRng).map_err(|error| {
+    left_meanwhile(mark).await?;
+    let keys = keys_after_login(&secrets, &assessment).map_err(|error| {
         log(&format!("the stored data key could not be unwrapped: {error}"));
         Notice::Answers
     })?;
     let loaded = load(assessment, keys, false).await?;
+    left_meanwhile(mark).await?;
     keep_for_resume(&loaded.child);
     forget_code_in_address();
     Ok(loaded)
+}
+
+/// The child left (quick exit, idle timeout) while the login was under way: the session it
+/// has just opened is ended at once, instead of being left behind for the next person.
+async fn left_meanwhile(mark: u64) -> Result<(), Notice> {
+    if forget::left_since(mark) {
+        forget::end_session(Keep::Nothing).await;
+        return Err(Notice::SessionEnded);
+    }
+    Ok(())
+}
+
+/// The keys after a correct code. When the server holds no answers yet but this tab queued
+/// a first save that never reached it (and was then reloaded), that save's data key is taken
+/// up if this code unwraps it, so the queued answers open and are sent; otherwise the
+/// server's state decides, as always.
+fn keys_after_login(secrets: &ChildSecrets, assessment: &ChildAssessment) -> Result<ChildKeys, ChildKeyError> {
+    if assessment.sealed.is_none() {
+        if let Some(queued) = queue::pending() {
+            let with_queued = ChildAssessment { sealed: Some(queued), ..assessment.clone() };
+            if let Ok(keys) = ChildKeys::after_login(secrets, &with_queued, &mut OsRng) {
+                return Ok(keys);
+            }
+        }
+    }
+    ChildKeys::after_login(secrets, assessment, &mut OsRng)
 }
 
 /// Whether this tab holds a session to resume.
@@ -74,12 +134,12 @@ pub async fn resume() -> Result<Loaded, Notice> {
     outcome
 }
 
-/// Ends the login session on the server, then forgets everything this tab kept.
+/// Forgets everything this tab kept and ends the login session on the server: the same
+/// end as a quick exit ([`forget::end_session`]). Only a save the server has not
+/// acknowledged yet (bad wifi) stays, sealed, for the next login with the code in this tab
+/// (never in kiosk mode).
 pub async fn logout() {
-    if let Err(error) = api::logout().await {
-        log(&format!("logout did not reach the server: {error:?}"));
-    }
-    clear_storage();
+    forget::end_session(Keep::unsent()).await;
 }
 
 /// The rest of a login or resume: the questionnaire, checked by the core, and the stored
@@ -117,17 +177,23 @@ async fn load(assessment: ChildAssessment, keys: ChildKeys, resumed: bool) -> Re
         None
     });
     let counter = assessment.sealed.as_ref().map_or(0, |s| s.counter);
+    // A save this tab queued that never reached the server (a reload on bad wifi) is newer
+    // than what the server holds: the child goes on from it, and it is saved next.
+    let recovered = queue::recover(&assessment, &keys);
+    let unsaved = recovered.is_some();
     Ok(Loaded {
         child: Rc::new(ChildContext { assessment, keys }),
         questionnaire: Rc::new(questionnaire),
-        stored,
+        stored: recovered.or(stored),
         counter,
         help,
         resumed,
+        unsaved,
     })
 }
 
-/// Keeps the resume blob in this tab's `sessionStorage`; nothing else is ever stored.
+/// Keeps the resume blob in this tab's `sessionStorage`; besides it only the sealed save
+/// queue is ever stored ([`crate::queue`]).
 fn keep_for_resume(child: &ChildContext) {
     let Ok(blob) = child.keys.for_resume(&child.assessment, &mut OsRng) else {
         log("the resume key is malformed; a reload will ask for the code again");
@@ -139,15 +205,11 @@ fn keep_for_resume(child: &ChildContext) {
     }
 }
 
-/// Empties both of this origin's storages.
+/// Forgets the session in this tab when it ended without the child leaving (it timed out on
+/// the server, or a resume failed): everything goes but a sealed save still waiting for the
+/// server, which the next login with the code sends (none is kept in kiosk mode).
 pub fn clear_storage() {
-    let Some(window) = web_sys::window() else { return };
-    if let Ok(Some(storage)) = window.session_storage() {
-        let _ = storage.clear();
-    }
-    if let Ok(Some(storage)) = window.local_storage() {
-        let _ = storage.clear();
-    }
+    forget::wipe(Keep::unsent());
 }
 
 fn session_storage() -> Option<web_sys::Storage> {

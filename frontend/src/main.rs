@@ -8,15 +8,22 @@
 //! have theirs in [`staff::Route`] and [`staff::StaffApp`].
 
 mod api;
+mod buddy;
 mod finish;
+mod forget;
 mod help;
 mod help_status;
 mod i18n;
+mod i18n_ar;
+mod idle;
 mod login;
 mod progress;
 mod question;
+mod queue;
+mod quick_exit;
 mod save;
 mod save_status;
+mod speech;
 mod staff;
 mod start;
 mod state;
@@ -78,14 +85,41 @@ fn App() -> Html {
             move || drop(listener)
         });
     }
+    // Leaving the child app replaces it whole, so nothing it held in memory survives: by the
+    // neutral page (quick exit), or in kiosk mode by a fresh one (a new key remounts it).
+    let neutral = use_state(quick_exit::neutral_at_start);
+    let fresh = use_state(|| 0_u32);
+    let on_leave = {
+        let (neutral, fresh) = (neutral.clone(), fresh.clone());
+        Callback::from(move |leave: quick_exit::Leave| match leave {
+            quick_exit::Leave::Neutral(lang) => neutral.set(Some(lang)),
+            quick_exit::Leave::Fresh => fresh.set(*fresh + 1),
+        })
+    };
+    let on_neutral_done = {
+        let (neutral, fresh) = (neutral.clone(), fresh.clone());
+        Callback::from(move |_: ()| {
+            neutral.set(None);
+            fresh.set(*fresh + 1);
+        })
+    };
     match staff::Route::parse(&fragment) {
         Some(route) => html! { <staff::StaffApp {route} /> },
-        None => html! { <ChildApp /> },
+        None => match *neutral {
+            Some(lang) => html! { <quick_exit::NeutralPage {lang} on_done={on_neutral_done} /> },
+            None => html! { <ChildApp key={*fresh} {on_leave} /> },
+        },
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ChildProps {
+    /// The child app is left for good: quick exit, or a kiosk's fresh start.
+    on_leave: Callback<quick_exit::Leave>,
+}
+
 #[function_component]
-fn ChildApp() -> Html {
+fn ChildApp(props: &ChildProps) -> Html {
     let state = use_reducer(|| AppState::new(login::can_resume()));
     let saver: Rc<RefCell<Option<Rc<Saver>>>> = use_mut_ref(|| None);
     let leaving = use_state(|| false);
@@ -98,10 +132,17 @@ fn ChildApp() -> Html {
         let saver = saver.clone();
         Callback::from(move |loaded: Loaded| {
             let queue = Saver::new(loaded.child.clone(), loaded.counter, dispatcher.clone());
-            if let Some(old) = saver.replace(Some(queue)) {
+            // A save this tab queued but the server never got goes first (`queue::recover`).
+            let unsaved = loaded.stored.as_ref().filter(|_| loaded.unsaved).map(|stored| {
+                (stored.session.clone(), Lang::from_code(&stored.language).unwrap_or_default())
+            });
+            if let Some(old) = saver.replace(Some(queue.clone())) {
                 old.stop();
             }
             dispatcher.dispatch(AppAction::Begin(loaded));
+            if let Some((session, lang)) = unsaved {
+                queue.push(session, lang);
+            }
         })
     };
 
@@ -122,13 +163,23 @@ fn ChildApp() -> Html {
         });
     }
 
-    // The page says which language it is in, for screen readers and hyphenation.
+    // The page says which language its own texts are in, for screen readers and
+    // hyphenation, and which way it runs (questionnaire texts carry their own `lang`).
+    // Leaving for the staff side gives the page back its left-to-right direction.
     use_effect_with(lang, |lang| {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            if let Some(root) = document.document_element() {
-                let _ = root.set_attribute("lang", lang.code());
-            }
+        let document = web_sys::window().and_then(|w| w.document());
+        let root = document.as_ref().and_then(|d| d.document_element());
+        if let Some(root) = &root {
+            let _ = root.set_attribute("lang", lang.ui().code());
+            let _ = root.set_attribute("dir", lang.dir());
+        }
+        if let Some(document) = &document {
             document.set_title(lang.texts().page_title);
+        }
+        move || {
+            if let Some(root) = root {
+                let _ = root.remove_attribute("dir");
+            }
         }
     });
 
@@ -137,7 +188,8 @@ fn ChildApp() -> Html {
         let revision = state.survey().map(|s| s.revision);
         let session = state.survey().map(|s| s.session.clone());
         let saver = saver.clone();
-        use_effect_with((state.generation, revision), move |(_, revision)| {
+        // A new language is saved too, so the stored answers tell which one the child last read.
+        use_effect_with((state.generation, revision, lang), move |(_, revision, _)| {
             if let (Some(revision), Some(session)) = (revision, session) {
                 if *revision > 0 {
                     if let Some(queue) = saver.borrow().as_ref() {
@@ -151,6 +203,15 @@ fn ChildApp() -> Html {
     let on_lang = {
         let dispatcher = state.dispatcher();
         Callback::from(move |lang: Lang| dispatcher.dispatch(AppAction::SetLang(lang)))
+    };
+    let on_auto_read = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |on: bool| dispatcher.dispatch(AppAction::SetAutoRead(on)))
+    };
+    // While answering, the languages the questionnaire has; before, every one.
+    let languages = match state.survey() {
+        Some(survey) => Lang::offered(&survey.questionnaire, lang),
+        None => Lang::ALL.to_vec(),
     };
     let on_action = {
         let dispatcher = state.dispatcher();
@@ -193,6 +254,63 @@ fn ChildApp() -> Html {
     };
     let on_logout = leave(|| AppAction::Reset);
     let on_stop = leave(|| AppAction::Stopped);
+
+    // Quick exit (the button, or Escape twice): the neutral page at once, in place of this
+    // whole app, and the session ended behind it.
+    let on_quick_exit = {
+        let saver = saver.clone();
+        let on_leave = props.on_leave.clone();
+        Callback::from(move |_: ()| {
+            if let Some(queue) = saver.borrow_mut().take() {
+                queue.stop();
+            }
+            quick_exit::leave_now(lang);
+            on_leave.emit(quick_exit::Leave::Neutral(lang));
+        })
+    };
+    quick_exit::use_escape_twice(on_quick_exit.clone());
+
+    // No input for a long while: after a gentle question, the last answer gets a moment to
+    // reach the server and the session ends as at logout, with a calm note. In kiosk mode a
+    // start page nobody uses (a half-typed code) also starts over, unless a login is under way.
+    let kiosk = idle::timing().kiosk;
+    let logged_in = state.survey().is_some();
+    let idle_active = !*leaving && (logged_in || (kiosk && matches!(state.phase, Phase::Start(_))));
+    let on_idle = {
+        let dispatcher = state.dispatcher();
+        let saver = saver.clone();
+        let leaving = leaving.clone();
+        let on_leave = props.on_leave.clone();
+        Callback::from(move |_: ()| {
+            if !logged_in {
+                if !login::logging_in() {
+                    on_leave.emit(quick_exit::Leave::Fresh);
+                }
+                return;
+            }
+            if *leaving {
+                return;
+            }
+            leaving.set(true);
+            let queue = saver.borrow_mut().take();
+            let dispatcher = dispatcher.clone();
+            let leaving = leaving.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(queue) = queue {
+                    queue.settle(5_000).await;
+                    queue.stop();
+                }
+                login::logout().await;
+                leaving.set(false);
+                if kiosk {
+                    // The next child at a kiosk starts afresh (the default language too); the
+                    // note stays, for a child who comes back.
+                    dispatcher.dispatch(AppAction::Reset);
+                }
+                dispatcher.dispatch(AppAction::ShowStart(Some(Notice::Idle)));
+            });
+        })
+    };
     let on_go_on = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(AppAction::CloseHelp))
@@ -255,6 +373,8 @@ fn ChildApp() -> Html {
                         first={view.path.first() == Some(&index)}
                         on_action={on_action.clone()}
                         accepts={accepts.clone()}
+                        auto_read={state.auto_read()}
+                        on_auto_read={on_auto_read.clone()}
                     />
                     { help_status(survey) }
                     { help(survey) }
@@ -276,10 +396,11 @@ fn ChildApp() -> Html {
 
     html! {
         <>
+            <quick_exit::QuickExitButton {lang} on_exit={on_quick_exit} />
             <header class="top">
                 <span class="brand">{ t.app_name }</span>
                 <div class="lang-switch" role="group" aria-label={t.language}>
-                    { for Lang::ALL.into_iter().map(|l| {
+                    { for languages.into_iter().map(|l| {
                         let on_lang = on_lang.clone();
                         html! {
                             <button type="button" id={format!("lang-{}", l.code())} lang={l.code()}
@@ -296,6 +417,7 @@ fn ChildApp() -> Html {
                 }
             </header>
             <main id="main" class="page">{ content }</main>
+            <idle::IdleGuard {lang} active={idle_active} warn={logged_in} on_expire={on_idle} />
         </>
     }
 }

@@ -1,9 +1,18 @@
 //! One question at a time: the item the core's session is at, drawn by its kind. Every
 //! answer is handed back as a core `Action`; whether it is allowed is the core's call.
+//!
+//! Every question and every answer option has a speaker beside it (see [`crate::speech`]);
+//! it is a button of its own next to the option, never inside it, so that listening to an
+//! answer never gives it. Each questionnaire text carries the language it is really in
+//! ([`shown`]), which a draft translation's fallback to Swedish can make differ from the
+//! page's.
 
-use crate::i18n::Lang;
+use crate::buddy::{first_question, is_young, Buddy};
+use crate::i18n::{shown, Lang};
+use crate::speech::{self, Voices};
 use beratta_core::engine::MAX_TEXT_CHARS;
 use beratta_core::questionnaire::{Item, Origin};
+use beratta_core::text::Text;
 use beratta_core::{Action, Answer, Kind, Questionnaire};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -23,6 +32,9 @@ pub struct QuestionProps {
     pub on_action: Callback<Action>,
     /// Asks the core whether an action would be accepted now.
     pub accepts: Callback<Action, bool>,
+    /// Read each new question aloud.
+    pub auto_read: bool,
+    pub on_auto_read: Callback<bool>,
 }
 
 /// The name of a kind, as in questionnaire files.
@@ -39,13 +51,63 @@ fn kind_name(kind: Kind) -> &'static str {
 
 /// What a follow-up is about: the option picked on a multiple-choice item, or the question
 /// that opened it.
-fn about<'q>(q: &'q Questionnaire, item: &Item, lang: &str) -> Option<&'q str> {
+fn about<'q>(q: &'q Questionnaire, item: &Item) -> Option<&'q Text> {
     let Origin::FollowUp { parent, option, .. } = &item.origin else { return None };
     let parent = q.items.get(*parent)?;
     Some(match option.as_deref().and_then(|o| parent.option(o)) {
-        Some(choice) => choice.text.get(lang),
-        None => parent.text.get(lang),
+        Some(choice) => &choice.text,
+        None => &parent.text,
     })
+}
+
+/// The question as shown and read aloud, each part with the language it is in: what a
+/// follow-up is about (for the youngest only its question, see [`first_question`]), then the
+/// question itself.
+struct Wording<'q> {
+    about: Option<(&'q str, &'q str)>,
+    question: (&'q str, &'q str),
+}
+
+impl<'q> Wording<'q> {
+    fn of(q: &'q Questionnaire, item: &'q Item, lang: &str) -> Wording<'q> {
+        let young = is_young(q.ages.as_deref());
+        let about = about(q, item).map(|text| {
+            let (words, code) = shown(text, lang);
+            (if young { first_question(words) } else { words }, code)
+        });
+        Wording { about, question: shown(&item.text, lang) }
+    }
+
+    fn parts(&self) -> Vec<(&'q str, &'q str)> {
+        self.about.into_iter().chain([self.question]).collect()
+    }
+}
+
+/// `data-voice` and `aria-disabled` of a speaker: whether the device has a voice for it.
+fn voice_attrs(available: bool) -> (&'static str, Option<&'static str>) {
+    if available {
+        ("yes", None)
+    } else {
+        ("none", Some("true"))
+    }
+}
+
+/// The speaker beside an answer option.
+fn speak_option(lang: Lang, voices: &Voices, words: &str, code: &str) -> Html {
+    let available = voices.has(code);
+    let name = if available { lang.read_option(words) } else { lang.no_voice(code) };
+    let (voice, disabled) = voice_attrs(available);
+    let onclick = {
+        let voices = voices.clone();
+        let (words, code) = (words.to_string(), code.to_string());
+        Callback::from(move |_: MouseEvent| speech::speak(&voices, &[(&words, &code)]))
+    };
+    html! {
+        <button type="button" class="speak speak-option" data-voice={voice}
+            aria-disabled={disabled} aria-label={name.clone()} title={name} {onclick}>
+            { speech::speaker_icon(available) }
+        </button>
+    }
 }
 
 fn pressed(yes: bool) -> &'static str {
@@ -70,6 +132,25 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
         Some(Answer::Text(text)) => text.clone(),
         _ => String::new(),
     });
+
+    let voices = speech::use_voices();
+    // Each new question is read aloud when the child wants it (and again in a newly chosen
+    // language); leaving the question, or turning reading off, stops the voice.
+    {
+        let wording = q.items.get(props.index).map(|item| Wording::of(q, item, lang));
+        let parts: Vec<(String, String)> = wording
+            .map(|w| w.parts().into_iter().map(|(words, code)| (words.to_string(), code.to_string())).collect())
+            .unwrap_or_default();
+        let can_read = parts.iter().any(|(_, code)| voices.has(code));
+        let voices = voices.clone();
+        use_effect_with((props.index, props.lang, props.auto_read, can_read), move |(_, _, auto_read, can_read)| {
+            if *auto_read && *can_read {
+                let parts: Vec<(&str, &str)> = parts.iter().map(|(w, c)| (w.as_str(), c.as_str())).collect();
+                speech::speak(&voices, &parts);
+            }
+            speech::stop
+        });
+    }
 
     // A new question takes the keyboard focus, so screen readers read it out.
     let heading = use_node_ref();
@@ -110,17 +191,21 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                 <div class={classes!("options", pictured.then_some("pictures"))}>
                     { for item.options.iter().map(|o| {
                         let chosen = matches!(&props.answer, Some(Answer::Choice(c)) if *c == o.id);
+                        let (words, code) = shown(&o.text, lang);
                         html! {
-                            <button type="button"
-                                class={classes!("option", pictured.then_some("picture"))}
-                                data-option={o.id.clone()}
-                                aria-pressed={pressed(chosen)}
-                                onclick={answer_with(Answer::Choice(o.id.clone()))}>
-                                if let Some(emoji) = &o.emoji {
-                                    <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
-                                }
-                                <span class="label">{ o.text.get(lang) }</span>
-                            </button>
+                            <div class={classes!("option-cell", pictured.then_some("picture-cell"))}>
+                                <button type="button"
+                                    class={classes!("option", pictured.then_some("picture"))}
+                                    data-option={o.id.clone()}
+                                    aria-pressed={pressed(chosen)}
+                                    onclick={answer_with(Answer::Choice(o.id.clone()))}>
+                                    if let Some(emoji) = &o.emoji {
+                                        <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
+                                    }
+                                    <span class="label" lang={code.to_string()} dir="auto">{ words }</span>
+                                </button>
+                                { speak_option(props.lang, &voices, words, code) }
+                            </div>
                         }
                     }) }
                 </div>
@@ -157,17 +242,21 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                                     picked.set(next);
                                 })
                             };
+                            let (words, code) = shown(&o.text, lang);
                             html! {
-                                <button type="button" class={classes!("option", "toggle", pictured.then_some("pictured"))}
-                                    data-option={o.id.clone()} aria-pressed={pressed(on)} {onclick}>
-                                    <span class="tick" aria-hidden="true"></span>
-                                    <span class="choice">
-                                        if let Some(emoji) = &o.emoji {
-                                            <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
-                                        }
-                                        <span class="label">{ o.text.get(lang) }</span>
-                                    </span>
-                                </button>
+                                <div class="option-cell">
+                                    <button type="button" class={classes!("option", "toggle", pictured.then_some("pictured"))}
+                                        data-option={o.id.clone()} aria-pressed={pressed(on)} {onclick}>
+                                        <span class="tick" aria-hidden="true"></span>
+                                        <span class="choice">
+                                            if let Some(emoji) = &o.emoji {
+                                                <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
+                                            }
+                                            <span class="label" lang={code.to_string()} dir="auto">{ words }</span>
+                                        </span>
+                                    </button>
+                                    { speak_option(props.lang, &voices, words, code) }
+                                </div>
                             }
                         }) }
                     </div>
@@ -187,7 +276,9 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
             let body = html! {
                 <>
                     <label for="free-text">{ t.write_here }</label>
-                    <textarea id="free-text" rows="5" maxlength={MAX_TEXT_CHARS.to_string()}
+                    // `dir="auto"`: a child may write in another language than the page's,
+                    // and each runs its own way.
+                    <textarea id="free-text" rows="5" dir="auto" maxlength={MAX_TEXT_CHARS.to_string()}
                         value={(*text).clone()} {oninput}></textarea>
                 </>
             };
@@ -200,27 +291,62 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
         Callback::from(move |_: MouseEvent| on_action.emit(Action::Back))
     };
     let declined = matches!(props.answer, Some(Answer::Declined));
-    let section = q.sections.get(item.section).map(|s| s.title.get(lang));
+    let section = q.sections.get(item.section).map(|s| shown(&s.title, lang));
+    let young = is_young(q.ages.as_deref());
+    let wording = Wording::of(q, item, lang);
+    let (question, question_code) = wording.question;
+
+    // The speaker for the question, and the switch that reads every new question.
+    let can_read = voices.has(question_code);
+    let (voice, read_disabled) = voice_attrs(can_read);
+    let on_speak = {
+        let voices = voices.clone();
+        let parts: Vec<(String, String)> =
+            wording.parts().into_iter().map(|(w, c)| (w.to_string(), c.to_string())).collect();
+        Callback::from(move |_: MouseEvent| {
+            let parts: Vec<(&str, &str)> = parts.iter().map(|(w, c)| (w.as_str(), c.as_str())).collect();
+            speech::speak(&voices, &parts);
+        })
+    };
+    let on_auto_read = {
+        let on_auto_read = props.on_auto_read.clone();
+        let on = props.auto_read;
+        Callback::from(move |_: MouseEvent| on_auto_read.emit(!on))
+    };
 
     html! {
-        <section class="question">
-            if let Some(section) = section {
-                <p class="section-name">{ section }</p>
+        <section class={classes!("question", young.then_some("young"))}>
+            if let Some((section, code)) = section {
+                <p class="section-name" lang={code.to_string()} dir="auto">{ section }</p>
             }
             <fieldset class="item" data-item={item.id.clone()} data-kind={kind_name(item.kind)}>
                 <legend>
+                    if young {
+                        <Buddy />
+                    }
                     <h1 id="question" tabindex="-1" ref={heading}>
-                        if let Some(about) = about(q, item, lang) {
-                            <span class="about">{ t.about }{ " " }<span class="about-what">{ about }</span></span>
+                        if let Some((about, code)) = wording.about {
+                            <span class="about">{ t.about }{ " " }<span class="about-what" lang={code.to_string()} dir="auto">{ about }</span></span>
                         }
-                        <span class="question-text">{ item.text.get(lang) }</span>
+                        <span class="question-text" lang={question_code.to_string()} dir="auto">{ question }</span>
                     </h1>
                 </legend>
+                <div class="read-tools">
+                    <button id="speak-question" type="button" class="speak secondary" data-voice={voice}
+                        aria-disabled={read_disabled} onclick={on_speak}>
+                        { speech::speaker_icon(can_read) }
+                        <span>{ if can_read { t.listen.to_string() } else { props.lang.no_voice(question_code) } }</span>
+                    </button>
+                    <button id="auto-read" type="button" class="auto-read" aria-pressed={pressed(props.auto_read)}
+                        onclick={on_auto_read}>
+                        <span class="switch" aria-hidden="true"></span>{ t.auto_read }
+                    </button>
+                </div>
                 { body }
             </fieldset>
             <div class="nav">
                 <button id="back" type="button" class="secondary" disabled={props.first} onclick={on_back}>
-                    <span aria-hidden="true">{ "← " }</span>{ t.back }
+                    <span aria-hidden="true">{ props.lang.back_arrow() }</span>{ t.back }
                 </button>
                 <div class="forward">
                     <button id="skip" type="button" class="quiet" aria-pressed={pressed(declined)}

@@ -76,13 +76,18 @@ pub fn StartPage(props: &StartProps) -> Html {
         <section class="start" aria-labelledby="start-heading">
             <h1 id="start-heading">{ t.start_heading }</h1>
             if let Some(note) = &note {
-                <p id="stopped-note" class="note" role="status">{ props.lang.notice(note) }</p>
+                // Two calm notes: the child stopped for now, or the idle timeout logged them out.
+                <p id={if *note == Notice::Idle { "idle-note" } else { "stopped-note" }} class="note" role="status">
+                    { props.lang.notice(note) }
+                </p>
             }
             <p class="lead">{ t.start_intro }</p>
             <p>{ t.start_skip }</p>
             <form class="code-form" {onsubmit} novalidate=true>
                 <label for="code">{ t.code_label }</label>
                 <p id="code-hint" class="hint">{ t.code_hint }</p>
+                // `dir="ltr"`: the code is Latin letters and digits, typed left to right on a
+                // right-to-left page too.
                 <input
                     id="code"
                     name="code"
@@ -91,6 +96,7 @@ pub fn StartPage(props: &StartProps) -> Html {
                     autocapitalize="characters"
                     autocorrect="off"
                     spellcheck="false"
+                    dir="ltr"
                     aria-describedby="code-hint code-error"
                     aria-invalid={invalid}
                     readonly={*busy}

@@ -31,6 +31,8 @@ pub struct Loaded {
     pub help: Option<HelpStatus>,
     /// Take the language from the stored answers (a reload, where the choice was lost).
     pub resumed: bool,
+    /// `stored` is a save this tab queued that the server has not got yet: send it next.
+    pub unsaved: bool,
 }
 
 /// A child answering one questionnaire: the reducer wrapper around the core's session.
@@ -164,10 +166,16 @@ pub struct AppState {
     /// Goes up with every login, so that a new login's first state is never taken for the
     /// previous one's.
     pub generation: u64,
+    /// Whether each new question is read aloud, once the child has chosen; `None` follows
+    /// the questionnaire (on for the youngest). Kept in memory only, and forgotten at logout
+    /// and at the next login, so the next child on a shared computer starts afresh.
+    pub auto_read: Option<bool>,
 }
 
 pub enum AppAction {
     SetLang(Lang),
+    /// The child turned reading each question aloud on or off.
+    SetAutoRead(bool),
     /// A login or resume succeeded.
     Begin(Loaded),
     /// The child did something in the questionnaire.
@@ -193,7 +201,14 @@ impl AppState {
             phase: if resuming { Phase::Resuming } else { Phase::Start(None) },
             save: SaveState::Saved,
             generation: 0,
+            auto_read: None,
         }
+    }
+
+    /// Whether each new question is read aloud: the child's choice, else on for the youngest.
+    pub fn auto_read(&self) -> bool {
+        let young = self.survey().is_some_and(|s| crate::buddy::is_young(s.questionnaire.ages.as_deref()));
+        self.auto_read.unwrap_or(young)
     }
 
     pub fn survey(&self) -> Option<&Survey> {
@@ -211,6 +226,7 @@ impl Reducible for AppState {
         let with_phase = |phase: Phase| Rc::new(AppState { phase, ..(*self).clone() });
         match action {
             AppAction::SetLang(lang) => Rc::new(AppState { lang, ..(*self).clone() }),
+            AppAction::SetAutoRead(on) => Rc::new(AppState { auto_read: Some(on), ..(*self).clone() }),
             AppAction::Begin(loaded) => {
                 let stored_lang = loaded.stored.as_ref().and_then(|s| Lang::from_code(&s.language));
                 let lang = match stored_lang {
@@ -223,6 +239,7 @@ impl Reducible for AppState {
                     phase: Phase::Survey(survey),
                     save: SaveState::Saved,
                     generation: self.generation + 1,
+                    auto_read: None,
                 })
             }
             AppAction::Child(action) => match self.survey().and_then(|s| s.apply(action)) {

@@ -387,7 +387,7 @@ fn Header(props: &HeaderProps) -> Html {
                     </span>
                 }
                 <div class="lang-switch" role="group" aria-label={t.language}>
-                    { for Lang::ALL.into_iter().map(|l| {
+                    { for Lang::STAFF.into_iter().map(|l| {
                         let on_lang = props.on_lang.clone();
                         html! {
                             <button type="button" id={format!("staff-lang-{}", l.code())} lang={l.code()}
@@ -422,9 +422,10 @@ pub fn date_time(lang: Lang, unix: u64) -> String {
 }
 
 fn locale(lang: Lang) -> &'static str {
+    // Staff pages are in Swedish or English only (`Lang::STAFF`).
     match lang {
         Lang::Sv => "sv-SE",
-        Lang::En => "en-GB",
+        _ => "en-GB",
     }
 }
 

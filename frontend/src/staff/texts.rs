@@ -233,9 +233,10 @@ pub struct Texts {
 }
 
 pub fn texts(lang: Lang) -> &'static Texts {
+    // Staff pages are in Swedish or English only (`Lang::STAFF`).
     match lang {
         Lang::Sv => &SV,
-        Lang::En => &EN,
+        _ => &EN,
     }
 }
 
