@@ -7,50 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, freshDirs, createCodes, startServer, launchBrowser, openAssessment,
+  ROOT, freshDirs, createCodes, startServer, launchBrowser, logIn,
   CURRENT, currentItem, nextItem, choose, waitSaved,
+  answerSome, sessionJson, assertAnswersStored, storedOnDevice, NOTHING_STORED as NOTHING,
 } from './harness.mjs';
-
-async function logIn(page, url, code, lang) {
-  await page.goto(url);
-  if (lang) await page.locator(`#lang-${lang}`).first().click();
-  await page.locator('#code').fill(code);
-  await page.locator('#login').click();
-  await page.waitForSelector(CURRENT, { timeout: 60_000 });
-}
-
-/** Answers the current item with its first option (or skips it); returns [item, option]. */
-async function answerFirst(page) {
-  const item = await currentItem(page);
-  const kind = await page.locator(CURRENT).getAttribute('data-kind');
-  if (kind === 'multiple' || kind === 'text') {
-    await page.locator('#skip').click();
-    await nextItem(page, item);
-    return [item, null];
-  }
-  const option = await page.locator(`${CURRENT} [data-option]`).first().getAttribute('data-option');
-  await choose(page, option);
-  if (await page.locator('#help-screen').count()) {
-    await page.locator('#help-go-on').click();
-    await page.waitForSelector('#help-screen', { state: 'detached' });
-    await nextItem(page, item);
-  }
-  return [item, option];
-}
-
-/** Everything the page could have left on the device, counted. */
-async function storedOnDevice(page) {
-  const inPage = await page.evaluate(async () => ({
-    localStorage: localStorage.length,
-    sessionStorage: sessionStorage.length,
-    indexedDB: (await indexedDB.databases()).length,
-    caches: (await caches.keys()).length,
-  }));
-  const cookies = (await page.context().cookies()).length;
-  return { ...inPage, cookies };
-}
-
-const NOTHING = { localStorage: 0, sessionStorage: 0, indexedDB: 0, caches: 0, cookies: 0 };
 
 async function serverSession(page) {
   return page.evaluate(() => fetch('/api/child/session').then((r) => r.status));
@@ -72,11 +32,7 @@ test('switching language mid-way keeps every answer, and Arabic pages run right 
   await page.locator('#code').fill(code);
   await page.locator('#login').click();
   await page.waitForSelector(CURRENT, { timeout: 60_000 });
-  const given = new Map();
-  for (let i = 0; i < 3; i++) {
-    const [item, option] = await answerFirst(page);
-    if (option) given.set(item, option);
-  }
+  const given = await answerSome(page, 3);
   const where = await currentItem(page);
 
   // To Arabic in the middle: same question, right to left, nothing lost.
@@ -84,10 +40,7 @@ test('switching language mid-way keeps every answer, and Arabic pages run right 
   assert.equal(await currentItem(page), where);
   assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['ar', 'rtl']);
   assert.equal(await page.locator(`${CURRENT} [data-option]`).first().evaluate((el) => getComputedStyle(el).direction), 'rtl');
-  for (let i = 0; i < 2; i++) {
-    const [item, option] = await answerFirst(page);
-    if (option) given.set(item, option);
-  }
+  for (const [item, option] of await answerSome(page, 2)) given.set(item, option);
   // Back shows an earlier answer still chosen.
   const before = await currentItem(page);
   await page.locator('#back').click();
@@ -100,10 +53,7 @@ test('switching language mid-way keeps every answer, and Arabic pages run right 
   await page.locator('#lang-en').first().click();
   assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['en', 'ltr']);
   await waitSaved(page);
-  const stored = openAssessment(dirs, await page.evaluate(() => fetch('/api/child/session').then((r) => r.text())));
-  for (const [item, option] of given) {
-    assert.deepEqual(stored.answers[item], { choice: option }, `the answer to ${item} was lost`);
-  }
+  assertAnswersStored(dirs, await sessionJson(page), given);
 });
 
 for (const how of ['quick exit', 'logout']) {
@@ -115,8 +65,7 @@ for (const how of ['quick exit', 'logout']) {
     t.after(async () => { await browser.close(); await server.stop(); });
     const page = await browser.newPage();
     await logIn(page, server.url, code);
-    await answerFirst(page);
-    await answerFirst(page);
+    await answerSome(page, 2);
     await waitSaved(page);
     assert.notDeepEqual(await storedOnDevice(page), NOTHING, 'a logged-in page keeps its session somewhere');
 
@@ -150,28 +99,18 @@ test('with the server stopped mid-questionnaire, three more answers wait and are
   t.after(async () => { await browser.close(); await server.stop(); });
   const page = await browser.newPage();
   await logIn(page, server.url, code);
-  const given = new Map();
-  while (given.size < 2) {
-    const [item, option] = await answerFirst(page);
-    if (option) given.set(item, option);
-  }
+  const given = await answerSome(page, 2);
   await waitSaved(page);
 
   // Three more answers (multiple-choice screens are skipped, so count answers, not screens).
   await server.stop();
-  while (given.size < 5) {
-    const [item, option] = await answerFirst(page);
-    if (option) given.set(item, option);
-  }
+  for (const [item, option] of await answerSome(page, 3)) given.set(item, option);
   await page.waitForSelector('#save-status[data-state="offline"]', { timeout: 20_000 });
 
   server = await startServer(dirs, { port });
   await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 30_000 });
-  const stored = openAssessment(dirs, await page.evaluate(() => fetch('/api/child/session').then((r) => r.text())));
   assert.equal(given.size, 5, 'five answered questions');
-  for (const [item, option] of given) {
-    assert.deepEqual(stored.answers[item], { choice: option }, `the answer to ${item} was lost`);
-  }
+  assertAnswersStored(dirs, await sessionJson(page), given);
 });
 
 test('in kiosk mode an idle child is warned gently, then returned to the start with nothing left behind', async (t) => {
@@ -182,7 +121,7 @@ test('in kiosk mode an idle child is warned gently, then returned to the start w
   t.after(async () => { await browser.close(); await server.stop(); });
   const page = await browser.newPage();
   await logIn(page, `${server.url}/?kiosk=1&idle=3`, code);
-  await answerFirst(page);
+  await answerSome(page, 1);
   await waitSaved(page);
 
   await page.waitForSelector('#idle-warning', { timeout: 10_000 });

@@ -187,9 +187,60 @@ export async function waitSaved(page) {
 }
 
 /** Opens the app and logs in with `code`; resolves on the first question. */
-export async function logIn(page, url, code) {
+export async function logIn(page, url, code, lang) {
   await page.goto(url);
+  if (lang) await page.locator(`#lang-${lang}`).first().click();
   await page.locator('#code').fill(code);
   await page.locator('#login').click();
   await page.waitForSelector(CURRENT, { timeout: 60_000 });
 }
+
+/** Answers `n` items with their first option, skipping (and not counting) the others. */
+export async function answerSome(page, n) {
+  const given = new Map();
+  while (given.size < n) {
+    const item = await currentItem(page);
+    const kind = await page.locator(CURRENT).getAttribute('data-kind');
+    const options = page.locator(`${CURRENT} [data-option]`);
+    if (kind === 'multiple' || kind === 'text' || (await options.count()) === 0) {
+      await page.locator('#skip').click();
+      await nextItem(page, item);
+      continue;
+    }
+    const option = await options.first().getAttribute('data-option');
+    const next = await choose(page, option);
+    given.set(item, option);
+    if (next === 'help') {
+      await page.locator('#help-go-on').click();
+      await page.waitForSelector('#help-screen', { state: 'detached' });
+    }
+  }
+  return given;
+}
+
+/** The logged-in child's assessment as the server returns it (sealed), as JSON text. */
+export async function sessionJson(page) {
+  return page.evaluate(() => fetch('/api/child/session').then((r) => r.text()));
+}
+
+/** Opens what the server stored and checks that every given answer is in it. */
+export function assertAnswersStored(dirs, json, given) {
+  const stored = openAssessment(dirs, json);
+  for (const [item, option] of given) {
+    assert.deepEqual(stored.answers[item], { choice: option }, `the answer to ${item} was lost`);
+  }
+  return stored;
+}
+
+/** Everything a page could have left on the device, counted. */
+export async function storedOnDevice(page) {
+  const inPage = await page.evaluate(async () => ({
+    localStorage: localStorage.length,
+    sessionStorage: sessionStorage.length,
+    indexedDB: (await indexedDB.databases()).length,
+    caches: (await caches.keys()).length,
+  }));
+  return { ...inPage, cookies: (await page.context().cookies()).length };
+}
+
+export const NOTHING_STORED = { localStorage: 0, sessionStorage: 0, indexedDB: 0, caches: 0, cookies: 0 };

@@ -9,41 +9,8 @@ import assert from 'node:assert/strict';
 import {
   freshDirs, createCodes, startServer, launchBrowser, openAssessment, logIn,
   CURRENT, currentItem, nextItem, choose, waitSaved,
+  answerSome as answer, sessionJson as session, assertAnswersStored as assertAllStored,
 } from './harness.mjs';
-
-/** Answers `n` items with their first option, skipping (and not counting) the others. */
-async function answer(page, n) {
-  const given = new Map();
-  while (given.size < n) {
-    const item = await currentItem(page);
-    const kind = await page.locator(CURRENT).getAttribute('data-kind');
-    const options = page.locator(`${CURRENT} [data-option]`);
-    if (kind === 'multiple' || kind === 'text' || (await options.count()) === 0) {
-      await page.locator('#skip').click();
-      await nextItem(page, item);
-      continue;
-    }
-    const option = await options.first().getAttribute('data-option');
-    const next = await choose(page, option);
-    given.set(item, option);
-    if (next === 'help') {
-      await page.locator('#help-go-on').click();
-      await page.waitForSelector('#help-screen', { state: 'detached' });
-    }
-  }
-  return given;
-}
-
-async function session(page) {
-  return page.evaluate(() => fetch('/api/child/session').then((r) => r.text()));
-}
-
-function assertAllStored(dirs, json, given) {
-  const stored = openAssessment(dirs, json);
-  for (const [item, option] of given) {
-    assert.deepEqual(stored.answers[item], { choice: option }, `the answer to ${item} was lost`);
-  }
-}
 
 test('on bad wifi answers wait sealed in the tab, survive a reload, and all reach the server in order', async (t) => {
   const dirs = freshDirs();
