@@ -19,9 +19,12 @@ help:
 setup:
 	@bash scripts/setup.sh
 
-# The front end, built by Trunk into dist/ with the wasm toolchain chosen by setup.
+# The front end, built by Trunk with the wasm toolchain chosen by setup: the child's app
+# into dist/, then the staff app into dist/staff/ (served under /staff/), so children never
+# download the staff pages. The child build goes first because it empties dist/.
 web: setup
 	bash scripts/wasm-env.sh trunk build --release
+	bash scripts/wasm-env.sh trunk build staff.html --release --dist dist/staff --public-url /staff/
 
 run: web
 	cargo build --release --locked -p beratta-server

@@ -1,10 +1,11 @@
-//! The built front end (Trunk's `dist/`): where it is, its `index.html`, and the hashes of
-//! the inline scripts in it that the Content-Security-Policy must allow.
+//! The built front end (Trunk's `dist/`): where it is, its `index.html` (the child's app),
+//! `staff/index.html` (the staff app, a separate bundle so children never download it), and
+//! the hashes of the inline scripts in both that the Content-Security-Policy must allow.
 //!
-//! Trunk writes one inline `<script type="module">` that loads the wasm. Rather than allow
-//! inline scripts in general, the policy names that exact script by its SHA-256, computed
-//! from the `index.html` read at start; the same bytes are then served, so hash and page
-//! always agree.
+//! Trunk writes one inline `<script type="module">` per page that loads its wasm. Rather
+//! than allow inline scripts in general, the policy names those exact scripts by their
+//! SHA-256, computed from the pages read at start; the same bytes are then served, so hashes
+//! and pages always agree.
 
 use actix_web::web::Bytes;
 use base64::engine::general_purpose::STANDARD;
@@ -23,27 +24,53 @@ pub struct Frontend {
 struct Built {
     dir: PathBuf,
     index_html: Bytes,
+    /// `staff/index.html`; `None` when only the child's app is built.
+    staff_index_html: Option<Bytes>,
     script_hashes: Vec<String>,
 }
 
+/// The file's bytes, or `None` when it does not exist.
+fn read_optional(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The policy's `'sha256-…'` source for every inline script in the page.
+fn script_hashes(html: &[u8]) -> Vec<String> {
+    inline_scripts(&String::from_utf8_lossy(html))
+        .into_iter()
+        .map(|body| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(body.as_bytes()))))
+        .collect()
+}
+
 impl Frontend {
-    /// Reads `dir/index.html`. A missing folder or page is not an error: the API works
-    /// without a front end, and the page at `/` then says how to build one.
+    /// Reads `dir/index.html` and `dir/staff/index.html`. A missing folder or page is not an
+    /// error: the API works without a front end, and the page at `/` (or `/staff/`) then
+    /// says how to build one.
     pub fn load(dir: &Path) -> io::Result<Frontend> {
         let index = dir.join("index.html");
-        let html = match std::fs::read(&index) {
-            Ok(html) => html,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                tracing::warn!("{} does not exist: serving the API only", index.display());
-                return Ok(Frontend::not_built());
-            }
-            Err(e) => return Err(e),
+        let Some(html) = read_optional(&index)? else {
+            tracing::warn!("{} does not exist: serving the API only", index.display());
+            return Ok(Frontend::not_built());
         };
-        let script_hashes = inline_scripts(&String::from_utf8_lossy(&html))
-            .into_iter()
-            .map(|body| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(body.as_bytes()))))
-            .collect();
-        Ok(Frontend { built: Some(Built { dir: dir.to_path_buf(), index_html: Bytes::from(html), script_hashes }) })
+        let staff_index = dir.join("staff").join("index.html");
+        let staff_html = read_optional(&staff_index)?;
+        if staff_html.is_none() {
+            tracing::warn!("{} does not exist: no staff pages under /staff/", staff_index.display());
+        }
+        let mut hashes = script_hashes(&html);
+        hashes.extend(staff_html.iter().flat_map(|page| script_hashes(page)));
+        Ok(Frontend {
+            built: Some(Built {
+                dir: dir.to_path_buf(),
+                index_html: Bytes::from(html),
+                staff_index_html: staff_html.map(Bytes::from),
+                script_hashes: hashes,
+            }),
+        })
     }
 
     pub fn not_built() -> Frontend {
@@ -58,6 +85,11 @@ impl Frontend {
     /// The page every front-end route is answered with.
     pub fn index_html(&self) -> Option<Bytes> {
         self.built.as_ref().map(|b| b.index_html.clone())
+    }
+
+    /// The staff app's page, for every path under `/staff/` that is not one of its files.
+    pub fn staff_index_html(&self) -> Option<Bytes> {
+        self.built.as_ref().and_then(|b| b.staff_index_html.clone())
     }
 
     /// The Content-Security-Policy for every response.

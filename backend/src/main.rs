@@ -468,7 +468,7 @@ fn create_org(
          as {admin}, to make its keys and choose a password. It works once."
     );
     let mut stdout = std::io::stdout();
-    writeln!(stdout, "setup: /#/setup/{token}")?;
+    writeln!(stdout, "setup: /staff/#/setup/{token}")?;
     stdout.flush()?;
     Ok(())
 }

@@ -117,7 +117,7 @@ pub fn token_hash(token: &[u8]) -> [u8; 32] {
 }
 
 /// Creates an organisation without a key pair, and its first administrator without a
-/// password. Returns the set-up token (for the link `/#/setup/<token>`), valid
+/// password. Returns the set-up token (for the link `/staff/#/setup/<token>`), valid
 /// [`limits::SETUP_TOKEN_SECS`]; the store keeps only its hash.
 pub fn create_organisation(
     store: &dyn Store,

@@ -1,32 +1,13 @@
-//! Berätta's browser app, as a view over `beratta-core`: the child's flow from login code to
-//! thank-you at `/`, and the staff side under `#/staff`, `#/setup`, `#/enrol` and
-//! `#/admin` (see [`staff`]). The core decides (what comes next, what is valid, the
-//! crypto); this crate draws, and moves bytes between the core, the server and the browser.
+//! The child's app: the flow from login code to thank-you at `/`. The core decides (what
+//! comes next, what is valid, the crypto); this module draws, and moves bytes between the
+//! core, the server and the browser.
 //!
-//! [`App`] picks the side by the URL fragment. The child's pages are the [`Route`] enum,
-//! derived from the state, and [`ChildApp`] holds the one switch over it; the staff pages
-//! have theirs in [`staff::Route`] and [`staff::StaffApp`].
-
-mod api;
-mod buddy;
-mod finish;
-mod forget;
-mod help;
-mod help_status;
-mod i18n;
-mod i18n_ar;
-mod idle;
-mod login;
-mod progress;
-mod question;
-mod queue;
-mod quick_exit;
-mod save;
-mod save_status;
-mod speech;
-mod staff;
-mod start;
-mod state;
+//! [`App`] is the root the `beratta-web` binary renders. The staff side is a separate
+//! binary served under `/staff/` (see `crate::staff`), so that children never download it;
+//! nothing here refers to it, or LTO could not drop it. Old staff links (`/#/staff…`,
+//! `/#/setup/…`, `/#/enrol/…`, `/#/admin…`) are forwarded there by [`staff_redirect`].
+//! The child's pages are the [`Route`] enum, derived from the state, and [`ChildApp`] holds
+//! the one switch over it.
 
 use crate::finish::FinishPage;
 use crate::help::{HelpNow, HelpScreen};
@@ -37,6 +18,7 @@ use crate::question::QuestionPage;
 use crate::save::Saver;
 use crate::save_status::SaveStatus;
 use crate::start::StartPage;
+use crate::{idle, login, quick_exit};
 use crate::state::{AppAction, AppState, Loaded, Phase, Survey};
 use beratta_core::{Action, Position};
 use gloo::events::EventListener;
@@ -73,9 +55,34 @@ fn current_fragment() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-/// The child's app or the staff's, by the URL fragment, followed as it changes.
+/// Where a fragment from an old staff link now lives: `/staff/` plus the same fragment, or
+/// `None` for the child's own addresses. A string test only, so that this binary keeps no
+/// reference to the staff code (`staff::Route::parse` accepts the same set).
+pub fn staff_redirect(fragment: &str) -> Option<String> {
+    let path = fragment.strip_prefix('#').unwrap_or(fragment);
+    let first = path.strip_prefix('/')?.split('/').next().unwrap_or_default();
+    let staff = match first {
+        "staff" | "admin" => true,
+        // Set-up and enrolment always carry a token after the slash.
+        "setup" | "enrol" => path.split('/').filter(|p| !p.is_empty()).count() == 2,
+        _ => false,
+    };
+    staff.then(|| format!("/staff/{}", if fragment.starts_with('#') { fragment.to_string() } else { format!("#{fragment}") }))
+}
+
+/// Sends the tab to the staff app if the fragment names a staff page; `true` if it did.
+/// `replace`, so the old address does not stay in the tab's history (it may hold a key).
+fn forward_to_staff(fragment: &str) -> bool {
+    let Some(target) = staff_redirect(fragment) else { return false };
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(&target);
+    }
+    true
+}
+
+/// The child's app; an old staff link is forwarded to `/staff/`, as it is followed.
 #[function_component]
-fn App() -> Html {
+pub fn App() -> Html {
     let fragment = use_state(current_fragment);
     {
         let current = fragment.clone();
@@ -103,12 +110,13 @@ fn App() -> Html {
             fresh.set(*fresh + 1);
         })
     };
-    match staff::Route::parse(&fragment) {
-        Some(route) => html! { <staff::StaffApp {route} /> },
-        None => match *neutral {
-            Some(lang) => html! { <quick_exit::NeutralPage {lang} on_done={on_neutral_done} /> },
-            None => html! { <ChildApp key={*fresh} {on_leave} /> },
-        },
+    // Nothing is drawn while the browser leaves for the staff app.
+    if forward_to_staff(&fragment) {
+        return Html::default();
+    }
+    match *neutral {
+        Some(lang) => html! { <quick_exit::NeutralPage {lang} on_done={on_neutral_done} /> },
+        None => html! { <ChildApp key={*fresh} {on_leave} /> },
     }
 }
 
@@ -422,6 +430,17 @@ fn ChildApp(props: &ChildProps) -> Html {
     }
 }
 
-fn main() {
-    yew::Renderer::<App>::new().render();
+#[cfg(test)]
+mod tests {
+    use super::staff_redirect;
+
+    #[test]
+    fn old_staff_links_move_under_staff_and_child_addresses_stay() {
+        for fragment in ["#/staff", "#/staff/child/as-1", "#/admin/units", "#/setup/tok", "#/enrol/tok.key"] {
+            assert_eq!(staff_redirect(fragment), Some(format!("/staff/{fragment}")), "{fragment}");
+        }
+        for fragment in ["", "#", "#main", "#/", "#/other", "#/setup", "#/enrolment/x"] {
+            assert_eq!(staff_redirect(fragment), None, "{fragment}");
+        }
+    }
 }

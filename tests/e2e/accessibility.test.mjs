@@ -138,14 +138,14 @@ test('every staff page passes axe-core with no violations', async (t) => {
 
   const checkAll = async (username, password, paths) => {
     const page = await checkablePage(browser);
-    await page.goto(`${server.url}/#/staff`);
+    await page.goto(`${server.url}/staff/#/staff`);
     await assertAccessible(page, 'the staff login page');
     await page.locator('#staff-username').fill(username);
     await page.locator('#staff-password').fill(password);
     await page.locator('#staff-login').click();
     await page.waitForSelector('#staff-logout', { timeout: 60_000 });
     for (const [path, ready] of paths) {
-      await page.goto(`${server.url}/${path}`);
+      await page.goto(`${server.url}/staff/${path}`);
       await page.waitForSelector(ready, { timeout: 30_000 });
       await assertAccessible(page, path);
     }
@@ -156,14 +156,14 @@ test('every staff page passes axe-core with no violations', async (t) => {
     ['#/staff', '#children'],
     ['#/staff/invite', '#invite-create'],
   ]);
-  await staff.goto(`${server.url}/#/staff`);
+  await staff.goto(`${server.url}/staff/#/staff`);
   const id = await staff.locator('#children [data-assessment]').first().getAttribute('data-assessment', { timeout: 30_000 });
   for (const path of [`#/staff/child/${id}`, `#/staff/child/${id}/print`]) {
-    await staff.goto(`${server.url}/${path}`);
+    await staff.goto(`${server.url}/staff/${path}`);
     await staff.waitForSelector('#summary', { timeout: 30_000 });
     await assertAccessible(staff, path);
   }
-  await staff.goto(`${server.url}/#/staff/invite`);
+  await staff.goto(`${server.url}/staff/#/staff/invite`);
   await staff.locator('#invite-note').fill('Testbarn');
   await staff.locator('#invite-create').click();
   await staff.waitForSelector('#cards .card-code', { timeout: 60_000 });

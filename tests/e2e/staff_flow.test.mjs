@@ -26,7 +26,7 @@ function swedishName(factor) {
 }
 
 async function staffLogIn(page, url, username, password) {
-  await page.goto(`${url}/#/staff`);
+  await page.goto(`${url}/staff/#/staff`);
   await page.locator('#staff-username').fill(username);
   await page.locator('#staff-password').fill(password);
   await page.locator('#staff-login').click();
@@ -42,6 +42,7 @@ test('an administrator, a staff member and a child, from set-up to the help loop
   ], { encoding: 'utf8' });
   const setupPath = out.match(/setup: (\S+)/)?.[1];
   assert.ok(setupPath, `create-org printed no set-up link:\n${out}`);
+  assert.match(setupPath, /^\/staff\/#\/setup\/[\w-]+$/, 'the set-up link points at the staff app');
 
   const server = await startServer(dirs);
   const browser = await launchBrowser();
@@ -64,13 +65,13 @@ test('an administrator, a staff member and a child, from set-up to the help loop
 
   // The administrator adds a staff member and hands over the enrolment link.
   await staffLogIn(admin, server.url, 'rektor', adminPassword);
-  await admin.goto(`${server.url}/#/admin/staff`);
+  await admin.goto(`${server.url}/staff/#/admin/staff`);
   await admin.locator('#new-username').fill('kurator');
   await admin.locator('#new-display-name').fill('Kim Kurator');
   await admin.locator('#new-role').selectOption('staff');
   await admin.locator('#add-staff').click();
   const enrolLink = (await admin.locator('#enrol-link').innerText({ timeout: 30_000 })).trim();
-  assert.match(enrolLink, /#\/enrol\/[\w-]+\.[\w-]+$/);
+  assert.match(enrolLink, /\/staff\/#\/enrol\/[\w-]+\.[\w-]+$/);
 
   // The staff member chooses a password, logs in, reads Swedish, and invites a child.
   const staff = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
@@ -81,7 +82,7 @@ test('an administrator, a staff member and a child, from set-up to the help loop
   await staffLogIn(staff, server.url, 'kurator', staffPassword);
   await staff.locator('#staff-lang-sv').click();
   const childName = `Alva-${randomBytes(4).toString('hex')}`;
-  await staff.goto(`${server.url}/#/staff/invite`);
+  await staff.goto(`${server.url}/staff/#/staff/invite`);
   await staff.locator('#invite-note').fill(childName);
   await staff.locator('#invite-band').selectOption({ value: '10-12' });
   await staff.locator('#invite-create').click();
@@ -117,7 +118,7 @@ test('an administrator, a staff member and a child, from set-up to the help loop
 
   // The staff member reads the summary in Swedish: exactly those two risks and that
   // protective factor, the help wish among them.
-  await staff.goto(`${server.url}/#/staff`);
+  await staff.goto(`${server.url}/staff/#/staff`);
   await staff.locator('#children a', { hasText: childName }).first().click();
   await staff.waitForSelector('#summary', { timeout: 60_000 });
   const risks = (await staff.locator('.domain .risk-name').allInnerTexts()).map((s) => s.trim()).sort();
@@ -146,10 +147,16 @@ test('an administrator, a staff member and a child, from set-up to the help loop
   assert.match(await again.locator('#help-status').innerText(), /Vi ses på tisdag/);
 
   // The administrator sees the view in the audit log.
-  await admin.goto(`${server.url}/#/admin/audit`);
+  await admin.goto(`${server.url}/staff/#/admin/audit`);
   await admin.waitForSelector('#audit-log tbody tr', { timeout: 30_000 });
   const audit = await admin.locator('#audit-log').innerText();
   assert.match(audit, /child_data_viewed|visade ett barns svar|viewed a child/i);
+
+  // An old staff link into the child's app still works: it is forwarded to /staff/.
+  const old = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  await old.goto(`${server.url}/#/staff`);
+  await old.waitForURL(`${server.url}/staff/#/staff`, { timeout: 30_000 });
+  await old.waitForSelector('#staff-username', { timeout: 30_000 });
 
   // Nothing the child or staff typed about the child is readable on the server.
   await server.stop();

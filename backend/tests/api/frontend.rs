@@ -126,3 +126,40 @@ async fn every_response_carries_the_security_headers() {
         assert_security_headers(what, &reply, false);
     }
 }
+
+const STAFF_INLINE: &str = "\nimport init from '/staff/beratta-staff-3c4d.js';\ninit('/staff/beratta-staff-3c4d_bg.wasm');\n";
+
+#[actix_web::test]
+async fn the_staff_app_is_served_under_staff_and_its_script_is_in_the_policy() {
+    let (dir, index) = dist();
+    let staff = dir.path().join("staff");
+    std::fs::create_dir(&staff).expect("writable");
+    let staff_index = format!(
+        "<!DOCTYPE html><html><head><title>Berätta – personal</title>\
+         <script type=\"module\">{STAFF_INLINE}</script></head><body></body></html>"
+    );
+    std::fs::write(staff.join("index.html"), &staff_index).expect("writable");
+    std::fs::write(staff.join("beratta-staff-3c4d.js"), "export default 1;").expect("writable");
+    let fx = Fixture::with_frontend(Frontend::load(dir.path()).expect("readable"));
+    let app = app!(fx.state);
+
+    // The staff pages, wherever the fragment router may be asked from.
+    for uri in ["/staff", "/staff/", "/staff/index.html", "/staff/somewhere/else"] {
+        let page = send!(app, TestRequest::get().uri(uri));
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert_eq!(page.body, staff_index.as_bytes(), "{uri}");
+        assert!(page.header("content-type").expect("a type").starts_with("text/html"), "{uri}");
+        assert_eq!(page.header("cache-control"), Some("no-cache"), "{uri}");
+    }
+    let script = send!(app, TestRequest::get().uri("/staff/beratta-staff-3c4d.js"));
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(script.body, "export default 1;".as_bytes());
+
+    // The child's page stays the child's, and one policy allows both pages' start-up scripts.
+    let root = send!(app, TestRequest::get().uri("/"));
+    assert_eq!(root.body, index.as_bytes());
+    let csp = root.header("content-security-policy").expect("a policy");
+    let script_src = format!("script-src 'self' 'wasm-unsafe-eval' {} {};", expected_hash(INLINE), expected_hash(STAFF_INLINE));
+    assert!(csp.contains(&script_src), "{csp}");
+    assert_eq!(send!(app, TestRequest::post().uri("/staff/")).status, StatusCode::METHOD_NOT_ALLOWED);
+}

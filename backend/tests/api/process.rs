@@ -278,7 +278,7 @@ fn create_org_prints_a_setup_link_that_the_server_then_answers() {
     let out = args("norrby", "maria");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
-    let token = stdout.trim_end().strip_prefix("setup: /#/setup/").unwrap_or_else(|| panic!("{stdout:?}"));
+    let token = stdout.trim_end().strip_prefix("setup: /staff/#/setup/").unwrap_or_else(|| panic!("{stdout:?}"));
     assert_eq!(token.len(), 43, "32 random bytes in unpadded base64");
     assert_eq!(stdout.lines().count(), 1);
     // The same id or username again is refused, and changes nothing.

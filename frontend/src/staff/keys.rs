@@ -106,10 +106,10 @@ pub fn enrolment_copy(org_key: &OrgSecretKey, organisation: &str, username: &str
 }
 
 /// The link a new colleague opens: the token for the server, the key after `#` for their
-/// browser only.
+/// browser only. It points at the staff app under `/staff/`, not at the child's app.
 pub fn enrolment_link(origin: &str, copy: &EnrolmentCopy) -> String {
     format!(
-        "{origin}/#/enrol/{}.{}",
+        "{origin}/staff/#/enrol/{}.{}",
         URL_SAFE_NO_PAD.encode(&copy.token),
         URL_SAFE_NO_PAD.encode(copy.key.as_bytes())
     )

@@ -5,7 +5,8 @@
 //!
 //! The organisation's secret key is opened at login and held only in memory, in the
 //! [`Staff`] context; a reload or a logout forgets it. [`Route`] is every staff page and
-//! [`StaffApp`] holds the one switch over it.
+//! [`StaffApp`] holds the one switch over it; [`Root`] is what the `beratta-staff` binary
+//! renders at `/staff/`, and follows the fragment.
 
 mod admin;
 mod cards;
@@ -197,6 +198,29 @@ pub fn use_staff() -> Staff {
 pub enum LoginNotice {
     SessionEnded,
     PasswordChosen,
+}
+
+/// The URL fragment, `#…` included; never sent to the server.
+fn current_fragment() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The staff app's root at `/staff/`: the page the fragment names, followed as it changes.
+/// No fragment, or one that is not a staff page, is the staff home (the login first).
+#[function_component]
+pub fn Root() -> Html {
+    let fragment = use_state(current_fragment);
+    {
+        let current = fragment.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                gloo::events::EventListener::new(&window, "hashchange", move |_| current.set(current_fragment()))
+            });
+            move || drop(listener)
+        });
+    }
+    let route = Route::parse(&fragment).unwrap_or(Route::Home);
+    html! { <StaffApp {route} /> }
 }
 
 #[derive(Properties, PartialEq)]
