@@ -2,7 +2,6 @@
 //! change them or to log out.
 
 use crate::i18n::Lang;
-use web_sys::HtmlElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,15 +15,7 @@ pub struct FinishProps {
 #[function_component]
 pub fn FinishPage(props: &FinishProps) -> Html {
     let t = props.lang.texts();
-    let heading = use_node_ref();
-    {
-        let heading = heading.clone();
-        use_effect_with((), move |_| {
-            if let Some(heading) = heading.cast::<HtmlElement>() {
-                let _ = heading.focus();
-            }
-        });
-    }
+    let heading = crate::focus::use_focus_on(());
     html! {
         <section id="finish" class="finish">
             <h1 tabindex="-1" ref={heading}>{ t.finish_heading }</h1>

@@ -3,7 +3,6 @@
 //! and a small reminder beside every later page.
 
 use crate::i18n::Lang;
-use web_sys::HtmlElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -45,15 +44,7 @@ pub fn HelpScreen(props: &HelpScreenProps) -> Html {
     let t = props.lang.texts();
 
     // The page takes the keyboard focus, so a screen reader starts reading at its heading.
-    let heading = use_node_ref();
-    {
-        let heading = heading.clone();
-        use_effect_with((), move |_| {
-            if let Some(heading) = heading.cast::<HtmlElement>() {
-                let _ = heading.focus();
-            }
-        });
-    }
+    let heading = crate::focus::use_focus_on(());
 
     html! {
         <section id="help-screen" class="help-screen" aria-labelledby="help-screen-heading">

@@ -7,6 +7,7 @@ pub mod api;
 mod buddy;
 pub mod child;
 mod finish;
+mod focus;
 mod forget;
 mod help;
 mod help_status;

@@ -16,7 +16,7 @@ use beratta_core::text::Text;
 use beratta_core::{Action, Answer, Kind, Questionnaire};
 use std::collections::BTreeSet;
 use std::rc::Rc;
-use web_sys::{HtmlElement, HtmlTextAreaElement};
+use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -153,15 +153,7 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
     }
 
     // A new question takes the keyboard focus, so screen readers read it out.
-    let heading = use_node_ref();
-    {
-        let heading = heading.clone();
-        use_effect_with(props.index, move |_| {
-            if let Some(heading) = heading.cast::<HtmlElement>() {
-                let _ = heading.focus();
-            }
-        });
-    }
+    let heading = crate::focus::use_focus_on(props.index);
 
     let Some(item) = q.items.get(props.index) else { return Html::default() };
 

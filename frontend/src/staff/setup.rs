@@ -243,15 +243,7 @@ fn RecoveryKeySheet(props: &RecoveryProps) -> Html {
             stored.set(input.checked());
         })
     };
-    let heading = use_node_ref();
-    {
-        let heading = heading.clone();
-        use_effect_with((), move |_| {
-            if let Some(heading) = heading.cast::<web_sys::HtmlElement>() {
-                let _ = heading.focus();
-            }
-        });
-    }
+    let heading = crate::focus::use_focus_on(());
     html! {
         <div class="recovery">
             <div class="recovery-sheet">

@@ -3,9 +3,12 @@
 //! `(relative path, contents)` pairs, so the server, the tests and the tools load the folder
 //! the same way and report every problem at once.
 
+#[cfg(feature = "toml")]
 use super::draft::RawDraft;
 use super::raw::RawQuestionnaire;
-use super::{Questionnaire, ValidationError};
+use super::Questionnaire;
+#[cfg(feature = "toml")]
+use super::ValidationError;
 use crate::catalogue::Catalogue;
 
 /// Every instrument in the folder, validated, with its raw form (what browsers are sent).
