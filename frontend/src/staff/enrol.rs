@@ -3,7 +3,7 @@
 //! it, the person chooses a password, and the key is wrapped again under that password.
 //! Neither the server nor the administrator learns the password.
 
-use super::setup::password_problem;
+use super::setup::{new_password_fields, password_problem};
 use super::{go, keys, use_staff, Problem, Route};
 use crate::api;
 use beratta_core::api::Enrolment;
@@ -11,7 +11,6 @@ use beratta_core::envelope::OrgSecretKey;
 use beratta_core::staff::{unwrap_org_key, KeyHolder};
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -100,15 +99,7 @@ fn EnrolForm(props: &EnrolFormProps) -> Html {
     let error = use_state(|| None::<String>);
     let (enrolment, _) = &*props.opened;
 
-    let field = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        let error = error.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.set(input.value());
-            error.set(None);
-        })
-    };
+    let field = |state: &UseStateHandle<String>| super::typed_into(state, &error);
 
     let onsubmit = {
         let (password, again, busy, error, staff) =
@@ -163,18 +154,7 @@ fn EnrolForm(props: &EnrolFormProps) -> Html {
                     <input id="enrol-username" type="text" autocomplete="username" readonly=true
                         value={enrolment.username.clone()} />
                 </div>
-                <div class="field">
-                    <label for="enrol-password">{ t.new_password }</label>
-                    <p id="enrol-password-hint" class="hint">{ t.password_hint }</p>
-                    <input id="enrol-password" type="password" autocomplete="new-password"
-                        aria-describedby="enrol-password-hint" aria-invalid={invalid} readonly={*busy}
-                        value={(*password).clone()} oninput={field(&password)} />
-                </div>
-                <div class="field">
-                    <label for="enrol-password-again">{ t.password_again }</label>
-                    <input id="enrol-password-again" type="password" autocomplete="new-password"
-                        aria-invalid={invalid} readonly={*busy} value={(*again).clone()} oninput={field(&again)} />
-                </div>
+                { new_password_fields("enrol", t, (&password, &again), invalid, *busy, field) }
                 <Problem id="enrol-error" message={(*error).clone()} />
                 <button id="enrol-submit" type="submit" class="primary" disabled={*busy}>{ t.enrol_button }</button>
                 <p class="checking" role="status" aria-live="polite">{ if *busy { t.enrol_working } else { "" } }</p>

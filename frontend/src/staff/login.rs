@@ -10,7 +10,6 @@ use beratta_core::envelope::OrgSecretKey;
 use beratta_core::staff::{derive_staff_secrets, unwrap_org_key, KeyHolder};
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// How long the page gets to show "Checking…" before Argon2id holds the thread.
@@ -70,15 +69,7 @@ pub fn LoginPage(props: &LoginProps) -> Html {
         });
     }
 
-    let field = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        let error = error.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.set(input.value());
-            error.set(None);
-        })
-    };
+    let field = |state: &UseStateHandle<String>| super::typed_into(state, &error);
 
     let onsubmit = {
         let username = username.clone();

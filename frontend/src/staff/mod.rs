@@ -453,6 +453,17 @@ fn locale(lang: Lang) -> &'static str {
     }
 }
 
+/// An `oninput` that keeps a text field's value in `state` and clears the form's error, as
+/// typing again after a refusal should.
+pub fn typed_into(state: &UseStateHandle<String>, error: &UseStateHandle<Option<String>>) -> Callback<InputEvent> {
+    let (state, error) = (state.clone(), error.clone());
+    Callback::from(move |e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        state.set(input.value());
+        error.set(None);
+    })
+}
+
 /// Now, in Unix seconds, by the browser's clock.
 pub fn now_unix() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64

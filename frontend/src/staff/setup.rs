@@ -110,15 +110,7 @@ fn SetupForm(props: &SetupFormProps) -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
 
-    let field = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        let error = error.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.set(input.value());
-            error.set(None);
-        })
-    };
+    let field = |state: &UseStateHandle<String>| super::typed_into(state, &error);
 
     let onsubmit = {
         let (username, display_name, password, again) =
@@ -192,18 +184,7 @@ fn SetupForm(props: &SetupFormProps) -> Html {
                     <input id="setup-display-name" type="text" autocomplete="name" readonly={*busy}
                         value={(*display_name).clone()} oninput={field(&display_name)} />
                 </div>
-                <div class="field">
-                    <label for="setup-password">{ t.new_password }</label>
-                    <p id="setup-password-hint" class="hint">{ t.password_hint }</p>
-                    <input id="setup-password" type="password" autocomplete="new-password"
-                        aria-describedby="setup-password-hint" aria-invalid={invalid} readonly={*busy}
-                        value={(*password).clone()} oninput={field(&password)} />
-                </div>
-                <div class="field">
-                    <label for="setup-password-again">{ t.password_again }</label>
-                    <input id="setup-password-again" type="password" autocomplete="new-password"
-                        aria-invalid={invalid} readonly={*busy} value={(*again).clone()} oninput={field(&again)} />
-                </div>
+                { new_password_fields("setup", t, (&password, &again), invalid, *busy, field) }
                 <Problem id="setup-error" message={(*error).clone()} />
                 <button id="setup-submit" type="submit" class="primary" disabled={*busy}>{ t.setup_button }</button>
                 <p class="checking" role="status" aria-live="polite">{ if *busy { t.setup_working } else { "" } }</p>
@@ -213,6 +194,35 @@ fn SetupForm(props: &SetupFormProps) -> Html {
 }
 
 /// What is wrong with a new password typed twice, in words.
+/// The new password, typed twice, with the hint: ids `{prefix}-password`,
+/// `{prefix}-password-hint` and `{prefix}-password-again`. Set-up and enrolment both ask it.
+pub fn new_password_fields(
+    prefix: &str,
+    t: &super::Texts,
+    (password, again): (&UseStateHandle<String>, &UseStateHandle<String>),
+    invalid: &'static str,
+    busy: bool,
+    typed: impl Fn(&UseStateHandle<String>) -> Callback<InputEvent>,
+) -> Html {
+    let hint = format!("{prefix}-password-hint");
+    html! {
+        <>
+            <div class="field">
+                <label for={format!("{prefix}-password")}>{ t.new_password }</label>
+                <p id={hint.clone()} class="hint">{ t.password_hint }</p>
+                <input id={format!("{prefix}-password")} type="password" autocomplete="new-password"
+                    aria-describedby={hint} aria-invalid={invalid} readonly={busy}
+                    value={(**password).clone()} oninput={typed(password)} />
+            </div>
+            <div class="field">
+                <label for={format!("{prefix}-password-again")}>{ t.password_again }</label>
+                <input id={format!("{prefix}-password-again")} type="password" autocomplete="new-password"
+                    aria-invalid={invalid} readonly={busy} value={(**again).clone()} oninput={typed(again)} />
+            </div>
+        </>
+    }
+}
+
 pub fn password_problem(t: &super::Texts, password: &str, again: &str) -> Option<String> {
     match keys::check_passwords(password, again) {
         Ok(()) => None,
