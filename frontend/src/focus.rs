@@ -7,7 +7,10 @@ use yew::prelude::*;
 /// A ref for the element that takes the focus when the component appears and whenever
 /// `deps` change (pass `()` for once).
 #[hook]
-pub fn use_focus_on<D: PartialEq + 'static>(deps: D) -> NodeRef {
+pub fn use_focus_on<D>(deps: D) -> NodeRef
+where
+    D: PartialEq + 'static,
+{
     let node = use_node_ref();
     {
         let node = node.clone();
