@@ -24,7 +24,8 @@ fn child(url: &str, code: &str, saves: u64) -> Result<Vec<Duration>, String> {
     let secrets = derive_child_secrets(&code, &params.salt.0, &params.kdf).map_err(|e| e.to_string())?;
     let login = ChildLogin { lookup: code.lookup().to_string(), proof: secrets.login_proof.as_slice().into() };
     let response = agent.post(&format!("{url}/api/child/login")).send_json(&login).map_err(|e| e.to_string())?;
-    let cookie = response.header("set-cookie").and_then(|c| c.split(';').next()).ok_or("no session cookie")?.to_string();
+    let cookie =
+        response.header("set-cookie").and_then(|c| c.split(';').next()).ok_or("no session cookie")?.to_string();
     let assessment: ChildAssessment = response.into_json().map_err(|e| e.to_string())?;
     let keys = ChildKeys::after_login(&secrets, &assessment, &mut OsRng).map_err(|e| e.to_string())?;
 

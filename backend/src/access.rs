@@ -14,16 +14,21 @@
 //!   are reached only through [`Admin::member`].
 //!
 //! None of these types can be built outside this module except through those checks.
-//! Every refusal is written to the audit log as `access_denied` with the route as subject
-//! before the error leaves: a missing session (401), a role that does not allow the
-//! request (403), a child or account of the same organisation the staff member may not
-//! read (403), and anything of another organisation, or nothing at all (404, so that
-//! other organisations' ids cannot be probed).
+//! Every refusal of a logged-in staff member is written to the audit log as
+//! `access_denied` with the route as subject before the error leaves: a role that does not
+//! allow the request (403), a child or account of the same organisation the staff member
+//! may not read (403), and anything of another organisation, or nothing at all (404, so
+//! that other organisations' ids cannot be probed). A request without a session (401)
+//! names nobody; it is counted in [`crate::metrics`], not audited, so that strangers cannot
+//! grow the log.
+//!
+//! The checks read the store, so they run on the blocking pool, never on an async worker.
 
-use crate::audit::{self, route_of, ANONYMOUS, NO_ORGANISATION};
+use crate::audit::{self, route_of};
 use crate::cookies;
 use crate::error::ApiError;
 use crate::limits;
+use crate::metrics::Refusal;
 use crate::records::{Assessment, Organisation, StaffAccount};
 use crate::store::SessionKey;
 use crate::AppState;
@@ -31,7 +36,8 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use beratta_core::api::{Role, StaffSession};
 use beratta_core::audit::AuditAction;
-use std::future::{ready, Ready};
+use std::future::Future;
+use std::pin::Pin;
 
 /// The staff session cookie (see `cookies` for its attributes).
 pub const STAFF_COOKIE: &str = "__Host-beratta-staff";
@@ -47,23 +53,40 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// Finds and checks the request's staff session. Without one, the refusal is audited
-    /// and the answer is 401 `no_staff_session`.
-    pub fn check(req: &HttpRequest) -> Result<Staff, ApiError> {
-        let state =
-            req.app_data::<web::Data<AppState>>().ok_or(ApiError::Internal("the app state is not registered"))?.clone();
-        let route = route_of(req);
-        match Staff::find(&state, req)? {
+    /// Finds and checks the session named by `key`, on the blocking pool. Without one, the
+    /// refusal is counted (it carries no identity to audit) and the answer is 401
+    /// `no_staff_session`.
+    fn check(state: web::Data<AppState>, key: Option<SessionKey>, route: String) -> Result<Staff, ApiError> {
+        match Staff::find(&state, key)? {
             Some((key, account, organisation)) => Ok(Staff { key, account, organisation, route, state }),
             None => {
-                audit::record(&state, NO_ORGANISATION, ANONYMOUS, AuditAction::AccessDenied, Some(&route))?;
+                state.refusals.count(Refusal::NoStaffSession);
                 Err(ApiError::NoStaffSession)
             }
         }
     }
 
-    fn find(state: &AppState, req: &HttpRequest) -> Result<Option<(SessionKey, StaffAccount, Organisation)>, ApiError> {
-        let Some(key) = cookies::session_key(req, STAFF_COOKIE) else { return Ok(None) };
+    /// Checks the request's staff session off the async workers, then `then` (a role
+    /// check, which may audit a refusal) in the same blocking call.
+    fn extract<C: Send + 'static>(
+        req: &HttpRequest,
+        then: fn(Staff) -> Result<C, ApiError>,
+    ) -> Pin<Box<dyn Future<Output = Result<C, ApiError>>>> {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let key = cookies::session_key(req, STAFF_COOKIE);
+        let route = route_of(req);
+        Box::pin(async move {
+            let state = state.ok_or(ApiError::Internal("the app state is not registered"))?;
+            let pool = state.clone();
+            pool.blocking(move |_| Staff::check(state, key, route).and_then(then)).await
+        })
+    }
+
+    fn find(
+        state: &AppState,
+        key: Option<SessionKey>,
+    ) -> Result<Option<(SessionKey, StaffAccount, Organisation)>, ApiError> {
+        let Some(key) = key else { return Ok(None) };
         let Some(session) = state.store.staff_session(&key)? else { return Ok(None) };
         let now = state.now();
         let idle = now.saturating_sub(session.last_seen_unix) >= limits::SESSION_IDLE_SECS;
@@ -229,27 +252,27 @@ impl Admin {
 
 impl FromRequest for Staff {
     type Error = ApiError;
-    type Future = Ready<Result<Staff, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Staff, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Staff::check(req))
+        Staff::extract(req, Ok)
     }
 }
 
 impl FromRequest for Inviter {
     type Error = ApiError;
-    type Future = Ready<Result<Inviter, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Inviter, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Staff::check(req).and_then(Staff::inviter))
+        Staff::extract(req, Staff::inviter)
     }
 }
 
 impl FromRequest for Admin {
     type Error = ApiError;
-    type Future = Ready<Result<Admin, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Admin, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Staff::check(req).and_then(Staff::admin))
+        Staff::extract(req, Staff::admin)
     }
 }

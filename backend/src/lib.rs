@@ -13,6 +13,7 @@
 pub mod access;
 pub mod access_log;
 pub mod audit;
+pub mod client;
 pub mod cookies;
 pub mod error;
 pub mod frontend;
@@ -20,20 +21,24 @@ pub mod headers;
 pub mod instruments;
 pub mod invitation;
 pub mod limits;
+pub mod metrics;
 pub mod records;
 pub mod routes;
 pub mod secret;
 pub mod staff;
 pub mod store;
 
+use crate::client::TrustedProxies;
+use crate::error::ApiError;
 use crate::frontend::Frontend;
 use crate::instruments::Instruments;
+use crate::metrics::Refusals;
 use crate::store::{Expiry, Store};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderValue;
 use actix_web::middleware::{from_fn, Compress};
-use actix_web::{web, App};
+use actix_web::{web, App, HttpRequest};
 use beratta_core::login::{KdfParams, ServerSecret};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -54,6 +59,9 @@ pub struct AppState {
     pub instruments: Arc<Instruments>,
     pub frontend: Arc<Frontend>,
     pub clock: Clock,
+    /// Refusals of requests that carry no identity, counted rather than audited.
+    pub refusals: Arc<Refusals>,
+    trusted_proxies: Arc<TrustedProxies>,
     csp: HeaderValue,
     /// The least Argon2id cost accepted for a child's code or a staff password.
     kdf_floor: KdfParams,
@@ -69,6 +77,8 @@ impl AppState {
             instruments: Arc::new(instruments),
             frontend: Arc::new(frontend),
             clock: system_clock(),
+            refusals: Arc::default(),
+            trusted_proxies: Arc::default(),
             csp,
             kdf_floor: KdfParams::STANDARD,
         }
@@ -85,6 +95,29 @@ impl AppState {
     /// The least Argon2id cost accepted from a browser.
     pub fn kdf_floor(&self) -> KdfParams {
         self.kdf_floor
+    }
+
+    /// Believes `X-Forwarded-For` from these peers only (see [`client`]).
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    /// The network a request's failed logins are counted against (see [`client`]).
+    pub fn client_key(&self, req: &HttpRequest) -> String {
+        let forwarded = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok());
+        client::client_key(self.trusted_proxies.client_ip(req.peer_addr(), forwarded))
+    }
+
+    /// Runs `work` on the blocking pool: everything that touches the store does, so that a
+    /// slow disk slows requests down but never stops the async workers, which keep
+    /// accepting connections and answering `/api/health`.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let state = self.clone();
+        web::block(move || work(&state)).await.map_err(|_| ApiError::Internal("the blocking pool has stopped"))?
     }
 
     /// Replaces the clock, for tests of expiry and time windows.

@@ -26,6 +26,10 @@ pub const MAX_SAVE_BODY_BYTES: usize = 512 * 1024;
 /// The largest JSON body anywhere else; a login is well under a kilobyte.
 pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
 
+/// How often the counts of refusals without identity (see `metrics`) are logged, when
+/// they changed.
+pub const REFUSAL_LOG_EVERY_SECS: u64 = 60;
+
 /// How often expired sessions and ended client windows are swept away.
 pub const SWEEP_EVERY_SECS: u64 = 10 * 60;
 

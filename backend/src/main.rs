@@ -8,6 +8,7 @@ use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{OrgSecretKey, KEY_LEN};
 use beratta_core::login::KdfParams;
 use beratta_server::audit::COMMAND_LINE;
+use beratta_server::client::TrustedProxies;
 use beratta_server::frontend::Frontend;
 use beratta_server::instruments::Instruments;
 use beratta_server::invitation::{self, InvitationTerms, DEMO_ORGANISATION, DEMO_ORGANISATION_NAME};
@@ -49,6 +50,11 @@ enum Command {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// The address of a proxy in front of the server (the TLS proxy) whose
+        /// `X-Forwarded-For` names the client; may be given more than once. Without it the
+        /// header is never read, and the connection's peer is the client.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
         /// Accepts any Argon2id cost for codes and passwords, for tests only.
         #[arg(long, hide = true)]
         insecure_test_kdf: bool,
@@ -135,9 +141,17 @@ fn main() -> ExitCode {
         )
         .init();
     let result = match Cli::parse().command {
-        Command::Serve { data, secret_file, static_dir, questionnaires, listen, insecure_test_kdf } => {
-            serve(&data, &secret_file, &static_dir, &questionnaires, &listen, insecure_test_kdf)
-                .map(|()| ExitCode::SUCCESS)
+        Command::Serve {
+            data,
+            secret_file,
+            static_dir,
+            questionnaires,
+            listen,
+            trusted_proxies,
+            insecure_test_kdf,
+        } => {
+            let options = ServeOptions { listen, trusted_proxies, insecure_test_kdf };
+            serve(&data, &secret_file, &static_dir, &questionnaires, &options).map(|()| ExitCode::SUCCESS)
         }
         Command::Demo {
             data,
@@ -199,22 +213,33 @@ fn now() -> u64 {
     (beratta_server::system_clock())()
 }
 
+/// How `serve` runs, beyond where its files are.
+struct ServeOptions {
+    listen: String,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    insecure_test_kdf: bool,
+}
+
 fn serve(
     data: &Path,
     secret_file: &Path,
     static_dir: &Path,
     questionnaires: &Path,
-    listen: &str,
-    insecure_test_kdf: bool,
+    options: &ServeOptions,
 ) -> anyhow::Result<()> {
+    let listen = options.listen.as_str();
     secret::ensure_outside(data, secret_file, "the server secret file")?;
     let instruments = load_instruments(questionnaires)?;
     let store = open_store(data)?;
     let secret = secret::load_or_create(secret_file)?;
     let frontend = Frontend::load(static_dir).with_context(|| format!("cannot read {}", static_dir.display()))?;
     tracing::info!("questionnaires: {}", instruments.references().join(", "));
-    let mut state = AppState::new(Arc::new(store), secret, instruments, frontend);
-    if insecure_test_kdf {
+    let mut state = AppState::new(Arc::new(store), secret, instruments, frontend)
+        .with_trusted_proxies(TrustedProxies::new(options.trusted_proxies.clone()));
+    if !options.trusted_proxies.is_empty() {
+        tracing::info!("client addresses from X-Forwarded-For of {:?} only", options.trusted_proxies);
+    }
+    if options.insecure_test_kdf {
         tracing::warn!("accepting any Argon2id cost from browsers: for tests only, never in production");
         state = state.with_insecure_test_kdf();
     }
@@ -242,6 +267,20 @@ fn serve(
                     Ok(removed) if removed > 0 => tracing::info!("swept {removed} expired record(s)"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!("could not sweep expired sessions: {e}"),
+                }
+            }
+        });
+
+        let counted_state = state.clone();
+        actix_web::rt::spawn(async move {
+            let mut every = actix_web::rt::time::interval(Duration::from_secs(limits::REFUSAL_LOG_EVERY_SECS));
+            let mut logged = 0;
+            loop {
+                every.tick().await;
+                let total = counted_state.refusals.total();
+                if total != logged {
+                    logged = total;
+                    tracing::info!("refused without identity since start: {}", counted_state.refusals.summary());
                 }
             }
         });

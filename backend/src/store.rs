@@ -8,6 +8,7 @@
 //! ([`AuditStore`]) are parts of the same interface, in their own files.
 
 mod audit;
+mod durable;
 mod staff;
 
 pub use audit::{AuditFault, AuditStore};
@@ -21,12 +22,27 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// The SHA-256 of a session token: the only form in which a token is stored.
 pub type SessionKey = [u8; 32];
 
-/// A store operation that finishes later; see [`Store::save_answers`].
-pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + 'a>>;
+/// A wait until writes are on disk; see [`Store::durable`]. It is `Send`, so that a
+/// handler can take it out of blocking work and await it on its worker.
+#[must_use = "a write is acknowledged only after its durability has been awaited"]
+pub struct Durable(Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send>>);
+
+impl Durable {
+    pub fn new(wait: impl Future<Output = Result<(), StoreError>> + Send + 'static) -> Durable {
+        Durable(Box::pin(wait))
+    }
+
+    /// Resolves once everything written before the [`Store::durable`] call that made this
+    /// is on disk.
+    pub async fn wait(self) -> Result<(), StoreError> {
+        self.0.await
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -38,6 +54,10 @@ pub enum StoreError {
     Corrupt { what: &'static str, reason: String },
     #[error("the database is not a Berätta database of this version: {0}")]
     WrongSchema(String),
+    /// Writes could not be made durable (a flush or sync failed); nothing may be
+    /// acknowledged.
+    #[error("writes could not be made durable: {0}")]
+    Durability(String),
 }
 
 /// A failed-login counter.
@@ -125,13 +145,15 @@ pub trait Store: StaffStore + AuditStore + Send + Sync {
     fn assessments_of(&self, organisation: &str) -> Result<Vec<Assessment>, StoreError>;
     /// Marks an assessment revoked; `None` if it does not exist.
     fn revoke_assessment(&self, id: &str) -> Result<Option<Assessment>, StoreError>;
-    /// Stores the help status if its counter is the stored one plus one (or 1), and
-    /// resolves once it is durable, like [`Store::save_answers`].
-    fn save_help<'a>(&'a self, assessment: &'a str, help: SealedHelp) -> StoreFuture<'a, SaveOutcome>;
-    /// Counts one wrong code against an assessment; returns the new count.
+    /// Stores the help status if its counter is the stored one plus one (or 1); like
+    /// [`Store::save_answers`], it is acknowledged only after [`Store::durable`].
+    fn save_help(&self, assessment: &str, help: SealedHelp) -> Result<SaveOutcome, StoreError>;
+    /// Counts one try against an assessment's code as wrong; returns the new count.
     fn record_failed_login(&self, assessment: &str) -> Result<u32, StoreError>;
-    /// Forgets earlier wrong codes after a correct one.
-    fn clear_failed_logins(&self, assessment: &str) -> Result<(), StoreError>;
+    /// Takes back one try counted by [`Store::record_failed_login`], for a try that turned
+    /// out to be right. Earlier wrong tries stay counted: the limit is per code, over the
+    /// code's whole life.
+    fn forget_failed_login(&self, assessment: &str) -> Result<(), StoreError>;
 
     /// Counts one failure, starting a new window at `now` if the last one has ended, and
     /// returns the window as it now stands.
@@ -155,19 +177,21 @@ pub trait Store: StaffStore + AuditStore + Send + Sync {
     fn delete_session(&self, key: &SessionKey) -> Result<(), StoreError>;
 
     /// Stores `sealed` if its counter is the stored one plus one (or 1 when nothing is
-    /// stored), and resolves only once the save is durable: an acknowledged save must
-    /// survive the process being killed.
-    fn save_answers<'a>(&'a self, assessment: &'a str, sealed: SealedAnswers) -> StoreFuture<'a, SaveOutcome>;
+    /// stored). The save may be acknowledged only once [`Store::durable`], called after
+    /// this returned, has resolved: an acknowledged save must survive a power cut.
+    fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError>;
 
     /// Removes expired child and staff sessions and ended client windows; returns how many
     /// went.
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError>;
 
-    /// Makes everything written so far durable.
+    /// Makes everything written so far durable, blocking the calling thread: for commands
+    /// and for work already off the async workers.
     fn flush(&self) -> Result<(), StoreError>;
-    /// The same, without blocking a worker: for an audit record that must be on disk before
-    /// the data it records leaves the server.
-    fn durable(&self) -> StoreFuture<'_, ()>;
+    /// A wait until everything written before this call is durable, without blocking a
+    /// thread: for a save before it is acknowledged, and for an audit record that must be
+    /// on disk before the data it records leaves the server. Many waits share one flush.
+    fn durable(&self) -> Durable;
 }
 
 /// The schema written into a new database and checked on every open.
@@ -177,6 +201,7 @@ const SCHEMA: &[u8] = b"beratta/1";
 #[derive(Clone)]
 pub struct SledStore {
     db: sled::Db,
+    flusher: Arc<durable::Flusher>,
     meta: sled::Tree,
     organisations: sled::Tree,
     assessments: sled::Tree,
@@ -207,6 +232,7 @@ impl SledStore {
             }
         }
         Ok(SledStore {
+            flusher: Arc::new(durable::Flusher::start(db.clone(), dir)?),
             organisations: db.open_tree("organisations")?,
             assessments: db.open_tree("assessments")?,
             lookups: db.open_tree("lookups")?,
@@ -231,9 +257,9 @@ impl SledStore {
         update_record(&self.assessments, "assessment", id.as_bytes(), &change)
     }
 
-    /// Stores `record` if its counter is the stored one plus one, then waits until it is on
-    /// disk. `slot` picks which counter-guarded part of the assessment is saved.
-    async fn save_counted<T: Clone>(
+    /// Stores `record` if its counter is the stored one plus one. `slot` picks which
+    /// counter-guarded part of the assessment is saved.
+    fn save_counted<T: Clone>(
         &self,
         assessment: &str,
         record: T,
@@ -250,13 +276,9 @@ impl SledStore {
             }
             *slot(&mut stored) = Some(record.clone());
             if self.assessments.compare_and_swap(assessment, Some(old), Some(encode(&stored)?))?.is_ok() {
-                break;
+                return Ok(SaveOutcome::Saved);
             }
         }
-        // The save is acknowledged only after this returns, so what the child was told
-        // is saved is on disk even if the process dies the next instant.
-        self.db.flush_async().await?;
-        Ok(SaveOutcome::Saved)
     }
 }
 
@@ -389,9 +411,9 @@ impl Store for SledStore {
         self.update_assessment(id, |a| a.revoked = true)
     }
 
-    fn save_help<'a>(&'a self, assessment: &'a str, help: SealedHelp) -> StoreFuture<'a, SaveOutcome> {
+    fn save_help(&self, assessment: &str, help: SealedHelp) -> Result<SaveOutcome, StoreError> {
         let counter = help.counter;
-        Box::pin(self.save_counted(assessment, help, counter, |a| &mut a.help, |h| h.counter))
+        self.save_counted(assessment, help, counter, |a| &mut a.help, |h| h.counter)
     }
 
     fn record_failed_login(&self, assessment: &str) -> Result<u32, StoreError> {
@@ -399,8 +421,8 @@ impl Store for SledStore {
         Ok(updated.map(|a| a.failed_logins).unwrap_or(0))
     }
 
-    fn clear_failed_logins(&self, assessment: &str) -> Result<(), StoreError> {
-        self.update_assessment(assessment, |a| a.failed_logins = 0)?;
+    fn forget_failed_login(&self, assessment: &str) -> Result<(), StoreError> {
+        self.update_assessment(assessment, |a| a.failed_logins = a.failed_logins.saturating_sub(1))?;
         Ok(())
     }
 
@@ -469,9 +491,9 @@ impl Store for SledStore {
         Ok(())
     }
 
-    fn save_answers<'a>(&'a self, assessment: &'a str, sealed: SealedAnswers) -> StoreFuture<'a, SaveOutcome> {
+    fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError> {
         let counter = sealed.counter;
-        Box::pin(self.save_counted(assessment, sealed, counter, |a| &mut a.sealed, |s| s.counter))
+        self.save_counted(assessment, sealed, counter, |a| &mut a.sealed, |s| s.counter)
     }
 
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError> {
@@ -508,14 +530,10 @@ impl Store for SledStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        Ok(())
+        self.flusher.flush_now()
     }
 
-    fn durable(&self) -> StoreFuture<'_, ()> {
-        Box::pin(async move {
-            self.db.flush_async().await?;
-            Ok(())
-        })
+    fn durable(&self) -> Durable {
+        Durable::new(self.flusher.enqueue().wait())
     }
 }

@@ -20,11 +20,23 @@ use serde::Deserialize;
 
 /// `GET /api/admin/staff`: the organisation's accounts, by username.
 pub async fn list_staff(admin: Admin) -> Result<web::Json<Vec<StaffMember>>, ApiError> {
-    let staff = admin.staff();
-    let mut members: Vec<StaffMember> =
-        staff.state().store.staff_of(&staff.organisation().id)?.iter().map(StaffAccount::member).collect();
-    members.sort_by(|a, b| a.username.cmp(&b.username));
-    Ok(web::Json(members))
+    let members = off_worker(admin, |admin| {
+        let staff = admin.staff();
+        let mut members: Vec<StaffMember> =
+            staff.state().store.staff_of(&staff.organisation().id)?.iter().map(StaffAccount::member).collect();
+        members.sort_by(|a, b| a.username.cmp(&b.username));
+        Ok(members)
+    });
+    Ok(web::Json(members.await?))
+}
+
+/// Runs an administrator's request on the blocking pool (see [`crate::AppState::blocking`]).
+async fn off_worker<T: Send + 'static>(
+    admin: Admin,
+    work: impl FnOnce(Admin) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let state = admin.staff().state().clone();
+    state.blocking(move |_| work(admin)).await
 }
 
 /// Refuses a unit the organisation does not have.
@@ -46,30 +58,33 @@ pub async fn add_staff(admin: Admin, body: web::Json<NewStaffMember>) -> Result<
     if body.enrolment_wrapped_org_key.0.len() != WRAPPED_ORG_KEY_LEN {
         return Err(ApiError::Invalid("the enrolment copy of the organisation key has the wrong length"));
     }
-    check_unit(&admin, body.unit.as_deref())?;
-    let staff = admin.staff();
-    let now = staff.state().now();
-    let account = StaffAccount {
-        id: new_id(&mut OsRng),
-        organisation: staff.organisation().id.clone(),
-        username,
-        display_name,
-        role: body.role,
-        unit: body.unit,
-        disabled: false,
-        password: None,
-        enrolment: Some(PendingEnrolment {
-            token_hash: Bytes(token_hash(&body.enrolment_token.0).to_vec()),
-            wrapped_org_key: body.enrolment_wrapped_org_key,
-            expires_unix: now.saturating_add(limits::ENROLMENT_SECS),
-        }),
-        created_unix: now,
-    };
-    if !staff.state().store.insert_staff(&account)? {
-        return Err(ApiError::UsernameTaken);
-    }
-    staff.audit(AuditAction::StaffAdded, Some(&account.id))?;
-    Ok(web::Json(account.member()))
+    let member = off_worker(admin, move |admin| {
+        check_unit(&admin, body.unit.as_deref())?;
+        let staff = admin.staff();
+        let now = staff.state().now();
+        let account = StaffAccount {
+            id: new_id(&mut OsRng),
+            organisation: staff.organisation().id.clone(),
+            username,
+            display_name,
+            role: body.role,
+            unit: body.unit,
+            disabled: false,
+            password: None,
+            enrolment: Some(PendingEnrolment {
+                token_hash: Bytes(token_hash(&body.enrolment_token.0).to_vec()),
+                wrapped_org_key: body.enrolment_wrapped_org_key,
+                expires_unix: now.saturating_add(limits::ENROLMENT_SECS),
+            }),
+            created_unix: now,
+        };
+        if !staff.state().store.insert_staff(&account)? {
+            return Err(ApiError::UsernameTaken);
+        }
+        staff.audit(AuditAction::StaffAdded, Some(&account.id))?;
+        Ok(account.member())
+    });
+    Ok(web::Json(member.await?))
 }
 
 /// `PATCH /api/admin/staff/{id}`: role, unit, disabled. Disabling ends every session of the
@@ -80,41 +95,45 @@ pub async fn change_staff(
     path: web::Path<String>,
     body: web::Json<StaffChange>,
 ) -> Result<web::Json<StaffMember>, ApiError> {
-    let member = admin.member(&path.into_inner())?;
+    let id = path.into_inner();
     let change = body.into_inner();
-    let staff = admin.staff();
-    if member.id == staff.account().id
-        && (change.disabled == Some(true) || change.role.is_some_and(|r| r != Role::Administrator))
-    {
-        return Err(ApiError::OwnAccount);
-    }
-    if let Some(unit) = &change.unit {
-        check_unit(&admin, unit.as_deref())?;
-    }
-    let apply = |account: &mut StaffAccount| {
-        if let Some(disabled) = change.disabled {
-            account.disabled = disabled;
-        }
-        if let Some(role) = change.role {
-            account.role = role;
+    let changed = off_worker(admin, move |admin| {
+        let member = admin.member(&id)?;
+        let staff = admin.staff();
+        if member.id == staff.account().id
+            && (change.disabled == Some(true) || change.role.is_some_and(|r| r != Role::Administrator))
+        {
+            return Err(ApiError::OwnAccount);
         }
         if let Some(unit) = &change.unit {
-            account.unit = unit.clone();
+            check_unit(&admin, unit.as_deref())?;
         }
-    };
-    let store = &staff.state().store;
-    let updated = store.update_staff(&member.id, &apply)?.ok_or(ApiError::NotFound)?;
-    if updated.disabled {
-        store.end_staff_sessions(&updated.id)?;
-    }
-    staff.audit(AuditAction::StaffChanged, Some(&updated.id))?;
-    Ok(web::Json(updated.member()))
+        let apply = |account: &mut StaffAccount| {
+            if let Some(disabled) = change.disabled {
+                account.disabled = disabled;
+            }
+            if let Some(role) = change.role {
+                account.role = role;
+            }
+            if let Some(unit) = &change.unit {
+                account.unit = unit.clone();
+            }
+        };
+        let store = &staff.state().store;
+        let updated = store.update_staff(&member.id, &apply)?.ok_or(ApiError::NotFound)?;
+        if updated.disabled {
+            store.end_staff_sessions(&updated.id)?;
+        }
+        staff.audit(AuditAction::StaffChanged, Some(&updated.id))?;
+        Ok(updated.member())
+    });
+    Ok(web::Json(changed.await?))
 }
 
 /// `GET /api/admin/units`.
 pub async fn list_units(admin: Admin) -> Result<web::Json<Vec<Unit>>, ApiError> {
-    let staff = admin.staff();
-    Ok(web::Json(staff.state().store.units(&staff.organisation().id)?))
+    let units = off_worker(admin, |admin| Ok(admin.staff().state().store.units(&admin.staff().organisation().id)?));
+    Ok(web::Json(units.await?))
 }
 
 /// The body of `POST /api/admin/units`.
@@ -126,11 +145,14 @@ pub struct NewUnit {
 /// `POST /api/admin/units`: the server makes the id.
 pub async fn add_unit(admin: Admin, body: web::Json<NewUnit>) -> Result<web::Json<Unit>, ApiError> {
     let name = check_name(&body.name).map_err(|_| ApiError::Invalid("a unit name has 1 to 100 characters"))?;
-    let staff = admin.staff();
-    let unit = Unit { unit_id: new_id(&mut OsRng), name };
-    staff.state().store.insert_unit(&staff.organisation().id, &unit)?;
-    staff.audit(AuditAction::UnitAdded, Some(&unit.unit_id))?;
-    Ok(web::Json(unit))
+    let unit = off_worker(admin, move |admin| {
+        let staff = admin.staff();
+        let unit = Unit { unit_id: new_id(&mut OsRng), name };
+        staff.state().store.insert_unit(&staff.organisation().id, &unit)?;
+        staff.audit(AuditAction::UnitAdded, Some(&unit.unit_id))?;
+        Ok(unit)
+    });
+    Ok(web::Json(unit.await?))
 }
 
 /// The query of `GET /api/admin/audit`.
@@ -143,9 +165,12 @@ pub struct AuditPage {
 /// `GET /api/admin/audit?from=SEQ`: the organisation's records, oldest first, at most
 /// [`limits::AUDIT_PAGE`] at a time. Reading the log is itself logged.
 pub async fn audit(admin: Admin, query: web::Query<AuditPage>) -> Result<web::Json<Vec<AuditEntry>>, ApiError> {
-    let staff = admin.staff();
     let from = query.from.unwrap_or(1).max(1);
-    let entries = staff.state().store.audit_entries(&staff.organisation().id, from, limits::AUDIT_PAGE)?;
-    staff.audit(AuditAction::AuditViewed, None)?;
-    Ok(web::Json(entries))
+    let entries = off_worker(admin, move |admin| {
+        let staff = admin.staff();
+        let entries = staff.state().store.audit_entries(&staff.organisation().id, from, limits::AUDIT_PAGE)?;
+        staff.audit(AuditAction::AuditViewed, None)?;
+        Ok(entries)
+    });
+    Ok(web::Json(entries.await?))
 }

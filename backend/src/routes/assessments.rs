@@ -107,28 +107,40 @@ pub async fn create(
 /// their sealed notes but without answers or help status, which only the audited
 /// per-child view gives. Listing is not audited.
 pub async fn list(inviter: Inviter) -> Result<web::Json<Vec<AssessmentRecord>>, ApiError> {
-    let readable = inviter.readable_assessments()?;
-    Ok(web::Json(readable.iter().map(|r| r.assessment().record(false)).collect()))
+    let records = off_worker(inviter, |inviter| {
+        let readable = inviter.readable_assessments()?;
+        Ok(readable.iter().map(|r| r.assessment().record(false)).collect())
+    });
+    Ok(web::Json(records.await?))
 }
 
 /// `POST /api/invitations/{id}/revoke`: the code stops working at once and a child's open
 /// session ends. Revoking twice is harmless.
 pub async fn revoke(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<AssessmentRecord>, ApiError> {
-    let readable = inviter.readable_assessment(&path.into_inner())?;
-    let staff = inviter.staff();
-    let revoked = staff.state().store.revoke_assessment(readable.id())?.ok_or(ApiError::NotFound)?;
-    staff.audit(AuditAction::InvitationRevoked, Some(readable.id()))?;
-    Ok(web::Json(revoked.record(false)))
+    let id = path.into_inner();
+    let revoked = off_worker(inviter, move |inviter| {
+        let readable = inviter.readable_assessment(&id)?;
+        let staff = inviter.staff();
+        let revoked = staff.state().store.revoke_assessment(readable.id())?.ok_or(ApiError::NotFound)?;
+        staff.audit(AuditAction::InvitationRevoked, Some(readable.id()))?;
+        Ok(revoked.record(false))
+    });
+    Ok(web::Json(revoked.await?))
 }
 
 /// `GET /api/assessments/{id}`: one child's record with the sealed answers and help
 /// status. The view is on disk in the audit log before the data leaves.
 pub async fn view(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<AssessmentRecord>, ApiError> {
-    let readable = inviter.readable_assessment(&path.into_inner())?;
-    let staff = inviter.staff();
-    staff.audit(AuditAction::ChildDataViewed, Some(readable.id()))?;
-    staff.state().store.durable().await?;
-    Ok(web::Json(readable.assessment().record(true)))
+    let id = path.into_inner();
+    let (record, audited) = off_worker(inviter, move |inviter| {
+        let readable = inviter.readable_assessment(&id)?;
+        let staff = inviter.staff();
+        staff.audit(AuditAction::ChildDataViewed, Some(readable.id()))?;
+        Ok((readable.assessment().record(true), staff.state().store.durable()))
+    })
+    .await?;
+    audited.wait().await?;
+    Ok(web::Json(record))
 }
 
 /// `PUT /api/assessments/{id}/help`: the next help status (counter = stored + 1), sealed
@@ -138,7 +150,7 @@ pub async fn set_help(
     path: web::Path<String>,
     body: web::Json<SealedHelp>,
 ) -> Result<web::Json<SaveReceipt>, ApiError> {
-    let readable = inviter.readable_assessment(&path.into_inner())?;
+    let id = path.into_inner();
     let help = body.into_inner();
     if help.blob.0.len() > limits::MAX_HELP_BYTES {
         return Err(ApiError::TooLarge);
@@ -147,14 +159,29 @@ pub async fn set_help(
         return Err(ApiError::Invalid("the help status is too short to be a real encryption"));
     }
     let counter = help.counter;
-    let staff = inviter.staff();
-    match staff.state().store.save_help(readable.id(), help).await? {
-        SaveOutcome::Saved => {
-            staff.audit(AuditAction::HelpStatusChanged, Some(readable.id()))?;
-            staff.state().store.durable().await?;
-            Ok(web::Json(SaveReceipt { counter }))
+    let on_disk = off_worker(inviter, move |inviter| {
+        let readable = inviter.readable_assessment(&id)?;
+        let staff = inviter.staff();
+        match staff.state().store.save_help(readable.id(), help)? {
+            SaveOutcome::Saved => {
+                staff.audit(AuditAction::HelpStatusChanged, Some(readable.id()))?;
+                // After both writes, so that one flush covers the status and its record.
+                Ok(staff.state().store.durable())
+            }
+            SaveOutcome::Stale => Err(ApiError::StaleHelp),
+            SaveOutcome::NoAssessment => Err(ApiError::NotFound),
         }
-        SaveOutcome::Stale => Err(ApiError::StaleHelp),
-        SaveOutcome::NoAssessment => Err(ApiError::NotFound),
-    }
+    })
+    .await?;
+    on_disk.wait().await?;
+    Ok(web::Json(SaveReceipt { counter }))
+}
+
+/// Runs a staff member's request on the blocking pool (see [`crate::AppState::blocking`]).
+async fn off_worker<T: Send + 'static>(
+    inviter: Inviter,
+    work: impl FnOnce(Inviter) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let state = inviter.staff().state().clone();
+    state.blocking(move |_| work(inviter)).await
 }

@@ -7,10 +7,11 @@
 //! check. A revoked or expired invitation's code is refused exactly like a wrong code, and
 //! a revoked invitation's open session ends.
 
-use crate::audit::{self, child_actor, ANONYMOUS, NO_ORGANISATION};
-use crate::cookies;
+use crate::audit::{self, child_actor, ANONYMOUS};
+use crate::cookies::{self, TOKEN_LEN};
 use crate::error::ApiError;
 use crate::limits;
+use crate::metrics::Refusal;
 use crate::records::{Assessment, ChildSession};
 use crate::store::{LoginCounter, SaveOutcome, SessionKey};
 use crate::AppState;
@@ -22,8 +23,8 @@ use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{KEY_LEN, NONCE_LEN};
 use beratta_core::login::{KdfParams, CODE_ALPHABET, LOOKUP_LEN};
 use rand_core::{OsRng, RngCore};
-use std::future::{ready, Ready};
-use std::net::{IpAddr, SocketAddr};
+use std::future::Future;
+use std::pin::Pin;
 
 /// The session cookie (see `cookies` for its attributes).
 pub const SESSION_COOKIE: &str = "__Host-beratta-child";
@@ -42,24 +43,6 @@ pub fn is_lookup(lookup: &str) -> bool {
     lookup.len() == LOOKUP_LEN && lookup.bytes().all(|b| CODE_ALPHABET.contains(&b))
 }
 
-/// The network a client's failures are counted against: its IPv4 address, or the /64 of
-/// its IPv6 address, because one IPv6 host can use any address in its /64 and would
-/// otherwise get a fresh allowance with each. The peer address of the connection is used,
-/// never `X-Forwarded-For`, which the client writes itself.
-pub fn client_key(peer: Option<SocketAddr>) -> String {
-    match peer.map(|p| p.ip()) {
-        Some(IpAddr::V4(ip)) => ip.to_string(),
-        Some(IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = ip.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-        None => "unknown".to_string(),
-    }
-}
-
 /// `GET /api/child/params/{lookup}`. An unknown lookup gets a salt derived from the server
 /// secret and the standard cost, the same every time, so that a guesser cannot tell which
 /// lookups exist.
@@ -68,10 +51,16 @@ pub async fn params(state: web::Data<AppState>, path: web::Path<String>) -> Resu
     if !is_lookup(&lookup) {
         return Err(ApiError::BadLookup);
     }
-    let params = match state.store.assessment_by_lookup(&lookup)? {
-        Some(assessment) => LoginParams { salt: assessment.salt, kdf: assessment.kdf },
-        None => LoginParams { salt: Bytes(state.secret.decoy_salt(&lookup).to_vec()), kdf: KdfParams::STANDARD },
-    };
+    let params = state
+        .blocking(move |state| {
+            Ok(match state.store.assessment_by_lookup(&lookup)? {
+                Some(assessment) => LoginParams { salt: assessment.salt, kdf: assessment.kdf },
+                None => {
+                    LoginParams { salt: Bytes(state.secret.decoy_salt(&lookup).to_vec()), kdf: KdfParams::STANDARD }
+                }
+            })
+        })
+        .await?;
     Ok(web::Json(params))
 }
 
@@ -85,63 +74,75 @@ pub async fn login(
     if !is_lookup(&lookup) {
         return Err(ApiError::BadLookup);
     }
+    let client = state.client_key(&req);
+    let old_session = session_key(&req);
+    let (token, body) =
+        state.blocking(move |state| check_login(state, &client, &lookup, &proof.0, old_session)).await?;
+    let cookie = cookies::session_cookie(SESSION_COOKIE, &token)?;
+    Ok(HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(body))
+}
+
+/// Checks a login and starts the session; returns the new session token and what the
+/// browser needs.
+///
+/// Every attempt is counted as a failure before the code is checked, and taken back if it
+/// was right. Counting afterwards would let many requests sent at once all pass the check
+/// before any of them was counted, and so get more guesses than the limits allow.
+///
+/// Two limits: each code locks for good after [`limits::MAX_FAILED_LOGINS`] wrong tries
+/// over its whole life (a right code takes back only its own try, it does not wipe the
+/// count), which bounds the guesses against any one code; and each client network that has
+/// sent [`limits::MAX_CLIENT_FAILURES`] wrong codes in a window is told to slow down. The
+/// address limit never refuses a right code: a class behind a school's one address must
+/// not be locked out by one child's mistyping or by a stranger on the same network.
+fn check_login(
+    state: &AppState,
+    client: &str,
+    lookup: &str,
+    proof: &[u8],
+    old_session: Option<SessionKey>,
+) -> Result<([u8; TOKEN_LEN], ChildAssessment), ApiError> {
     let now = state.now();
-    let client = client_key(req.peer_addr());
-    let client_counter = LoginCounter::Client(&client);
-
-    // Every attempt is counted as a failure before the code is checked, and taken back if
-    // it was right. Counting afterwards would let many requests sent at once all pass the
-    // check before any of them was counted, and so get more guesses than the limits allow.
-    // The client limit comes first, so that a blocked client learns nothing more, not even
-    // whether a code is right.
+    let client_counter = LoginCounter::Client(client);
     let window = state.store.record_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
-    if window.count > limits::MAX_CLIENT_FAILURES {
-        return Err(ApiError::TooManyTries { retry_after_secs: window.remaining(now, limits::CLIENT_WINDOW_SECS) });
-    }
+    let slow_down = (window.count > limits::MAX_CLIENT_FAILURES)
+        .then(|| ApiError::TooManyTries { retry_after_secs: window.remaining(now, limits::CLIENT_WINDOW_SECS) });
 
-    match state.store.assessment_by_lookup(&lookup)? {
-        Some(assessment) => {
-            let failed = state.store.record_failed_login(&assessment.id)?;
-            let fail = |error: ApiError| -> ApiError {
-                let logged = audit::record(
-                    &state,
-                    &assessment.organisation,
-                    ANONYMOUS,
-                    AuditAction::ChildLoginFailed,
-                    Some(&assessment.id),
-                );
-                logged.err().unwrap_or(error)
-            };
-            if failed > limits::MAX_FAILED_LOGINS {
-                return Err(fail(ApiError::CodeLocked));
-            }
-            // The proof is checked even for a revoked or expired invitation, and the
-            // answer is the same as for a wrong code, so a code that stopped working
-            // cannot be told from a wrong one.
-            let right = state.secret.verify_login(&proof.0, &assessment.verifier.0);
-            if !right || !assessment.is_live(now) {
-                return Err(fail(locked_or_bad(failed)));
-            }
-            state.store.clear_failed_logins(&assessment.id)?;
-            state.store.forget_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
-            audit::record(
-                &state,
-                &assessment.organisation,
-                &child_actor(&assessment.id),
-                AuditAction::ChildLogin,
-                Some(&assessment.id),
-            )?;
-            start_session(&req, &state, &assessment, now)
-        }
-        None => {
-            // An unknown lookup is counted and locked like a real one, and costs the same
-            // HMAC work, so that neither the answers nor their timing tell it apart.
-            let failed = state.store.record_login_failure(LoginCounter::UnknownLookup(&lookup), now, u64::MAX)?.count;
-            let _ = state.secret.verify_login(&proof.0, &[0u8; KEY_LEN]);
-            audit::record(&state, NO_ORGANISATION, ANONYMOUS, AuditAction::ChildLoginFailed, None)?;
-            Err(locked_or_bad(failed))
-        }
+    let Some(assessment) = state.store.assessment_by_lookup(lookup)? else {
+        // An unknown lookup is counted and locked like a real one, and costs the same
+        // HMAC work, so that neither the answers nor their timing tell it apart. It
+        // belongs to no organisation, so it is counted, not audited.
+        let failed = state.store.record_login_failure(LoginCounter::UnknownLookup(lookup), now, u64::MAX)?.count;
+        let _ = state.secret.verify_login(proof, &[0u8; KEY_LEN]);
+        state.refusals.count(Refusal::UnknownChildCode);
+        return Err(slow_down.unwrap_or(locked_or_bad(failed)));
+    };
+    let failed = state.store.record_failed_login(&assessment.id)?;
+    if failed > limits::MAX_FAILED_LOGINS {
+        // Already locked: its tenth wrong try is in the audit log, and further tries are
+        // counted, not audited, so that hammering a locked code cannot grow the log.
+        let _ = state.secret.verify_login(proof, &assessment.verifier.0);
+        state.refusals.count(Refusal::LockedChildCode);
+        return Err(ApiError::CodeLocked);
     }
+    // The proof is checked even for a revoked or expired invitation, and the answer is the
+    // same as for a wrong code, so a code that stopped working cannot be told from a wrong
+    // one.
+    let right = state.secret.verify_login(proof, &assessment.verifier.0);
+    if !right || !assessment.is_live(now) {
+        audit::record(state, &assessment.organisation, ANONYMOUS, AuditAction::ChildLoginFailed, Some(&assessment.id))?;
+        return Err(slow_down.unwrap_or(locked_or_bad(failed)));
+    }
+    state.store.forget_failed_login(&assessment.id)?;
+    state.store.forget_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
+    audit::record(
+        state,
+        &assessment.organisation,
+        &child_actor(&assessment.id),
+        AuditAction::ChildLogin,
+        Some(&assessment.id),
+    )?;
+    start_session(state, &assessment, now, old_session)
 }
 
 /// The answer to a wrong code, once it has been counted `failed` times: the attempt that
@@ -155,14 +156,14 @@ fn locked_or_bad(failed: u32) -> ApiError {
 }
 
 /// Creates a session for a child who gave the right code, and ends the one the browser
-/// had before, if any.
+/// had before, if any; returns the new token and what the browser needs.
 fn start_session(
-    req: &HttpRequest,
     state: &AppState,
     assessment: &Assessment,
     now: u64,
-) -> Result<HttpResponse, ApiError> {
-    if let Some(old) = session_key(req) {
+    old_session: Option<SessionKey>,
+) -> Result<([u8; TOKEN_LEN], ChildAssessment), ApiError> {
+    if let Some(old) = old_session {
         state.store.delete_session(&old)?;
     }
     let (token, key) = cookies::new_token();
@@ -175,9 +176,7 @@ fn start_session(
         last_seen_unix: now,
     };
     state.store.put_session(&key, &session)?;
-    let body = child_assessment(state, assessment, session.resume_key)?;
-    let cookie = cookies::session_cookie(SESSION_COOKIE, &token)?;
-    Ok(HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(body))
+    Ok((token, child_assessment(state, assessment, session.resume_key)?))
 }
 
 /// What a logged-in child's browser needs to open and seal its answers.
@@ -213,10 +212,8 @@ pub struct LoggedInChild {
 }
 
 impl LoggedInChild {
-    fn check(req: &HttpRequest) -> Result<LoggedInChild, ApiError> {
-        let state =
-            req.app_data::<web::Data<AppState>>().ok_or(ApiError::Internal("the app state is not registered"))?;
-        let key = session_key(req).ok_or(ApiError::NoSession)?;
+    /// Finds the session `key` and checks its timeouts; runs on the blocking pool.
+    fn check(state: &AppState, key: SessionKey) -> Result<LoggedInChild, ApiError> {
         let session = state.store.session(&key)?.ok_or(ApiError::NoSession)?;
         let now = state.now();
         let idle = now.saturating_sub(session.last_seen_unix) >= limits::SESSION_IDLE_SECS;
@@ -232,10 +229,16 @@ impl LoggedInChild {
 
 impl FromRequest for LoggedInChild {
     type Error = ApiError;
-    type Future = Ready<Result<LoggedInChild, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<LoggedInChild, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(LoggedInChild::check(req))
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let key = session_key(req);
+        Box::pin(async move {
+            let state = state.ok_or(ApiError::Internal("the app state is not registered"))?;
+            let key = key.ok_or(ApiError::NoSession)?;
+            state.blocking(move |state| LoggedInChild::check(state, key)).await
+        })
     }
 }
 
@@ -255,8 +258,13 @@ fn assessment_of(state: &AppState, child: &LoggedInChild) -> Result<Assessment, 
 /// `GET /api/child/session`: what login returned, with the same resume key, so a reloaded
 /// page can carry on without the code.
 pub async fn session(child: LoggedInChild, state: web::Data<AppState>) -> Result<web::Json<ChildAssessment>, ApiError> {
-    let assessment = assessment_of(&state, &child)?;
-    Ok(web::Json(child_assessment(&state, &assessment, child.session.resume_key)?))
+    let body = state
+        .blocking(move |state| {
+            let assessment = assessment_of(state, &child)?;
+            child_assessment(state, &assessment, child.session.resume_key)
+        })
+        .await?;
+    Ok(web::Json(body))
 }
 
 /// Rejects sealed answers that cannot be what the browser's domain crate makes. The server
@@ -285,23 +293,30 @@ pub async fn save_answers(
 ) -> Result<web::Json<SaveReceipt>, ApiError> {
     let sealed = body.into_inner();
     check_shape(&sealed)?;
-    assessment_of(&state, &child)?;
     let counter = sealed.counter;
-    match state.store.save_answers(&child.session.assessment, sealed).await? {
-        SaveOutcome::Saved => Ok(web::Json(SaveReceipt { counter })),
-        SaveOutcome::Stale => Err(ApiError::StaleSave),
-        SaveOutcome::NoAssessment => {
-            state.store.delete_session(&child.key)?;
-            Err(ApiError::NoSession)
-        }
-    }
+    let on_disk = state
+        .blocking(move |state| {
+            assessment_of(state, &child)?;
+            match state.store.save_answers(&child.session.assessment, sealed)? {
+                // Joins the flusher's queue only after the write, so its flush covers it.
+                SaveOutcome::Saved => Ok(state.store.durable()),
+                SaveOutcome::Stale => Err(ApiError::StaleSave),
+                SaveOutcome::NoAssessment => {
+                    state.store.delete_session(&child.key)?;
+                    Err(ApiError::NoSession)
+                }
+            }
+        })
+        .await?;
+    on_disk.wait().await?;
+    Ok(web::Json(SaveReceipt { counter }))
 }
 
 /// `POST /api/child/logout`: ends the session on the server, so the cookie and the resume
 /// key the browser may still hold are worthless, and tells the browser to drop the cookie.
 pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if let Some(key) = session_key(&req) {
-        state.store.delete_session(&key)?;
+        state.blocking(move |state| Ok(state.store.delete_session(&key)?)).await?;
     }
     let expired = cookies::expired_cookie(SESSION_COOKIE)?;
     Ok(HttpResponse::NoContent().insert_header((header::SET_COOKIE, expired)).finish())

@@ -9,14 +9,14 @@
 //! username the same 401 `bad_login`, and both are counted and locked alike.
 
 use crate::access::{staff_session, Staff, STAFF_COOKIE};
-use crate::audit::{self, route_of, ANONYMOUS, NO_ORGANISATION};
-use crate::cookies;
+use crate::audit::{self, ANONYMOUS};
+use crate::cookies::{self, TOKEN_LEN};
 use crate::error::ApiError;
 use crate::limits;
+use crate::metrics::Refusal;
 use crate::records::StaffSessionRecord;
-use crate::routes::child::client_key;
 use crate::staff::{check_name, normalise_username, password_record, token_key, WRAPPED_ORG_KEY_LEN};
-use crate::store::{LoginCounter, SetupCompletion, SetupOutcome};
+use crate::store::{LoginCounter, SessionKey, SetupCompletion, SetupOutcome};
 use crate::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -37,14 +37,18 @@ fn decoy_name(username: &str) -> String {
 /// standard cost, the same every time, so the answer does not tell which usernames exist.
 pub async fn params(state: web::Data<AppState>, path: web::Path<String>) -> Result<web::Json<LoginParams>, ApiError> {
     let username = normalise_username(&path.into_inner()).ok_or(ApiError::BadUsername)?;
-    let account = state.store.staff_by_username(&username)?;
-    let params = match account.filter(|a| !a.disabled).and_then(|a| a.password) {
-        Some(password) => LoginParams { salt: password.salt, kdf: password.kdf },
-        None => LoginParams {
-            salt: Bytes(state.secret.decoy_salt(&decoy_name(&username)).to_vec()),
-            kdf: KdfParams::STANDARD,
-        },
-    };
+    let params = state
+        .blocking(move |state| {
+            let account = state.store.staff_by_username(&username)?;
+            Ok(match account.filter(|a| !a.disabled).and_then(|a| a.password) {
+                Some(password) => LoginParams { salt: password.salt, kdf: password.kdf },
+                None => LoginParams {
+                    salt: Bytes(state.secret.decoy_salt(&decoy_name(&username)).to_vec()),
+                    kdf: KdfParams::STANDARD,
+                },
+            })
+        })
+        .await?;
     Ok(web::Json(params))
 }
 
@@ -56,45 +60,64 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let StaffLogin { username, proof } = body.into_inner();
     let username = normalise_username(&username).ok_or(ApiError::BadLogin)?;
-    let now = state.now();
-    let client = client_key(req.peer_addr());
-    let client_counter = LoginCounter::StaffClient(&client);
-    let user_counter = LoginCounter::StaffUsername(&username);
+    let client = state.client_key(&req);
+    let old_session = cookies::session_key(&req, STAFF_COOKIE);
+    let (token, body) =
+        state.blocking(move |state| check_login(state, &client, &username, &proof.0, old_session)).await?;
+    let cookie = cookies::session_cookie(STAFF_COOKIE, &token)?;
+    Ok(HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(body))
+}
 
-    // As for children: every attempt is counted as a failure before the proof is checked
-    // and taken back if it was right, so attempts sent at once cannot all slip past the
-    // limits; the address first, so a blocked address learns nothing more.
+/// Checks a staff login and starts the session; returns the token and the session.
+///
+/// As for children, every attempt is counted as a failure before the proof is checked and
+/// taken back if it was right, so attempts sent at once cannot slip past the limits. A
+/// username locks for [`limits::STAFF_LOCK_SECS`] after [`limits::MAX_FAILED_STAFF_LOGINS`]
+/// wrong passwords; a right one takes back only its own try. An address that has sent
+/// [`limits::MAX_CLIENT_FAILURES`] wrong passwords is told to slow down, but a right
+/// password is never refused for its address.
+fn check_login(
+    state: &AppState,
+    client: &str,
+    username: &str,
+    proof: &[u8],
+    old_session: Option<SessionKey>,
+) -> Result<([u8; TOKEN_LEN], StaffSession), ApiError> {
+    let now = state.now();
+    let client_counter = LoginCounter::StaffClient(client);
+    let user_counter = LoginCounter::StaffUsername(username);
     let window = state.store.record_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
-    if window.count > limits::MAX_CLIENT_FAILURES {
-        return Err(ApiError::TooManyTries { retry_after_secs: window.remaining(now, limits::CLIENT_WINDOW_SECS) });
-    }
+    let slow_down = (window.count > limits::MAX_CLIENT_FAILURES)
+        .then(|| ApiError::TooManyTries { retry_after_secs: window.remaining(now, limits::CLIENT_WINDOW_SECS) });
     let window = state.store.record_login_failure(user_counter, now, limits::STAFF_LOCK_SECS)?;
     if window.count > limits::MAX_FAILED_STAFF_LOGINS {
         return Err(ApiError::LoginLocked { retry_after_secs: window.remaining(now, limits::STAFF_LOCK_SECS) });
     }
 
-    let account = state.store.staff_by_username(&username)?;
+    let account = state.store.staff_by_username(username)?;
     let usable = account.as_ref().filter(|a| !a.disabled).and_then(|a| a.password.as_ref().map(|p| (a, p)));
     // An unknown username costs the same HMAC as a known one.
     let right = match usable {
-        Some((_, password)) => state.secret.verify_login(&proof.0, &password.verifier.0),
+        Some((_, password)) => state.secret.verify_login(proof, &password.verifier.0),
         None => {
-            let _ = state.secret.verify_login(&proof.0, &[0u8; KEY_LEN]);
+            let _ = state.secret.verify_login(proof, &[0u8; KEY_LEN]);
             false
         }
     };
     let Some((account, _)) = usable.filter(|_| right) else {
-        let (organisation, subject) = match &account {
-            Some(a) => (a.organisation.as_str(), Some(a.id.as_str())),
-            None => (NO_ORGANISATION, None),
-        };
-        audit::record(&state, organisation, ANONYMOUS, AuditAction::StaffLoginFailed, subject)?;
-        return Err(ApiError::BadLogin);
+        match &account {
+            Some(a) => {
+                audit::record(state, &a.organisation, ANONYMOUS, AuditAction::StaffLoginFailed, Some(&a.id))?;
+            }
+            // Nobody's account: counted, not audited, so strangers cannot grow the log.
+            None => state.refusals.count(Refusal::UnknownStaffLogin),
+        }
+        return Err(slow_down.unwrap_or(ApiError::BadLogin));
     };
 
-    state.store.clear_login_failures(user_counter)?;
+    state.store.forget_login_failure(user_counter, now, limits::STAFF_LOCK_SECS)?;
     state.store.forget_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
-    if let Some(old) = cookies::session_key(&req, STAFF_COOKIE) {
+    if let Some(old) = old_session {
         state.store.delete_staff_session(&old)?;
     }
     let (token, key) = cookies::new_token();
@@ -105,14 +128,12 @@ pub async fn login(
         last_seen_unix: now,
     };
     state.store.put_staff_session(&key, &record)?;
-    audit::record(&state, &account.organisation, &account.id, AuditAction::StaffLogin, Some(&account.id))?;
-    let cookie = cookies::session_cookie(STAFF_COOKIE, &token)?;
+    audit::record(state, &account.organisation, &account.id, AuditAction::StaffLogin, Some(&account.id))?;
     let organisation = state
         .store
         .organisation(&account.organisation)?
         .ok_or(ApiError::Internal("a staff account names an organisation that does not exist"))?;
-    let body = staff_session(account, &organisation)?;
-    Ok(HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(body))
+    Ok((token, staff_session(account, &organisation)?))
 }
 
 /// `GET /api/staff/me`.
@@ -124,10 +145,15 @@ pub async fn me(staff: Staff) -> Result<web::Json<StaffSession>, ApiError> {
 /// a session it does the same, so a browser can always log out.
 pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if let Some(key) = cookies::session_key(&req, STAFF_COOKIE) {
-        if let Some(session) = state.store.staff_session(&key)? {
-            state.store.delete_staff_session(&key)?;
-            audit::record(&state, &session.organisation, &session.staff_id, AuditAction::StaffLogout, None)?;
-        }
+        state
+            .blocking(move |state| {
+                if let Some(session) = state.store.staff_session(&key)? {
+                    state.store.delete_staff_session(&key)?;
+                    audit::record(state, &session.organisation, &session.staff_id, AuditAction::StaffLogout, None)?;
+                }
+                Ok(())
+            })
+            .await?;
     }
     let expired = cookies::expired_cookie(STAFF_COOKIE)?;
     Ok(HttpResponse::NoContent().insert_header((header::SET_COOKIE, expired)).finish())
@@ -135,54 +161,56 @@ pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
 
 /// `GET /api/units`: the organisation's units, for every role, so names can be shown.
 pub async fn units(staff: Staff) -> Result<web::Json<Vec<Unit>>, ApiError> {
-    Ok(web::Json(staff.state().store.units(&staff.organisation().id)?))
+    let state = staff.state().clone();
+    Ok(web::Json(state.blocking(move |state| Ok(state.store.units(&staff.organisation().id)?)).await?))
 }
 
-/// Audits a one-time link that opens nothing, and answers 404.
-fn unknown_link(state: &AppState, req: &HttpRequest) -> ApiError {
-    match audit::record(state, NO_ORGANISATION, ANONYMOUS, AuditAction::AccessDenied, Some(&route_of(req))) {
-        Ok(_) => ApiError::NotFound,
-        Err(e) => e,
-    }
+/// Counts a one-time link that opens nothing (it names nobody, so it is not audited), and
+/// answers 404.
+fn unknown_link(state: &AppState) -> ApiError {
+    state.refusals.count(Refusal::UnknownLink);
+    ApiError::NotFound
 }
 
 /// `GET /api/setup/{token}`: who the set-up is for, so the browser can bind the copies of
 /// the organisation key it makes to the organisation and the administrator's account.
 /// (Answered in the shape of an [`Enrolment`], with no wrapped key: there is none yet.)
-pub async fn setup_info(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<web::Json<Enrolment>, ApiError> {
-    let now = state.now();
-    let found = match token_key(&path.into_inner()) {
-        Some(key) => state.store.setup_token(&key, now)?,
-        None => None,
-    };
-    let Some(setup) = found else { return Err(unknown_link(&state, &req)) };
-    let admin = state.store.staff(&setup.staff_id)?.ok_or(ApiError::Internal("a set-up names no account"))?;
-    let organisation =
-        state.store.organisation(&setup.organisation)?.ok_or(ApiError::Internal("a set-up names no organisation"))?;
-    Ok(web::Json(Enrolment {
-        staff_id: admin.id,
-        username: admin.username,
-        display_name: admin.display_name,
-        organisation: organisation.id,
-        organisation_name: organisation.name,
-        enrolment_wrapped_org_key: Bytes::default(),
-    }))
+pub async fn setup_info(state: web::Data<AppState>, path: web::Path<String>) -> Result<web::Json<Enrolment>, ApiError> {
+    let token = path.into_inner();
+    let enrolment = state
+        .blocking(move |state| {
+            let found = match token_key(&token) {
+                Some(key) => state.store.setup_token(&key, state.now())?,
+                None => None,
+            };
+            let Some(setup) = found else { return Err(unknown_link(state)) };
+            let admin = state.store.staff(&setup.staff_id)?.ok_or(ApiError::Internal("a set-up names no account"))?;
+            let organisation = state
+                .store
+                .organisation(&setup.organisation)?
+                .ok_or(ApiError::Internal("a set-up names no organisation"))?;
+            Ok(Enrolment {
+                staff_id: admin.id,
+                username: admin.username,
+                display_name: admin.display_name,
+                organisation: organisation.id,
+                organisation_name: organisation.name,
+                enrolment_wrapped_org_key: Bytes::default(),
+            })
+        })
+        .await?;
+    Ok(web::Json(enrolment))
 }
 
 /// `POST /api/setup/{token}`: the first administrator's browser has made the key pair and
 /// sends the public key, the recovery copy of the secret key and the administrator's
 /// password record. The token works once.
 pub async fn setup(
-    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Json<OrganisationSetup>,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(key) = token_key(&path.into_inner()) else { return Err(unknown_link(&state, &req)) };
+    let Some(key) = token_key(&path.into_inner()) else { return Err(unknown_link(&state)) };
     let body = body.into_inner();
     if body.org_public_key.0.len() != KEY_LEN {
         return Err(ApiError::Invalid("the organisation's public key must be 32 bytes"));
@@ -199,65 +227,75 @@ pub async fn setup(
         recovery_wrapped_org_key: body.recovery_wrapped_org_key,
         password,
     };
-    match state.store.complete_setup(&key, state.now(), &completion)? {
-        SetupOutcome::Done(admin) => {
-            state.store.flush()?;
-            audit::record(&state, &admin.organisation, &admin.id, AuditAction::StaffEnrolled, Some(&admin.id))?;
-            Ok(HttpResponse::NoContent().finish())
-        }
-        SetupOutcome::WrongUsername => Err(ApiError::WrongUsername),
-        SetupOutcome::UnknownToken => Err(unknown_link(&state, &req)),
-    }
+    state
+        .blocking(move |state| match state.store.complete_setup(&key, state.now(), &completion)? {
+            SetupOutcome::Done(admin) => {
+                state.store.flush()?;
+                audit::record(state, &admin.organisation, &admin.id, AuditAction::StaffEnrolled, Some(&admin.id))?;
+                Ok(())
+            }
+            SetupOutcome::WrongUsername => Err(ApiError::WrongUsername),
+            SetupOutcome::UnknownToken => Err(unknown_link(state)),
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// `GET /api/enrol/{token}`: what a new colleague's browser needs to take over their copy
 /// of the organisation key.
-pub async fn enrolment(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<web::Json<Enrolment>, ApiError> {
-    let now = state.now();
-    let found = match token_key(&path.into_inner()) {
-        Some(key) => state.store.enrolling_staff(&key, now)?,
-        None => None,
-    };
-    let Some(account) = found.filter(|a| !a.disabled) else { return Err(unknown_link(&state, &req)) };
-    let wrapped = account.enrolment.as_ref().map(|e| e.wrapped_org_key.clone()).unwrap_or_default();
-    let organisation = state
-        .store
-        .organisation(&account.organisation)?
-        .ok_or(ApiError::Internal("an account names no organisation"))?;
-    Ok(web::Json(Enrolment {
-        staff_id: account.id,
-        username: account.username,
-        display_name: account.display_name,
-        organisation: organisation.id,
-        organisation_name: organisation.name,
-        enrolment_wrapped_org_key: wrapped,
-    }))
+pub async fn enrolment(state: web::Data<AppState>, path: web::Path<String>) -> Result<web::Json<Enrolment>, ApiError> {
+    let token = path.into_inner();
+    let enrolment = state
+        .blocking(move |state| {
+            let found = match token_key(&token) {
+                Some(key) => state.store.enrolling_staff(&key, state.now())?,
+                None => None,
+            };
+            let Some(account) = found.filter(|a| !a.disabled) else { return Err(unknown_link(state)) };
+            let wrapped = account.enrolment.as_ref().map(|e| e.wrapped_org_key.clone()).unwrap_or_default();
+            let organisation = state
+                .store
+                .organisation(&account.organisation)?
+                .ok_or(ApiError::Internal("an account names no organisation"))?;
+            Ok(Enrolment {
+                staff_id: account.id,
+                username: account.username,
+                display_name: account.display_name,
+                organisation: organisation.id,
+                organisation_name: organisation.name,
+                enrolment_wrapped_org_key: wrapped,
+            })
+        })
+        .await?;
+    Ok(web::Json(enrolment))
 }
 
 /// `POST /api/enrol/{token}`: the new colleague's password record, with the organisation
 /// key now wrapped under their own password. The token and the enrolment copy of the key
 /// are deleted; the administrator never learnt the password.
 pub async fn enrol(
-    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Json<NewPassword>,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(key) = token_key(&path.into_inner()) else { return Err(unknown_link(&state, &req)) };
-    let now = state.now();
-    // A disabled account's link opens nothing.
-    if state.store.enrolling_staff(&key, now)?.filter(|a| !a.disabled).is_none() {
-        return Err(unknown_link(&state, &req));
-    }
-    let password = password_record(&state.secret, &body.into_inner(), &state.kdf_floor()).map_err(ApiError::Invalid)?;
-    let Some(account) = state.store.complete_enrolment(&key, now, &password)? else {
-        return Err(unknown_link(&state, &req));
-    };
-    state.store.flush()?;
-    audit::record(&state, &account.organisation, &account.id, AuditAction::StaffEnrolled, Some(&account.id))?;
+    let Some(key) = token_key(&path.into_inner()) else { return Err(unknown_link(&state)) };
+    let new_password = body.into_inner();
+    state
+        .blocking(move |state| {
+            let now = state.now();
+            // A disabled account's link opens nothing.
+            if state.store.enrolling_staff(&key, now)?.filter(|a| !a.disabled).is_none() {
+                return Err(unknown_link(state));
+            }
+            let password =
+                password_record(&state.secret, &new_password, &state.kdf_floor()).map_err(ApiError::Invalid)?;
+            let Some(account) = state.store.complete_enrolment(&key, now, &password)? else {
+                return Err(unknown_link(state));
+            };
+            state.store.flush()?;
+            audit::record(state, &account.organisation, &account.id, AuditAction::StaffEnrolled, Some(&account.id))
+                .map(|_| ())
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,6 +10,8 @@ use beratta_core::api::{AssessmentRecord, Bytes, Role, SealedHelp, StaffChange};
 use beratta_core::audit::{AuditAction, AuditEntry, AuditEvent};
 use beratta_core::login::derive_child_secrets;
 use beratta_server::audit::NO_ORGANISATION;
+use beratta_server::limits;
+use beratta_server::metrics::Refusal;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -88,9 +90,12 @@ async fn every_login_invitation_view_and_change_is_appended_to_one_verified_chai
         ("anonymous", Some(anna.id.as_str()))
     );
     assert_eq!(by_action(AccessDenied).subject.as_deref(), Some("GET /api/admin/staff"));
-    // The unknown lookup and the request without a session belong to no organisation.
+    // The unknown lookup and the request without a session belong to nobody: they are
+    // counted, and the log is not grown by them.
     let unowned = fx.state.store.audit_entries(NO_ORGANISATION, 1, usize::MAX).expect("store");
-    assert_eq!(actions(&unowned), [ChildLoginFailed, AccessDenied]);
+    assert_eq!(actions(&unowned), []);
+    assert_eq!(fx.state.refusals.get(Refusal::UnknownChildCode), 1);
+    assert_eq!(fx.state.refusals.get(Refusal::NoStaffSession), 1);
     // Reading the log was logged after the page was read.
     let later = fx.state.store.audit_entries(ORGANISATION, read.last().expect("some").seq + 1, 10).expect("store");
     assert_eq!(actions(&later), [AuditViewed]);
@@ -231,4 +236,35 @@ fn verify_audit_fails_on_a_record_that_no_longer_reads() {
     let (ok, said) = verify(&data);
     assert!(!ok);
     assert!(said.starts_with("audit log BROKEN: record 5 cannot be read"), "{said}");
+}
+
+#[actix_web::test]
+async fn strangers_cannot_grow_the_audit_log() {
+    // Thousands of requests that carry no identity: unknown codes, a locked code hammered
+    // on, unknown usernames, no session, one-time links that open nothing. Each is counted
+    // in the server's refusal counters; none is appended to the chain.
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let invitation = fx.invite();
+    for _ in 0..limits::MAX_FAILED_LOGINS {
+        send!(app, login_request(invitation.code.lookup(), &[1; 32]));
+    }
+    let before = fx.sled.verify_audit().expect("store").expect("verifies");
+    const EACH: u64 = 200;
+    for i in 0..EACH {
+        let peer = format!("10.{}.{}.1:1", i / 200, i % 200).parse::<std::net::SocketAddr>().expect("an address");
+        send!(app, login_request("3479", &[1; 32]).peer_addr(peer));
+        send!(app, login_request(invitation.code.lookup(), &[1; 32]).peer_addr(peer));
+        send!(app, staff_login_request(&format!("nobody{i}"), &[1; 32]).peer_addr(peer));
+        send!(app, TestRequest::get().uri("/api/invitations"));
+        send!(app, TestRequest::get().uri(&format!("/api/enrol/{}", "A".repeat(43))));
+    }
+    let after = fx.sled.verify_audit().expect("store").expect("verifies");
+    assert_eq!(after, before, "no record was appended");
+    let counted = &fx.state.refusals;
+    assert_eq!(counted.get(Refusal::UnknownChildCode), EACH);
+    assert_eq!(counted.get(Refusal::LockedChildCode), EACH);
+    assert_eq!(counted.get(Refusal::UnknownStaffLogin), EACH);
+    assert_eq!(counted.get(Refusal::NoStaffSession), EACH);
+    assert_eq!(counted.get(Refusal::UnknownLink), EACH);
 }

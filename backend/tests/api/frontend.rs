@@ -127,7 +127,8 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
-const STAFF_INLINE: &str = "\nimport init from '/staff/beratta-staff-3c4d.js';\ninit('/staff/beratta-staff-3c4d_bg.wasm');\n";
+const STAFF_INLINE: &str =
+    "\nimport init from '/staff/beratta-staff-3c4d.js';\ninit('/staff/beratta-staff-3c4d_bg.wasm');\n";
 
 #[actix_web::test]
 async fn the_staff_app_is_served_under_staff_and_its_script_is_in_the_policy() {
@@ -159,7 +160,8 @@ async fn the_staff_app_is_served_under_staff_and_its_script_is_in_the_policy() {
     let root = send!(app, TestRequest::get().uri("/"));
     assert_eq!(root.body, index.as_bytes());
     let csp = root.header("content-security-policy").expect("a policy");
-    let script_src = format!("script-src 'self' 'wasm-unsafe-eval' {} {};", expected_hash(INLINE), expected_hash(STAFF_INLINE));
+    let script_src =
+        format!("script-src 'self' 'wasm-unsafe-eval' {} {};", expected_hash(INLINE), expected_hash(STAFF_INLINE));
     assert!(csp.contains(&script_src), "{csp}");
     assert_eq!(send!(app, TestRequest::post().uri("/staff/")).status, StatusCode::METHOD_NOT_ALLOWED);
 }

@@ -12,8 +12,8 @@ use beratta_server::records::{
     Assessment, ChildSession, FailureWindow, Organisation, PasswordRecord, SetupToken, StaffAccount, StaffSessionRecord,
 };
 use beratta_server::store::{
-    AuditStore, CreateOrganisation, Expiry, InsertOutcome, LoginCounter, SaveOutcome, SessionKey, SetupCompletion,
-    SetupOutcome, StaffStore, Store, StoreError, StoreFuture,
+    AuditStore, CreateOrganisation, Durable, Expiry, InsertOutcome, LoginCounter, SaveOutcome, SessionKey,
+    SetupCompletion, SetupOutcome, StaffStore, Store, StoreError,
 };
 use beratta_server::AppState;
 use rand_core::OsRng;
@@ -54,14 +54,14 @@ impl Store for BrokenStore {
     fn revoke_assessment(&self, _: &str) -> Result<Option<Assessment>, StoreError> {
         Err(gone())
     }
-    fn save_help<'a>(&'a self, _: &'a str, _: SealedHelp) -> StoreFuture<'a, SaveOutcome> {
-        Box::pin(async { Err(gone()) })
+    fn save_help(&self, _: &str, _: SealedHelp) -> Result<SaveOutcome, StoreError> {
+        Err(gone())
     }
     fn clear_login_failures(&self, _: LoginCounter<'_>) -> Result<(), StoreError> {
         Err(gone())
     }
-    fn durable(&self) -> StoreFuture<'_, ()> {
-        Box::pin(async { Err(gone()) })
+    fn durable(&self) -> Durable {
+        Durable::new(async { Err(gone()) })
     }
     fn assessment(&self, _: &str) -> Result<Option<Assessment>, StoreError> {
         Err(gone())
@@ -72,7 +72,7 @@ impl Store for BrokenStore {
     fn record_failed_login(&self, _: &str) -> Result<u32, StoreError> {
         Err(gone())
     }
-    fn clear_failed_logins(&self, _: &str) -> Result<(), StoreError> {
+    fn forget_failed_login(&self, _: &str) -> Result<(), StoreError> {
         Err(gone())
     }
     fn record_login_failure(&self, _: LoginCounter<'_>, _: u64, _: u64) -> Result<FailureWindow, StoreError> {
@@ -93,8 +93,8 @@ impl Store for BrokenStore {
     fn delete_session(&self, _: &SessionKey) -> Result<(), StoreError> {
         Err(gone())
     }
-    fn save_answers<'a>(&'a self, _: &'a str, _: SealedAnswers) -> StoreFuture<'a, SaveOutcome> {
-        Box::pin(async { Err(gone()) })
+    fn save_answers(&self, _: &str, _: SealedAnswers) -> Result<SaveOutcome, StoreError> {
+        Err(gone())
     }
     fn sweep(&self, _: u64, _: &Expiry) -> Result<usize, StoreError> {
         Err(gone())
@@ -187,8 +187,12 @@ async fn health_is_503_json_when_the_store_fails() {
     let reply = send!(app, TestRequest::get().uri("/api/child/params/ACEF"));
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(reply.error(), "store_unavailable");
-    // And on the staff side, where even a refusal must be written to the audit log first.
-    let reply = send!(app, TestRequest::get().uri("/api/staff/me"));
+    // And on the staff side, where the session is looked up first.
+    let token = "A".repeat(43);
+    let reply = send!(
+        app,
+        TestRequest::get().uri("/api/staff/me").insert_header(("cookie", format!("__Host-beratta-staff={token}")))
+    );
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(reply.error(), "store_unavailable");
 }

@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use beratta_core::api::{ChildAssessment, LoginParams};
 use beratta_core::login::{KdfParams, SALT_LEN};
+use beratta_server::client::{client_key, TrustedProxies};
 use beratta_server::limits;
-use beratta_server::routes::child::client_key;
 use std::net::SocketAddr;
 
 const UNKNOWN: &str = "3479";
@@ -149,7 +149,9 @@ async fn an_unknown_lookup_locks_exactly_like_a_real_one() {
 }
 
 #[actix_web::test]
-async fn a_right_code_forgets_earlier_wrong_ones() {
+async fn a_right_code_does_not_wipe_the_count_of_wrong_ones() {
+    // The limit is per code over its whole life: otherwise a guesser who knows the child
+    // logs in every day gets ten more guesses a day.
     let fx = Fixture::new();
     let app = app!(fx.state);
     let invitation = fx.invite();
@@ -157,16 +159,34 @@ async fn a_right_code_forgets_earlier_wrong_ones() {
         send!(app, login_request(invitation.code.lookup(), &[1; 32]));
     }
     let _ = log_in!(&fx, app, &invitation);
-    let reply = send!(app, login_request(invitation.code.lookup(), &[1; 32]));
-    assert_eq!(reply.error(), "bad_code", "a child who once typed wrong must not be locked out later");
+    let _ = log_in!(&fx, app, &invitation);
+    let tenth = send!(app, login_request(invitation.code.lookup(), &[1; 32]));
+    assert_eq!(
+        tenth.error(),
+        "code_locked",
+        "the tenth wrong try locks the code, however many right ones came between"
+    );
+    let secrets = derive(&fx, &invitation);
+    let right = send!(app, login_request(invitation.code.lookup(), &secrets.login_proof));
+    assert_eq!(right.error(), "code_locked");
+}
+
+#[actix_web::test]
+async fn a_right_code_takes_back_only_its_own_try() {
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let invitation = fx.invite();
+    for _ in 0..3 {
+        let _ = log_in!(&fx, app, &invitation);
+    }
+    let stored = fx.state.store.assessment_by_lookup(invitation.code.lookup()).expect("store").expect("exists");
+    assert_eq!(stored.failed_logins, 0, "right codes are not counted as wrong ones");
 }
 
 #[actix_web::test]
 async fn one_client_gets_thirty_wrong_codes_per_window_whatever_it_claims() {
     let fx = Fixture::new();
     let app = app!(fx.state);
-    let invitation = fx.invite();
-    let secrets = derive(&fx, &invitation);
     let guesser = peer("10.0.0.1:4000");
     // Spread over several unknown lookups, so no single code locks first.
     let lookups = ["3479", "347A", "347C"];
@@ -175,10 +195,10 @@ async fn one_client_gets_thirty_wrong_codes_per_window_whatever_it_claims() {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "failure {i}");
     }
 
-    // Even the right code is refused now, and a forged X-Forwarded-For does not help.
+    // Now it is told to slow down, and a forged X-Forwarded-For does not help.
     let blocked = send!(
         app,
-        login_request(invitation.code.lookup(), &secrets.login_proof)
+        login_request("347E", &[1; 32])
             .peer_addr(peer("10.0.0.1:4001"))
             .insert_header(("x-forwarded-for", "192.0.2.7"))
     );
@@ -188,23 +208,79 @@ async fn one_client_gets_thirty_wrong_codes_per_window_whatever_it_claims() {
     assert!(retry > 0 && retry <= limits::CLIENT_WINDOW_SECS);
 
     // Another client is not affected.
-    let other = send!(app, login_request(invitation.code.lookup(), &secrets.login_proof).peer_addr(peer("10.0.0.2:1")));
-    assert_eq!(other.status, StatusCode::OK);
+    let other = send!(app, login_request("347E", &[1; 32]).peer_addr(peer("10.0.0.2:1")));
+    assert_eq!(other.error(), "bad_code");
 
-    // Once the window has passed, the first client may try again.
+    // Once the window has passed, the first client is back to plain answers.
     fx.advance(limits::CLIENT_WINDOW_SECS);
-    let later = send!(app, login_request(invitation.code.lookup(), &secrets.login_proof).peer_addr(guesser));
-    assert_eq!(later.status, StatusCode::OK);
+    let later = send!(app, login_request("347E", &[1; 32]).peer_addr(guesser));
+    assert_eq!(later.error(), "bad_code");
+}
+
+#[actix_web::test]
+async fn a_school_behind_one_address_keeps_logging_in_after_thirty_wrong_codes() {
+    // A class of thirty behind the school's NAT: a stranger (or a child mistyping) uses up
+    // the address's wrong tries, and every right code still works.
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let class: Vec<_> = (0..30).map(|_| fx.invite()).collect();
+    let school = peer("198.51.100.20:1");
+    for i in 0..=limits::MAX_CLIENT_FAILURES {
+        send!(app, login_request(["3479", "347A", "347C"][i as usize % 3], &[1; 32]).peer_addr(school));
+    }
+    for (i, child) in class.iter().enumerate() {
+        let secrets = derive(&fx, child);
+        let reply = send!(app, login_request(child.code.lookup(), &secrets.login_proof).peer_addr(school));
+        assert_eq!(reply.status, StatusCode::OK, "child {i} was refused: {:?}", reply.body);
+    }
+    // A wrong code from there is still refused, and still counted against its code.
+    let wrong = send!(app, login_request(class[0].code.lookup(), &[1; 32]).peer_addr(school));
+    assert_eq!(wrong.error(), "too_many_tries");
+    let stored = fx.state.store.assessment_by_lookup(class[0].code.lookup()).expect("store").expect("exists");
+    assert_eq!(stored.failed_logins, 1);
+}
+
+#[actix_web::test]
+async fn behind_a_trusted_proxy_each_client_is_counted_by_the_address_the_proxy_saw() {
+    let fx = Fixture::new();
+    let proxy = "127.0.0.1".parse().expect("an address");
+    let state = fx.state.clone().with_trusted_proxies(TrustedProxies::new(vec![proxy]));
+    let app = app!(state);
+    let through_proxy = |client: &str, lookup: &str| {
+        login_request(lookup, &[1; 32])
+            .peer_addr(peer("127.0.0.1:5000"))
+            .insert_header(("x-forwarded-for", client.to_string()))
+    };
+    let lookups = ["3479", "347A", "347C", "347E"];
+    for i in 0..limits::MAX_CLIENT_FAILURES {
+        let reply = send!(app, through_proxy("203.0.113.5", lookups[i as usize % lookups.len()]));
+        assert_eq!(reply.error(), "bad_code");
+    }
+    let guesser = send!(app, through_proxy("203.0.113.5", "347F"));
+    assert_eq!(guesser.error(), "too_many_tries", "the proxy named the same client thirty-one times");
+    // Another client behind the same proxy has its own count, and a client cannot pick
+    // its own address by writing the header itself: the proxy appends what it saw.
+    let other = send!(app, through_proxy("203.0.113.5, 203.0.113.6", "347F"));
+    assert_eq!(other.error(), "bad_code");
+    // Without the proxy trusted, the header is ignored and all share the proxy's address.
+    let plain = app!(fx.state);
+    let more = ["349A", "349C", "349E", "349F"];
+    for i in 0..limits::MAX_CLIENT_FAILURES {
+        send!(plain, through_proxy(&format!("203.0.113.{}", 100 + i), more[i as usize % more.len()]));
+    }
+    let shared = send!(plain, through_proxy("203.0.113.250", "349G"));
+    assert_eq!(shared.error(), "too_many_tries");
 }
 
 #[test]
 fn an_ipv6_client_is_counted_by_its_64_bit_prefix() {
-    let a = client_key(Some(peer("[2001:db8:1:2:aaaa::1]:5")));
-    let b = client_key(Some(peer("[2001:db8:1:2:bbbb::9]:6")));
-    let c = client_key(Some(peer("[2001:db8:1:3::1]:5")));
+    let key = |addr: &str| client_key(Some(peer(addr).ip()));
+    let a = key("[2001:db8:1:2:aaaa::1]:5");
+    let b = key("[2001:db8:1:2:bbbb::9]:6");
+    let c = key("[2001:db8:1:3::1]:5");
     assert_eq!(a, b);
     assert_ne!(a, c);
-    assert_eq!(client_key(Some(peer("[::ffff:10.0.0.1]:5"))), client_key(Some(peer("10.0.0.1:9"))));
+    assert_eq!(key("[::ffff:10.0.0.1]:5"), key("10.0.0.1:9"));
 }
 
 #[actix_web::test]

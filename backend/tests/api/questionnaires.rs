@@ -25,7 +25,8 @@ async fn a_known_questionnaire_is_served_in_its_raw_form_with_its_drafts_and_the
         .map(|entries| entries.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
     drafts.sort();
-    for path in drafts.iter().filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("ages-10-12."))) {
+    for path in drafts.iter().filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("ages-10-12.")))
+    {
         let draft = RawDraft::from_toml(&std::fs::read_to_string(path).expect("readable")).expect("a valid draft");
         raw.apply_draft(&draft).expect("the draft fits");
     }
