@@ -1,83 +1,109 @@
-//! Durable saves per second against a running server, for `make bench`. Each child logs in
-//! with a real code and sends real sealed saves, one after another, as the browser does;
-//! the server acknowledges each only after sled has flushed it.
+//! Durable saves per second against a running server, for `make bench`. Every child logs
+//! in with a real code, then all of them save at once, one sealed save after another as the
+//! browser does, for a fixed time; the server acknowledges each only once it is on disk.
+//! Prints one row of the table `make bench` heads: children, saves per second, median and
+//! 99th percentile round trip, saves and unanswered saves. Logins are not in the figures.
 //!
-//! `save_load URL SAVES_PER_CHILD CODE...` (one thread per code)
+//! Closed loop by default: each child sends its next save as soon as the last is answered,
+//! which finds the most saves per second the server can make durable; by Little's law
+//! each save then waits about children ÷ throughput. With `--rate R` each child instead
+//! sends R saves a second on a fixed schedule (open loop), and a save's time counts from
+//! when it was due, not when it could be sent, so a server that falls behind shows it.
+//!
+//! `save_load URL SECONDS [--rate R] CODE...` (one thread per code)
 
-use beratta_core::api::{ChildAssessment, ChildLogin, LoginParams, SaveReceipt};
-use beratta_core::child::ChildKeys;
-use beratta_core::engine::{Answer, Session};
-use beratta_core::login::{derive_child_secrets, ChildCode};
-use rand_core::OsRng;
+#[path = "../tests/api/support/load.rs"]
+mod load;
+
+use load::LoadChild;
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-/// One child's run: log in, then `saves` sealed saves; returns each save's round trip.
-fn child(url: &str, code: &str, saves: u64) -> Result<Vec<Duration>, String> {
-    let code = ChildCode::parse(code).map_err(|e| e.to_string())?;
-    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
-    let params: LoginParams = agent
-        .get(&format!("{url}/api/child/params/{}", code.lookup()))
-        .call()
-        .map_err(|e| e.to_string())?
-        .into_json()
-        .map_err(|e| e.to_string())?;
-    let secrets = derive_child_secrets(&code, &params.salt.0, &params.kdf).map_err(|e| e.to_string())?;
-    let login = ChildLogin { lookup: code.lookup().to_string(), proof: secrets.login_proof.as_slice().into() };
-    let response = agent.post(&format!("{url}/api/child/login")).send_json(&login).map_err(|e| e.to_string())?;
-    let cookie =
-        response.header("set-cookie").and_then(|c| c.split(';').next()).ok_or("no session cookie")?.to_string();
-    let assessment: ChildAssessment = response.into_json().map_err(|e| e.to_string())?;
-    let keys = ChildKeys::after_login(&secrets, &assessment, &mut OsRng).map_err(|e| e.to_string())?;
-
-    let mut session = Session::default();
-    let mut times = Vec::with_capacity(saves as usize);
-    for counter in 1..=saves {
-        // A growing answer set, like a child moving through the questionnaire.
-        session.answers.insert(format!("item_{counter}"), Answer::Choice("yes".into()));
-        let sealed = keys.seal(&assessment, &session, "sv", counter, &mut OsRng).map_err(|e| e.to_string())?;
-        let start = Instant::now();
-        let receipt: SaveReceipt = agent
-            .put(&format!("{url}/api/child/answers"))
-            .set("cookie", &cookie)
-            .send_json(&sealed)
-            .map_err(|e| format!("save {counter}: {e}"))?
-            .into_json()
-            .map_err(|e| e.to_string())?;
-        times.push(start.elapsed());
-        if receipt.counter != counter {
-            return Err(format!("save {counter} acknowledged as {}", receipt.counter));
-        }
-    }
-    Ok(times)
-}
+/// A save unanswered for this long counts as never answered.
+const PATIENCE: Duration = Duration::from_secs(30);
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [url, saves, codes @ ..] = args.as_slice() else {
-        return Err("usage: save_load URL SAVES_PER_CHILD CODE...".into());
+    let usage = "usage: save_load URL SECONDS [--rate SAVES_PER_SECOND_PER_CHILD] CODE...";
+    let [url, seconds, rest @ ..] = args.as_slice() else { return Err(usage.into()) };
+    let (rate, codes) = match rest {
+        [flag, rate, codes @ ..] if flag == "--rate" => {
+            (Some(rate.parse::<f64>().ok().filter(|r| *r > 0.0).ok_or(usage)?), codes)
+        }
+        codes => (None, codes),
     };
-    let saves: u64 = saves.parse().map_err(|_| "SAVES_PER_CHILD is a number")?;
-    let start = Instant::now();
-    let runs: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = codes.iter().map(|code| scope.spawn(|| child(url, code, saves))).collect();
-        handles.into_iter().map(|h| h.join().map_err(|_| "a child thread panicked".to_string())?).collect()
+    let seconds: f64 = seconds.parse().map_err(|_| "SECONDS is a number")?;
+    let duration = Duration::from_secs_f64(seconds);
+    let ready = Arc::new(Barrier::new(codes.len() + 1));
+    let (times, errors, elapsed) = std::thread::scope(|scope| {
+        let handles: Vec<_> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| {
+                let ready = ready.clone();
+                // Paced children start spread over one interval, not all at once.
+                let offset =
+                    rate.map_or(Duration::ZERO, |r| Duration::from_secs_f64(i as f64 / codes.len() as f64 / r));
+                scope.spawn(move || {
+                    let child = LoadChild::log_in(url, code, PATIENCE);
+                    ready.wait();
+                    let mut child = match child {
+                        Ok(child) => child,
+                        Err(e) => return (Vec::new(), vec![e]),
+                    };
+                    let began = Instant::now();
+                    let mut times = Vec::new();
+                    let mut due = began + offset;
+                    while began.elapsed() < duration {
+                        let late = match rate {
+                            Some(rate) => {
+                                std::thread::sleep(due.saturating_duration_since(Instant::now()));
+                                let late = Instant::now().saturating_duration_since(due);
+                                due += Duration::from_secs_f64(1.0 / rate);
+                                late
+                            }
+                            None => Duration::ZERO,
+                        };
+                        match child.save() {
+                            Ok(took) => times.push(late + took),
+                            Err(e) => return (times, vec![e]),
+                        }
+                    }
+                    (times, Vec::new())
+                })
+            })
+            .collect();
+        ready.wait();
+        let began = Instant::now();
+        let mut times: Vec<Duration> = Vec::new();
+        let mut errors: Vec<String> = Vec::new();
+        for handle in handles {
+            let (t, e) = handle.join().unwrap_or_else(|_| (Vec::new(), vec!["a child thread panicked".into()]));
+            times.extend(t);
+            errors.extend(e);
+        }
+        (times, errors, began.elapsed())
     });
-    let elapsed = start.elapsed();
-    let mut times: Vec<Duration> = Vec::new();
-    for run in runs {
-        times.extend(run?);
-    }
+    let mut times = times;
     times.sort();
-    let total = times.len();
-    let percentile = |p: f64| times[((total as f64 * p) as usize).min(total - 1)].as_secs_f64() * 1e3;
+    let percentile = |p: f64| {
+        if times.is_empty() {
+            f64::NAN
+        } else {
+            times[((times.len() as f64 * p) as usize).min(times.len() - 1)].as_secs_f64() * 1e3
+        }
+    };
     println!(
-        "durable saves: {:.0} per second with {} saving at once ({} saves, each acknowledged after \
-         sled's flush; median {:.1} ms, 99th percentile {:.1} ms, logins included in the wall time)",
-        total as f64 / elapsed.as_secs_f64(),
-        if codes.len() == 1 { "one child".to_string() } else { format!("{} children", codes.len()) },
-        total,
+        "  {:>8} {:>10.0} {:>9.1} {:>9.1} {:>8} {:>11}",
+        codes.len(),
+        times.len() as f64 / elapsed.as_secs_f64(),
         percentile(0.5),
-        percentile(0.99)
+        percentile(0.99),
+        times.len(),
+        errors.len()
     );
+    if let Some(first) = errors.first() {
+        return Err(format!("{} children stopped; the first: {first}", errors.len()));
+    }
     Ok(())
 }

@@ -7,6 +7,7 @@ mod support;
 mod access_matrix;
 mod answers;
 mod audit_log;
+mod class;
 mod enrolment;
 mod frontend;
 mod headers;

@@ -20,11 +20,11 @@ use std::time::Duration;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_beratta-server");
 
-fn run(args: &[&str]) -> Output {
+pub(crate) fn run(args: &[&str]) -> Output {
     Command::new(BINARY).args(args).env("RUST_LOG", "warn").output().expect("the binary runs")
 }
 
-fn path(p: &Path) -> &str {
+pub(crate) fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 temporary path")
 }
 
@@ -80,9 +80,9 @@ fn a_broken_questionnaire_folder_stops_the_server_listing_every_problem() {
 }
 
 /// A running `serve`, killed with SIGKILL when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) addr: SocketAddr,
 }
 
 impl Drop for Server {
@@ -92,11 +92,11 @@ impl Drop for Server {
     }
 }
 
-fn serve(dir: &Path) -> Server {
+pub(crate) fn serve(dir: &Path) -> Server {
     serve_with(dir, &[])
 }
 
-fn serve_with(dir: &Path, extra: &[&str]) -> Server {
+pub(crate) fn serve_with(dir: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(BINARY)
         .args([
             "serve",

@@ -2,6 +2,7 @@
 //! makes them, and small helpers to call the app and read its answers. The staff side's
 //! helpers (accounts, logins, a staff browser's key work) are in `support/staff.rs`.
 
+pub mod load;
 pub mod staff;
 
 use actix_web::body::MessageBody;
