@@ -65,7 +65,7 @@ impl LoadChild {
     pub fn save(&mut self) -> Result<Duration, String> {
         let counter = self.acknowledged + 1;
         let item = counter % ANSWERS_PER_QUESTIONNAIRE;
-        let option = if counter % 2 == 0 { "yes" } else { "no" };
+        let option = if counter.is_multiple_of(2) { "yes" } else { "no" };
         self.session.answers.insert(format!("item_{item}"), Answer::Choice(option.into()));
         let sealed =
             self.keys.seal(&self.assessment, &self.session, "sv", counter, &mut OsRng).map_err(|e| e.to_string())?;
