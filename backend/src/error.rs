@@ -44,6 +44,8 @@ pub enum ApiError {
     BadJson,
     #[error("the request body is not declared as JSON")]
     NotJson,
+    #[error("the request body is compressed")]
+    UnsupportedEncoding,
     #[error("the address has a malformed part")]
     BadPath,
     #[error("there is no valid staff session")]
@@ -96,6 +98,7 @@ impl ApiError {
             ApiError::BadAnswers(_) => "bad_answers",
             ApiError::BadJson => "bad_json",
             ApiError::NotJson => "not_json",
+            ApiError::UnsupportedEncoding => "unsupported_encoding",
             ApiError::BadPath => "bad_path",
             ApiError::NoStaffSession => "no_staff_session",
             ApiError::BadLogin => "bad_login",
@@ -139,6 +142,7 @@ impl ApiError {
             ApiError::BadAnswers(_) => "The saved answers are not in the expected form.",
             ApiError::BadJson => "The request is not in the expected form.",
             ApiError::NotJson => "The request must be sent as JSON.",
+            ApiError::UnsupportedEncoding => "The request must be sent uncompressed.",
             ApiError::BadPath => "The address is not in the expected form.",
             ApiError::NoStaffSession => "You are not logged in, or your session has ended. Log in again.",
             ApiError::BadLogin => "The username or password is wrong. Check them and try again.",
@@ -200,7 +204,7 @@ impl ResponseError for ApiError {
             ApiError::TooManyTries { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::StaleSave => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotJson | ApiError::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
         }

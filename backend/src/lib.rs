@@ -13,6 +13,7 @@
 pub mod access;
 pub mod access_log;
 pub mod audit;
+pub mod body;
 pub mod cookies;
 pub mod error;
 pub mod frontend;
@@ -146,7 +147,11 @@ pub fn build_app(
         .configure(config_app)
         // After the API, so that `/api/...` never falls through to the front end.
         .configure(|cfg| routes::frontend::config(cfg, &frontend))
+        // The last `wrap` is the outermost. All of these run before routing, so no handler
+        // or extractor sees a request they refuse.
         .wrap(Compress::default())
+        // Inside the headers, so that its refusals carry them.
+        .wrap(from_fn(body::guard_body))
         .wrap(from_fn(headers::security_headers))
         // Outermost, so the logged status is the one the client really gets.
         .wrap(from_fn(access_log::access_log))
