@@ -46,6 +46,8 @@ pub enum ApiError {
     NotJson,
     #[error("the request body is compressed")]
     UnsupportedEncoding,
+    #[error("the request body took too long to arrive")]
+    BodyTimeout,
     #[error("the address has a malformed part")]
     BadPath,
     #[error("there is no valid staff session")]
@@ -99,6 +101,7 @@ impl ApiError {
             ApiError::BadJson => "bad_json",
             ApiError::NotJson => "not_json",
             ApiError::UnsupportedEncoding => "unsupported_encoding",
+            ApiError::BodyTimeout => "body_timeout",
             ApiError::BadPath => "bad_path",
             ApiError::NoStaffSession => "no_staff_session",
             ApiError::BadLogin => "bad_login",
@@ -143,6 +146,7 @@ impl ApiError {
             ApiError::BadJson => "The request is not in the expected form.",
             ApiError::NotJson => "The request must be sent as JSON.",
             ApiError::UnsupportedEncoding => "The request must be sent uncompressed.",
+            ApiError::BodyTimeout => "The request took too long to arrive. Check the connection and try again.",
             ApiError::BadPath => "The address is not in the expected form.",
             ApiError::NoStaffSession => "You are not logged in, or your session has ended. Log in again.",
             ApiError::BadLogin => "The username or password is wrong. Check them and try again.",
@@ -205,6 +209,7 @@ impl ResponseError for ApiError {
             ApiError::StaleSave => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotJson | ApiError::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -232,6 +237,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
     let api = match err {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::TooLarge,
         JsonPayloadError::ContentType => ApiError::NotJson,
+        JsonPayloadError::Payload(ref e) if crate::body::is_body_timeout(e) => ApiError::BodyTimeout,
         _ => ApiError::BadJson,
     };
     api.into()

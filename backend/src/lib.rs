@@ -37,7 +37,7 @@ use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App};
 use beratta_core::login::{KdfParams, ServerSecret};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch. Handed in, so tests can move time forward.
 pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -58,6 +58,8 @@ pub struct AppState {
     csp: HeaderValue,
     /// The least Argon2id cost accepted for a child's code or a staff password.
     kdf_floor: KdfParams,
+    /// The longest a request body may take to arrive.
+    body_timeout: Duration,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             clock: system_clock(),
             csp,
             kdf_floor: KdfParams::STANDARD,
+            body_timeout: Duration::from_secs(limits::BODY_TIMEOUT_SECS),
         }
     }
 
@@ -86,6 +89,18 @@ impl AppState {
     /// The least Argon2id cost accepted from a browser.
     pub fn kdf_floor(&self) -> KdfParams {
         self.kdf_floor
+    }
+
+    /// Replaces [`limits::BODY_TIMEOUT_SECS`], for tests that dribble a body and should not
+    /// wait half a minute for the answer.
+    pub fn with_body_timeout(mut self, timeout: Duration) -> AppState {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// The longest a request body may take to arrive.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
     }
 
     /// Replaces the clock, for tests of expiry and time windows.

@@ -52,6 +52,10 @@ enum Command {
         /// Accepts any Argon2id cost for codes and passwords, for tests only.
         #[arg(long, hide = true)]
         insecure_test_kdf: bool,
+        /// The longest a request body may take to arrive, for tests that should not wait
+        /// the standard half minute.
+        #[arg(long, hide = true, value_name = "SECS", default_value_t = limits::BODY_TIMEOUT_SECS)]
+        body_timeout_secs: u64,
     },
     /// Creates an organisation and its first administrator, and prints the one-time set-up
     /// link. The administrator's browser makes the organisation's key pair there; the
@@ -135,9 +139,17 @@ fn main() -> ExitCode {
         )
         .init();
     let result = match Cli::parse().command {
-        Command::Serve { data, secret_file, static_dir, questionnaires, listen, insecure_test_kdf } => {
-            serve(&data, &secret_file, &static_dir, &questionnaires, &listen, insecure_test_kdf)
-                .map(|()| ExitCode::SUCCESS)
+        Command::Serve {
+            data,
+            secret_file,
+            static_dir,
+            questionnaires,
+            listen,
+            insecure_test_kdf,
+            body_timeout_secs,
+        } => {
+            let options = ServeOptions { insecure_test_kdf, body_timeout: Duration::from_secs(body_timeout_secs) };
+            serve(&data, &secret_file, &static_dir, &questionnaires, &listen, &options).map(|()| ExitCode::SUCCESS)
         }
         Command::Demo {
             data,
@@ -199,13 +211,19 @@ fn now() -> u64 {
     (beratta_server::system_clock())()
 }
 
+/// What tests may change about `serve`.
+struct ServeOptions {
+    insecure_test_kdf: bool,
+    body_timeout: Duration,
+}
+
 fn serve(
     data: &Path,
     secret_file: &Path,
     static_dir: &Path,
     questionnaires: &Path,
     listen: &str,
-    insecure_test_kdf: bool,
+    options: &ServeOptions,
 ) -> anyhow::Result<()> {
     secret::ensure_outside(data, secret_file, "the server secret file")?;
     let instruments = load_instruments(questionnaires)?;
@@ -213,8 +231,9 @@ fn serve(
     let secret = secret::load_or_create(secret_file)?;
     let frontend = Frontend::load(static_dir).with_context(|| format!("cannot read {}", static_dir.display()))?;
     tracing::info!("questionnaires: {}", instruments.references().join(", "));
-    let mut state = AppState::new(Arc::new(store), secret, instruments, frontend);
-    if insecure_test_kdf {
+    let mut state =
+        AppState::new(Arc::new(store), secret, instruments, frontend).with_body_timeout(options.body_timeout);
+    if options.insecure_test_kdf {
         tracing::warn!("accepting any Argon2id cost from browsers: for tests only, never in production");
         state = state.with_insecure_test_kdf();
     }
@@ -224,7 +243,13 @@ fn serve(
 
     actix_web::rt::System::new().block_on(async move {
         let factory_state = state.clone();
+        // The head must arrive in time, idle connections do not stay open long, and a
+        // connection being closed is dropped if the client does not close its side; the
+        // body's own deadline is in `build_app` (see `body`).
         let server = actix_web::HttpServer::new(move || build_app(factory_state.clone()))
+            .client_request_timeout(Duration::from_secs(limits::HEAD_TIMEOUT_SECS))
+            .keep_alive(Duration::from_secs(limits::KEEP_ALIVE_SECS))
+            .client_disconnect_timeout(Duration::from_secs(limits::DISCONNECT_TIMEOUT_SECS))
             .bind(listen)
             .with_context(|| format!("cannot listen on {listen}"))?;
         let address = *server.addrs().first().context("the server is bound to no address")?;

@@ -1,10 +1,99 @@
-//! The real binary against hostile clients over raw sockets: compressed bodies sent many
-//! at once.
+//! The real binary against hostile clients over raw sockets: bodies dribbled a byte at a
+//! time, and compressed bodies sent many at once.
 
 use crate::process::{http, serve_with, Server};
 use crate::support::gzip_bomb;
-use std::net::SocketAddr;
+use beratta_core::api::ApiErrorBody;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+/// Sends `head`, then `body` one byte every `every`, while reading; returns everything the
+/// server sent until it closed the connection, and how long that took. Panics if the
+/// server neither answers nor closes within 20 seconds.
+fn dribble(addr: SocketAddr, head: &str, body: &[u8], every: Duration) -> (String, Duration) {
+    let mut stream = TcpStream::connect(addr).expect("the server accepts");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("a timeout");
+    let started = Instant::now();
+    stream.write_all(head.as_bytes()).expect("the head is sent");
+    let done = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let mut stream = stream.try_clone().expect("a second handle");
+        let body = body.to_vec();
+        let done = done.clone();
+        std::thread::spawn(move || {
+            for byte in body {
+                if done.load(Ordering::SeqCst) || stream.write_all(&[byte]).is_err() {
+                    return;
+                }
+                std::thread::sleep(every);
+            }
+        })
+    };
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    let took = started.elapsed();
+    done.store(true, Ordering::SeqCst);
+    writer.join().expect("the writer ends");
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    if let Err(e) = read {
+        assert!(
+            e.kind() == std::io::ErrorKind::ConnectionReset && !answer.is_empty(),
+            "the connection stayed open ({e}) after {took:?}; received: {answer:?}"
+        );
+    }
+    (answer, took)
+}
+
+/// The status and the JSON error code of a raw HTTP answer.
+fn status_and_error(answer: &str) -> (u16, String) {
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{answer:?}"));
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    let error = serde_json::from_str::<ApiErrorBody>(body).map(|b| b.error).unwrap_or_default();
+    (status, error)
+}
+
+#[test]
+fn a_body_dribbled_a_byte_at_a_time_is_cut_off_with_408_at_the_deadline() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let server = serve_with(dir.path(), &["--body-timeout-secs", "2"]);
+    let head = |framing: &str| {
+        format!(
+            "POST /api/child/login HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n{framing}\r\n\r\n",
+            server.addr
+        )
+    };
+    // Without the deadline, the whole body would take 100 seconds.
+    let body = vec![b' '; 1000];
+    for framing in ["Content-Length: 1000", "Transfer-Encoding: chunked"] {
+        let body = if framing.starts_with("Transfer") { [b"3e8\r\n".as_slice(), &body].concat() } else { body.clone() };
+        let (answer, took) = dribble(server.addr, &head(framing), &body, Duration::from_millis(100));
+        assert_eq!(status_and_error(&answer), (408, "body_timeout".to_string()), "{framing}: {answer:?}");
+        assert!(took >= Duration::from_secs(2), "{framing}: not before the deadline ({took:?})");
+        assert!(took < Duration::from_secs(8), "{framing}: answered and closed soon after it ({took:?})");
+    }
+    // The server is free for others meanwhile and afterwards.
+    assert_eq!(http(server.addr, "GET", "/api/health", &[], "").0, 200);
+}
+
+#[test]
+fn a_dribbled_body_that_no_handler_reads_does_not_keep_the_connection() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // The standard deadline: the connection must close because nothing reads the body,
+    // not because the body's time ran out.
+    let server = serve_with(dir.path(), &[]);
+    for (method, path, status) in [("POST", "/api/health", 405), ("POST", "/api/nowhere", 404), ("POST", "/", 503)] {
+        for framing in ["Content-Length: 1000", "Transfer-Encoding: chunked"] {
+            let head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n{framing}\r\n\r\n", server.addr);
+            let body = if framing.starts_with("Transfer") { b"3e8\r\n".repeat(200) } else { vec![b' '; 1000] };
+            let (answer, took) = dribble(server.addr, &head, &body, Duration::from_millis(100));
+            assert_eq!(status_and_error(&answer).0, status, "{method} {path} {framing}: {answer:?}");
+            assert!(took < Duration::from_secs(8), "{method} {path} {framing}: the connection was kept {took:?}");
+        }
+    }
+}
 
 /// The most memory the process has used, in KiB (`VmHWM`).
 fn peak_memory_kib(server: &Server) -> u64 {
