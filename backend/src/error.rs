@@ -48,6 +48,8 @@ pub enum ApiError {
     UnsupportedEncoding,
     #[error("the request body took too long to arrive")]
     BodyTimeout,
+    #[error("the request changes something and came from another site")]
+    CrossOrigin,
     #[error("the address has a malformed part")]
     BadPath,
     #[error("there is no valid staff session")]
@@ -102,6 +104,7 @@ impl ApiError {
             ApiError::NotJson => "not_json",
             ApiError::UnsupportedEncoding => "unsupported_encoding",
             ApiError::BodyTimeout => "body_timeout",
+            ApiError::CrossOrigin => "cross_origin",
             ApiError::BadPath => "bad_path",
             ApiError::NoStaffSession => "no_staff_session",
             ApiError::BadLogin => "bad_login",
@@ -147,6 +150,7 @@ impl ApiError {
             ApiError::NotJson => "The request must be sent as JSON.",
             ApiError::UnsupportedEncoding => "The request must be sent uncompressed.",
             ApiError::BodyTimeout => "The request took too long to arrive. Check the connection and try again.",
+            ApiError::CrossOrigin => "The request came from another site, so it was refused. Use Berätta's own pages.",
             ApiError::BadPath => "The address is not in the expected form.",
             ApiError::NoStaffSession => "You are not logged in, or your session has ended. Log in again.",
             ApiError::BadLogin => "The username or password is wrong. Check them and try again.",
@@ -210,6 +214,7 @@ impl ResponseError for ApiError {
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotJson | ApiError::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::CrossOrigin => StatusCode::FORBIDDEN,
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
         }

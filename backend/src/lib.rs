@@ -21,6 +21,7 @@ pub mod headers;
 pub mod instruments;
 pub mod invitation;
 pub mod limits;
+pub mod origin;
 pub mod records;
 pub mod routes;
 pub mod secret;
@@ -165,7 +166,10 @@ pub fn build_app(
         // The last `wrap` is the outermost. All of these run before routing, so no handler
         // or extractor sees a request they refuse.
         .wrap(Compress::default())
-        // Inside the headers, so that its refusals carry them.
+        // Cross-site requests that would change something are refused unread.
+        .wrap(from_fn(origin::same_origin))
+        // Outside the origin check, so that a body refused there unread is held until the
+        // answer is sent; inside the headers, so that its own refusals carry them.
         .wrap(from_fn(body::guard_body))
         .wrap(from_fn(headers::security_headers))
         // Outermost, so the logged status is the one the client really gets.

@@ -15,6 +15,7 @@ mod health;
 mod hostile;
 mod invitations;
 mod login;
+mod origin;
 mod process;
 mod questionnaires;
 mod session;
