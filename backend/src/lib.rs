@@ -21,6 +21,7 @@ pub mod headers;
 pub mod instruments;
 pub mod invitation;
 pub mod limits;
+pub mod logging;
 pub mod origin;
 pub mod records;
 pub mod routes;

@@ -11,6 +11,7 @@ use beratta_server::audit::COMMAND_LINE;
 use beratta_server::frontend::Frontend;
 use beratta_server::instruments::Instruments;
 use beratta_server::invitation::{self, InvitationTerms, DEMO_ORGANISATION, DEMO_ORGANISATION_NAME};
+use beratta_server::logging::ClientNoise;
 use beratta_server::records::StaffAccount;
 use beratta_server::staff::{self, KnownPassword};
 use beratta_server::store::{AuditStore, SledStore, StaffStore, Store};
@@ -22,6 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 #[derive(Parser)]
 #[command(name = "beratta-server", version, about = "Berätta's server: stores sealed answers it cannot read.")]
@@ -129,7 +132,8 @@ enum Command {
 
 fn main() -> ExitCode {
     // Logs go to stderr, so stdout carries only what scripts read: the listening line and
-    // the demo codes.
+    // the demo codes. actix's lines about connections a client broke are dropped (see
+    // `logging`), so that an ERROR is always the server's own fault.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -137,6 +141,8 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        .finish()
+        .with(ClientNoise)
         .init();
     let result = match Cli::parse().command {
         Command::Serve {

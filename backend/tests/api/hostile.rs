@@ -1,11 +1,14 @@
 //! The real binary against hostile clients over raw sockets: bodies dribbled a byte at a
-//! time, and compressed bodies sent many at once.
+//! time, compressed bodies sent many at once, and garbage that must never reach the log
+//! at WARN or ERROR.
 
-use crate::process::{http, serve_with, Server};
+use crate::process::{http, serve_with, spawn_server, Server};
 use crate::support::gzip_bomb;
 use beratta_core::api::ApiErrorBody;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -143,4 +146,91 @@ fn compressed_bodies_sent_many_at_once_leave_the_servers_memory_small() {
     for (status, _, body) in answers {
         assert_eq!(status, 415, "{body}");
     }
+}
+
+/// Writes `request` as it is and returns whatever comes back before the server closes the
+/// connection (or 3 seconds pass).
+fn raw(addr: SocketAddr, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).expect("the server accepts");
+    stream.set_read_timeout(Some(Duration::from_secs(3))).expect("a timeout");
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// A built front end with nothing in it, so that the server starts without warnings.
+fn empty_dist(dir: &Path) {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(dist.join("staff")).expect("writable");
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Berätta</title>").expect("writable");
+    std::fs::write(dist.join("staff").join("index.html"), "<!doctype html><title>Berätta</title>").expect("writable");
+}
+
+#[test]
+fn garbage_from_clients_is_never_logged_at_warn_or_error() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    empty_dist(dir.path());
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("writable");
+    let server = spawn_server(dir.path(), &["--body-timeout-secs", "1"], Stdio::from(log), "info");
+    let addr = server.addr;
+    let host = format!("Host: {addr}\r\nConnection: close\r\n");
+    let json = "Content-Type: application/json\r\n";
+    let requests: Vec<Vec<u8>> = vec![
+        // Heads that do not parse, or are too large.
+        b"GARBAGE\r\n\r\n".to_vec(),
+        b"\x00\x01\x02\x03 / HTTP/1.1\r\n\r\n".to_vec(),
+        format!("GET / HTTP/1.1\r\n{host}Bad Header Line\r\n\r\n").into_bytes(),
+        format!("GET / HTTP/1.1\r\n{host}X-Big: {}\r\n\r\n", "x".repeat(64 * 1024)).into_bytes(),
+        format!("GET / HTTP/9.9\r\n{host}\r\n").into_bytes(),
+        format!("POST /api/child/login HTTP/1.1\r\n{host}Content-Length: abc\r\n\r\n").into_bytes(),
+        format!("POST /api/child/login HTTP/1.1\r\n{host}Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello")
+            .into_bytes(),
+        format!("POST /api/child/login HTTP/1.1\r\n{host}{json}Transfer-Encoding: chunked\r\n\r\nZZ\r\nhello\r\n")
+            .into_bytes(),
+        // Heads that parse, with bodies, paths and methods that make no sense.
+        format!("POST /api/child/login HTTP/1.1\r\n{host}{json}Content-Length: 9\r\n\r\n{{not json").into_bytes(),
+        format!("POST /api/child/login HTTP/1.1\r\n{host}Content-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi")
+            .into_bytes(),
+        format!("GET /api/questionnaires/x/not-a-number HTTP/1.1\r\n{host}\r\n").into_bytes(),
+        format!("GET /api/%ff%fe/..%2f..%2fetc/passwd HTTP/1.1\r\n{host}\r\n").into_bytes(),
+        format!("GET /api/admin/audit?from=banana HTTP/1.1\r\n{host}Cookie: __Host-beratta-staff=\x7f\r\n\r\n")
+            .into_bytes(),
+        format!("DELETE /api/health HTTP/1.1\r\n{host}\r\n").into_bytes(),
+        format!("BREW /api/health HTTP/1.1\r\n{host}\r\n").into_bytes(),
+        format!("GET /../../etc/passwd HTTP/1.1\r\n{host}\r\n").into_bytes(),
+        format!("GET /staff/%00 HTTP/1.1\r\n{host}\r\n").into_bytes(),
+        // A compressed body and a request from another site.
+        format!(
+            "POST /api/child/login HTTP/1.1\r\n{host}{json}Content-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd"
+        )
+        .into_bytes(),
+        format!(
+            "POST /api/child/login HTTP/1.1\r\n{host}{json}Sec-Fetch-Site: cross-site\r\nContent-Length: 2\r\n\r\n{{}}"
+        )
+        .into_bytes(),
+        // A body cut short by the client going away.
+        format!("POST /api/child/login HTTP/1.1\r\n{host}{json}Content-Length: 100\r\n\r\n{{\"lookup\"").into_bytes(),
+    ];
+    for request in &requests {
+        raw(addr, request);
+    }
+    // A client that closes at once, before the answer.
+    for request in &requests {
+        let mut stream = TcpStream::connect(addr).expect("the server accepts");
+        let _ = stream.write_all(request);
+        drop(stream);
+    }
+    // A body that does not arrive in time.
+    let head = format!("POST /api/child/login HTTP/1.1\r\n{host}{json}Content-Length: 100\r\n\r\n");
+    dribble(addr, &head, &[b' '; 100], Duration::from_millis(20));
+    assert_eq!(http(addr, "GET", "/api/health", &[], "").0, 200, "the server is still up");
+    std::thread::sleep(Duration::from_millis(500));
+    drop(server);
+
+    let log = std::fs::read_to_string(&log_path).expect("the log");
+    assert!(log.contains("beratta::request"), "the log is written at INFO: {log}");
+    let loud: Vec<&str> = log.lines().filter(|line| line.contains(" WARN ") || line.contains("ERROR")).collect();
+    assert!(loud.is_empty(), "lines a client caused at WARN or ERROR:\n{}", loud.join("\n"));
 }
