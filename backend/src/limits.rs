@@ -33,7 +33,8 @@ pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
 pub const BODY_TIMEOUT_SECS: u64 = 30;
 
 /// The longest a request head may take to arrive (actix's `client_request_timeout`). A
-/// browser sends a head in one go; only a slowloris client needs longer.
+/// browser sends a head in one go; only a slowloris client needs longer. actix times only
+/// the first head on a connection (see SECURITY.md, "Slow clients").
 pub const HEAD_TIMEOUT_SECS: u64 = 10;
 
 /// How long an idle connection is kept open for the browser's next request.
