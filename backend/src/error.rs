@@ -44,6 +44,12 @@ pub enum ApiError {
     BadJson,
     #[error("the request body is not declared as JSON")]
     NotJson,
+    #[error("the request body is compressed")]
+    UnsupportedEncoding,
+    #[error("the request body took too long to arrive")]
+    BodyTimeout,
+    #[error("the request changes something and came from another site")]
+    CrossOrigin,
     #[error("the address has a malformed part")]
     BadPath,
     #[error("there is no valid staff session")]
@@ -96,6 +102,9 @@ impl ApiError {
             ApiError::BadAnswers(_) => "bad_answers",
             ApiError::BadJson => "bad_json",
             ApiError::NotJson => "not_json",
+            ApiError::UnsupportedEncoding => "unsupported_encoding",
+            ApiError::BodyTimeout => "body_timeout",
+            ApiError::CrossOrigin => "cross_origin",
             ApiError::BadPath => "bad_path",
             ApiError::NoStaffSession => "no_staff_session",
             ApiError::BadLogin => "bad_login",
@@ -139,6 +148,9 @@ impl ApiError {
             ApiError::BadAnswers(_) => "The saved answers are not in the expected form.",
             ApiError::BadJson => "The request is not in the expected form.",
             ApiError::NotJson => "The request must be sent as JSON.",
+            ApiError::UnsupportedEncoding => "The request must be sent uncompressed.",
+            ApiError::BodyTimeout => "The request took too long to arrive. Check the connection and try again.",
+            ApiError::CrossOrigin => "The request came from another site, so it was refused. Use Berätta's own pages.",
             ApiError::BadPath => "The address is not in the expected form.",
             ApiError::NoStaffSession => "You are not logged in, or your session has ended. Log in again.",
             ApiError::BadLogin => "The username or password is wrong. Check them and try again.",
@@ -200,7 +212,9 @@ impl ResponseError for ApiError {
             ApiError::TooManyTries { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::StaleSave => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotJson | ApiError::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::CrossOrigin => StatusCode::FORBIDDEN,
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -228,6 +242,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
     let api = match err {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::TooLarge,
         JsonPayloadError::ContentType => ApiError::NotJson,
+        JsonPayloadError::Payload(ref e) if crate::body::is_body_timeout(e) => ApiError::BodyTimeout,
         _ => ApiError::BadJson,
     };
     api.into()

@@ -13,6 +13,7 @@
 pub mod access;
 pub mod access_log;
 pub mod audit;
+pub mod body;
 pub mod client;
 pub mod cookies;
 pub mod error;
@@ -21,7 +22,9 @@ pub mod headers;
 pub mod instruments;
 pub mod invitation;
 pub mod limits;
+pub mod logging;
 pub mod metrics;
+pub mod origin;
 pub mod records;
 pub mod routes;
 pub mod secret;
@@ -41,7 +44,7 @@ use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpRequest};
 use beratta_core::login::{KdfParams, ServerSecret};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch. Handed in, so tests can move time forward.
 pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -65,6 +68,8 @@ pub struct AppState {
     csp: HeaderValue,
     /// The least Argon2id cost accepted for a child's code or a staff password.
     kdf_floor: KdfParams,
+    /// The longest a request body may take to arrive.
+    body_timeout: Duration,
 }
 
 impl AppState {
@@ -81,6 +86,7 @@ impl AppState {
             trusted_proxies: Arc::default(),
             csp,
             kdf_floor: KdfParams::STANDARD,
+            body_timeout: Duration::from_secs(limits::BODY_TIMEOUT_SECS),
         }
     }
 
@@ -118,6 +124,18 @@ impl AppState {
     ) -> Result<T, ApiError> {
         let state = self.clone();
         web::block(move || work(&state)).await.map_err(|_| ApiError::Internal("the blocking pool has stopped"))?
+    }
+
+    /// Replaces [`limits::BODY_TIMEOUT_SECS`], for tests that dribble a body and should not
+    /// wait half a minute for the answer.
+    pub fn with_body_timeout(mut self, timeout: Duration) -> AppState {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// The longest a request body may take to arrive.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
     }
 
     /// Replaces the clock, for tests of expiry and time windows.
@@ -179,7 +197,14 @@ pub fn build_app(
         .configure(config_app)
         // After the API, so that `/api/...` never falls through to the front end.
         .configure(|cfg| routes::frontend::config(cfg, &frontend))
+        // The last `wrap` is the outermost. All of these run before routing, so no handler
+        // or extractor sees a request they refuse.
         .wrap(Compress::default())
+        // Cross-site requests that would change something are refused unread.
+        .wrap(from_fn(origin::same_origin))
+        // Outside the origin check, so that a body refused there unread is held until the
+        // answer is sent; inside the headers, so that its own refusals carry them.
+        .wrap(from_fn(body::guard_body))
         .wrap(from_fn(headers::security_headers))
         // Outermost, so the logged status is the one the client really gets.
         .wrap(from_fn(access_log::access_log))

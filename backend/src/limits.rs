@@ -32,6 +32,23 @@ pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
 /// How often the counts of refusals without identity (see `metrics`) are logged, when
 /// they changed.
 pub const REFUSAL_LOG_EVERY_SECS: u64 = 60;
+/// The longest a request body may take to arrive, counted from the end of its head. A
+/// save is at most half a megabyte, a few seconds on the slowest school network; a client
+/// that dribbles a body a byte at a time is cut off with 408 after this, so it cannot keep
+/// a connection and a handler waiting for as long as it likes (slowloris on the body).
+pub const BODY_TIMEOUT_SECS: u64 = 30;
+
+/// The longest a request head may take to arrive (actix's `client_request_timeout`). A
+/// browser sends a head in one go; only a slowloris client needs longer. actix times only
+/// the first head on a connection (see SECURITY.md, "Slow clients").
+pub const HEAD_TIMEOUT_SECS: u64 = 10;
+
+/// How long an idle connection is kept open for the browser's next request.
+pub const KEEP_ALIVE_SECS: u64 = 15;
+
+/// How long a connection that is being closed waits for the client to close its side
+/// (actix's `client_disconnect_timeout`), after which it is dropped.
+pub const DISCONNECT_TIMEOUT_SECS: u64 = 2;
 
 /// How often expired sessions and ended client windows are swept away.
 pub const SWEEP_EVERY_SECS: u64 = 10 * 60;

@@ -12,6 +12,7 @@ use beratta_server::client::TrustedProxies;
 use beratta_server::frontend::Frontend;
 use beratta_server::instruments::Instruments;
 use beratta_server::invitation::{self, InvitationTerms, DEMO_ORGANISATION, DEMO_ORGANISATION_NAME};
+use beratta_server::logging::ClientNoise;
 use beratta_server::records::StaffAccount;
 use beratta_server::staff::{self, KnownPassword};
 use beratta_server::store::{AuditStore, SledStore, StaffStore, Store};
@@ -23,6 +24,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 #[derive(Parser)]
 #[command(name = "beratta-server", version, about = "Berätta's server: stores sealed answers it cannot read.")]
@@ -58,6 +61,10 @@ enum Command {
         /// Accepts any Argon2id cost for codes and passwords, for tests only.
         #[arg(long, hide = true)]
         insecure_test_kdf: bool,
+        /// The longest a request body may take to arrive, for tests that should not wait
+        /// the standard half minute.
+        #[arg(long, hide = true, value_name = "SECS", default_value_t = limits::BODY_TIMEOUT_SECS)]
+        body_timeout_secs: u64,
     },
     /// Creates an organisation and its first administrator, and prints the one-time set-up
     /// link. The administrator's browser makes the organisation's key pair there; the
@@ -131,7 +138,8 @@ enum Command {
 
 fn main() -> ExitCode {
     // Logs go to stderr, so stdout carries only what scripts read: the listening line and
-    // the demo codes.
+    // the demo codes. actix's lines about connections a client broke are dropped (see
+    // `logging`), so that an ERROR is always the server's own fault.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -139,6 +147,8 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        .finish()
+        .with(ClientNoise)
         .init();
     let result = match Cli::parse().command {
         Command::Serve {
@@ -149,8 +159,14 @@ fn main() -> ExitCode {
             listen,
             trusted_proxies,
             insecure_test_kdf,
+            body_timeout_secs,
         } => {
-            let options = ServeOptions { listen, trusted_proxies, insecure_test_kdf };
+            let options = ServeOptions {
+                listen,
+                trusted_proxies,
+                insecure_test_kdf,
+                body_timeout: Duration::from_secs(body_timeout_secs),
+            };
             serve(&data, &secret_file, &static_dir, &questionnaires, &options).map(|()| ExitCode::SUCCESS)
         }
         Command::Demo {
@@ -218,6 +234,7 @@ struct ServeOptions {
     listen: String,
     trusted_proxies: Vec<std::net::IpAddr>,
     insecure_test_kdf: bool,
+    body_timeout: Duration,
 }
 
 fn serve(
@@ -235,7 +252,8 @@ fn serve(
     let frontend = Frontend::load(static_dir).with_context(|| format!("cannot read {}", static_dir.display()))?;
     tracing::info!("questionnaires: {}", instruments.references().join(", "));
     let mut state = AppState::new(Arc::new(store), secret, instruments, frontend)
-        .with_trusted_proxies(TrustedProxies::new(options.trusted_proxies.clone()));
+        .with_trusted_proxies(TrustedProxies::new(options.trusted_proxies.clone()))
+        .with_body_timeout(options.body_timeout);
     if !options.trusted_proxies.is_empty() {
         tracing::info!("client addresses from X-Forwarded-For of {:?} only", options.trusted_proxies);
     }
@@ -249,7 +267,13 @@ fn serve(
 
     actix_web::rt::System::new().block_on(async move {
         let factory_state = state.clone();
+        // The head must arrive in time, idle connections do not stay open long, and a
+        // connection being closed is dropped if the client does not close its side; the
+        // body's own deadline is in `build_app` (see `body`).
         let server = actix_web::HttpServer::new(move || build_app(factory_state.clone()))
+            .client_request_timeout(Duration::from_secs(limits::HEAD_TIMEOUT_SECS))
+            .keep_alive(Duration::from_secs(limits::KEEP_ALIVE_SECS))
+            .client_disconnect_timeout(Duration::from_secs(limits::DISCONNECT_TIMEOUT_SECS))
             .bind(listen)
             .with_context(|| format!("cannot listen on {listen}"))?;
         let address = *server.addrs().first().context("the server is bound to no address")?;

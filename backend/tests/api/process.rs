@@ -24,7 +24,7 @@ pub(crate) fn run(args: &[&str]) -> Output {
     Command::new(BINARY).args(args).env("RUST_LOG", "warn").output().expect("the binary runs")
 }
 
-pub(crate) fn path(p: &Path) -> &str {
+pub fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 temporary path")
 }
 
@@ -80,9 +80,9 @@ fn a_broken_questionnaire_folder_stops_the_server_listing_every_problem() {
 }
 
 /// A running `serve`, killed with SIGKILL when dropped.
-pub(crate) struct Server {
-    pub(crate) child: Child,
-    pub(crate) addr: SocketAddr,
+pub struct Server {
+    pub child: Child,
+    pub addr: SocketAddr,
 }
 
 impl Drop for Server {
@@ -96,7 +96,12 @@ pub(crate) fn serve(dir: &Path) -> Server {
     serve_with(dir, &[])
 }
 
-pub(crate) fn serve_with(dir: &Path, extra: &[&str]) -> Server {
+pub fn serve_with(dir: &Path, extra: &[&str]) -> Server {
+    spawn_server(dir, extra, Stdio::null(), "warn")
+}
+
+/// A running `serve` whose log, at `rust_log`, goes to `stderr`.
+pub fn spawn_server(dir: &Path, extra: &[&str], stderr: Stdio, rust_log: &str) -> Server {
     let mut child = Command::new(BINARY)
         .args([
             "serve",
@@ -112,9 +117,9 @@ pub(crate) fn serve_with(dir: &Path, extra: &[&str]) -> Server {
             "127.0.0.1:0",
         ])
         .args(extra)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", rust_log)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("the server starts");
     let stdout = child.stdout.take().expect("piped");
@@ -130,13 +135,14 @@ pub(crate) fn serve_with(dir: &Path, extra: &[&str]) -> Server {
 }
 
 /// A bare HTTP/1.1 exchange: status, headers (lower-case names) and body.
-fn http(
+pub fn http(
     addr: SocketAddr,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
-    body: &str,
+    body: impl AsRef<[u8]>,
 ) -> (u16, Vec<(String, String)>, String) {
+    let body = body.as_ref();
     let mut stream = TcpStream::connect(addr).expect("the server accepts");
     stream.set_read_timeout(Some(Duration::from_secs(20))).expect("a timeout");
     let mut request =
@@ -145,8 +151,9 @@ fn http(
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).expect("sent");
+    let mut request = request.into_bytes();
+    request.extend_from_slice(body);
+    stream.write_all(&request).expect("sent");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("an answer");
     let (head, body) = response.split_once("\r\n\r\n").expect("a head and a body");

@@ -167,6 +167,20 @@ macro_rules! send {
 }
 pub(crate) use send;
 
+/// A gzip body under the smallest JSON limit that inflates to 12 MiB of JSON whitespace,
+/// as a client trying to make the server spend memory would send it.
+pub fn gzip_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let spaces = vec![b' '; 1024 * 1024];
+    for _ in 0..12 {
+        encoder.write_all(&spaces).expect("writes to memory");
+    }
+    let bomb = encoder.finish().expect("writes to memory");
+    assert!(bomb.len() < beratta_server::limits::MAX_JSON_BODY_BYTES, "{} bytes", bomb.len());
+    bomb
+}
+
 pub fn login_request(lookup: &str, proof: &[u8]) -> TestRequest {
     TestRequest::post()
         .uri("/api/child/login")
