@@ -13,6 +13,7 @@ mod headers;
 mod health;
 mod invitations;
 mod login;
+mod lookups;
 mod process;
 mod questionnaires;
 mod session;
