@@ -4,8 +4,9 @@
 //! response by hand. The body is always [`ApiErrorBody`]: a stable machine-readable code
 //! the front end switches on, and a plain sentence for people. Messages never echo the
 //! request, because a request may carry a code or a proof, and a parser's message may
-//! quote it. The one exception is [`ApiError::LookupTaken`], which names the public part of
-//! a code the staff member's own browser chose, so that it can replace just that one.
+//! quote it. Nor do they say anything about another organisation: a lookup that is not
+//! reserved for the staff member gets [`ApiError::LookupNotReserved`] alike whether it is
+//! free, expired, someone else's, or another organisation's live code.
 
 use crate::store::StoreError;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -68,8 +69,12 @@ pub enum ApiError {
     UsernameTaken,
     #[error("the set-up link is for another username")]
     WrongUsername,
-    #[error("the lookup {0} belongs to a live invitation")]
-    LookupTaken(String),
+    #[error("a lookup of the batch is not reserved for this staff member")]
+    LookupNotReserved,
+    #[error("the staff member holds or has drawn as many lookups as allowed for now")]
+    TooManyLookups { retry_after_secs: u64 },
+    #[error("no free lookup was found")]
+    NoFreeLookup,
     #[error("the organisation has no such unit")]
     UnknownUnit,
     #[error("the organisation has not been set up yet")]
@@ -114,7 +119,9 @@ impl ApiError {
             ApiError::BadUsername => "bad_username",
             ApiError::UsernameTaken => "username_taken",
             ApiError::WrongUsername => "wrong_username",
-            ApiError::LookupTaken(_) => "lookup_taken",
+            ApiError::LookupNotReserved => "lookup_not_reserved",
+            ApiError::TooManyLookups { .. } => "too_many_lookups",
+            ApiError::NoFreeLookup => "no_free_lookup",
             ApiError::UnknownUnit => "unknown_unit",
             ApiError::NotSetUp => "not_set_up",
             ApiError::StaleHelp => "stale_help",
@@ -164,11 +171,15 @@ impl ApiError {
             }
             ApiError::UsernameTaken => "That username is taken. Choose another.",
             ApiError::WrongUsername => "This set-up link is for another username.",
-            ApiError::LookupTaken(lookup) => {
-                return Cow::Owned(format!(
-                    "The code beginning {lookup} is already in use. Make a new code for that child and send again."
-                ))
+            ApiError::LookupNotReserved => {
+                "The codes were not made from lookups reserved for you, or the reservation has run out. \
+                 Make the codes again."
             }
+            ApiError::TooManyLookups { .. } => {
+                "You have asked for as many codes as one person may for now. \
+                 Finish the invitations you started, or wait a while and try again."
+            }
+            ApiError::NoFreeLookup => "There are no free codes right now. Try again later.",
             ApiError::UnknownUnit => "The organisation has no such unit.",
             ApiError::NotSetUp => "The organisation has not been set up yet, so no child can be invited.",
             ApiError::StaleHelp => "Someone changed the help status in the meantime. Reload and try again.",
@@ -198,7 +209,7 @@ impl ResponseError for ApiError {
             ApiError::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::UsernameTaken
-            | ApiError::LookupTaken(_)
+            | ApiError::LookupNotReserved
             | ApiError::NotSetUp
             | ApiError::StaleHelp
             | ApiError::OwnAccount => StatusCode::CONFLICT,
@@ -209,7 +220,8 @@ impl ResponseError for ApiError {
             // A locked code keeps answering 401, like a wrong one: the child's next step is
             // the same (stop, ask an adult), and a different status would only help a guesser.
             ApiError::BadCode | ApiError::CodeLocked | ApiError::NoSession => StatusCode::UNAUTHORIZED,
-            ApiError::TooManyTries { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyTries { .. } | ApiError::TooManyLookups { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::NoFreeLookup => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::StaleSave => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotJson | ApiError::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -229,7 +241,10 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let ApiError::TooManyTries { retry_after_secs } | ApiError::LoginLocked { retry_after_secs } = self {
+        if let ApiError::TooManyTries { retry_after_secs }
+        | ApiError::LoginLocked { retry_after_secs }
+        | ApiError::TooManyLookups { retry_after_secs } = self
+        {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
         }
         response.json(self.body())

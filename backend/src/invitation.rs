@@ -70,8 +70,11 @@ pub struct IssuedInvitation {
 const LOOKUP_ATTEMPTS: usize = 1000;
 
 /// Creates an invitation for `organisation` to `questionnaire`: a fresh code, whose
-/// verifier is all the server keeps of it. (Staff make codes in their browser and send only
-/// the proof: `POST /api/invitations`.)
+/// verifier is all the server keeps of it. The server draws the whole code here, so its
+/// lookup is claimed as [`crate::store::LookupClaim::Free`]: one that a live invitation
+/// or a staff member's reservation has is passed over. (Staff make codes in their browser
+/// around lookups the server reserved for them, and send only the proof:
+/// `POST /api/invitations`.)
 #[allow(clippy::too_many_arguments)]
 pub fn create_invitation(
     store: &dyn Store,
@@ -85,8 +88,8 @@ pub fn create_invitation(
 ) -> Result<IssuedInvitation, InvitationError> {
     for _ in 0..LOOKUP_ATTEMPTS {
         let code = ChildCode::generate(rng);
-        // A cheap check first, so the costly derivation runs only for a free lookup; the
-        // insert below checks again, atomically.
+        // A cheap check first, so the costly derivation runs only for a lookup no live
+        // invitation has; the insert below checks again, atomically, reservations too.
         if store.assessment_by_lookup(code.lookup())?.is_some_and(|a| a.is_live(now)) {
             continue;
         }

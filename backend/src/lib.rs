@@ -36,7 +36,7 @@ use crate::error::ApiError;
 use crate::frontend::Frontend;
 use crate::instruments::Instruments;
 use crate::metrics::Refusals;
-use crate::store::{Expiry, Store};
+use crate::store::{Expiry, ReservationRules, Store};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderValue;
@@ -153,19 +153,30 @@ impl AppState {
         &self.csp
     }
 
-    /// Removes expired sessions and ended client windows.
+    /// Removes expired sessions, ended client windows and expired lookup reservations.
     pub fn sweep(&self) -> Result<usize, store::StoreError> {
         self.store.sweep(self.now(), &expiry())
     }
 }
 
-/// How long sessions and client windows live.
+/// How long sessions, client windows and counts of drawn lookups live.
 pub fn expiry() -> Expiry {
     Expiry {
         session_idle_secs: limits::SESSION_IDLE_SECS,
         session_max_secs: limits::SESSION_MAX_SECS,
         client_window_secs: limits::CLIENT_WINDOW_SECS,
         staff_lock_secs: limits::STAFF_LOCK_SECS,
+        lookup_window_secs: limits::LOOKUP_DRAW_WINDOW_SECS,
+    }
+}
+
+/// How long lookups stay reserved for a staff member, and how many they may hold and draw.
+pub fn reservation_rules() -> ReservationRules {
+    ReservationRules {
+        hold_secs: limits::LOOKUP_RESERVATION_SECS,
+        max_held: limits::MAX_RESERVED_LOOKUPS,
+        max_drawn: limits::MAX_LOOKUPS_DRAWN,
+        window_secs: limits::LOOKUP_DRAW_WINDOW_SECS,
     }
 }
 

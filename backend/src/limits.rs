@@ -71,6 +71,20 @@ pub const DEMO_INVITATION_DAYS: u32 = 90;
 
 /// Children per invitation request: a large class, with room.
 pub const MAX_BATCH_CHILDREN: usize = 100;
+
+/// How long a lookup the server drew for a staff member stays reserved for them. Making a
+/// class's codes takes a browser about a second per child, so an hour leaves room for a
+/// slow machine and a retry; an unused reservation then frees itself.
+pub const LOOKUP_RESERVATION_SECS: u64 = 60 * 60;
+/// Reserved lookups one staff member may hold at once: three full batches, so that a
+/// failed send can be retried, while nobody can reserve a real share of the 23^4 lookups.
+pub const MAX_RESERVED_LOOKUPS: usize = 3 * MAX_BATCH_CHILDREN;
+/// Lookups one staff member may have drawn per window, used or not. Drawing many and
+/// noting which never come up would slowly show which lookups are in use elsewhere (about
+/// 23^4 × ln 23^4 ≈ 3.5 million draws to see them all); this keeps that to years per
+/// account, while a counsellor inviting a whole school in a day stays well inside it.
+pub const MAX_LOOKUPS_DRAWN: u32 = 1000;
+pub const LOOKUP_DRAW_WINDOW_SECS: u64 = 24 * 60 * 60;
 /// The largest body of an invitation request: each child's salt, proof and sealed note.
 pub const MAX_BATCH_BODY_BYTES: usize = 256 * 1024;
 /// The largest sealed note (a name or a short remark, sealed to the organisation).

@@ -92,6 +92,52 @@ impl Assessment {
     }
 }
 
+/// A lookup the server drew and holds for one staff member's next invitation, stored under
+/// the lookup. Nobody else is handed it and nobody else may invite with it until it
+/// expires or the holder's invitation uses it up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupReservation {
+    pub staff_id: String,
+    pub expires_unix: u64,
+}
+
+impl LookupReservation {
+    pub fn is_held(&self, now: u64) -> bool {
+        now < self.expires_unix
+    }
+}
+
+/// One staff member's reserved lookups and how many they have drawn in the current
+/// window, stored under the staff id, so that both limits are checked in the same step as
+/// a reservation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffLookups {
+    /// Reserved lookups with their expiry; an expired one counts for nothing.
+    pub held: Vec<(String, u64)>,
+    pub window_start_unix: u64,
+    /// Lookups drawn since `window_start_unix`.
+    pub drawn: u32,
+}
+
+impl StaffLookups {
+    /// Forgets reservations that have expired at `now`, and the count of a window that
+    /// has ended.
+    pub fn at(mut self, now: u64, window_secs: u64) -> StaffLookups {
+        self.held.retain(|(_, expires)| now < *expires);
+        if now.saturating_sub(self.window_start_unix) >= window_secs {
+            self.window_start_unix = now;
+            self.drawn = 0;
+        }
+        self
+    }
+
+    /// Whether nothing is held and the window's count has run out, so the record can go.
+    pub fn is_spent(&self, now: u64, window_secs: u64) -> bool {
+        self.held.iter().all(|(_, expires)| now >= *expires)
+            && now.saturating_sub(self.window_start_unix) >= window_secs
+    }
+}
+
 /// A logged-in child's session, stored under the SHA-256 of its token so that a copy of
 /// the database holds no usable token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

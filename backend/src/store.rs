@@ -6,6 +6,11 @@
 //! handler followed by a write, because several workers and several requests for the same
 //! invitation run at once. The staff side ([`StaffStore`]) and the audit log
 //! ([`AuditStore`]) are parts of the same interface, in their own files.
+//!
+//! Lookups are handed out by the server: [`Store::reserve_lookups`] picks free ones and
+//! holds them for one staff member, and [`Store::insert_assessments`] takes a staff
+//! member's batch only with lookups held for them, using the reservations up in the same
+//! transaction. So nobody can ask whether a lookup is in use by trying it.
 
 mod audit;
 mod durable;
@@ -14,7 +19,7 @@ mod staff;
 pub use audit::{AuditFault, AuditStore};
 pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore};
 
-use crate::records::{Assessment, ChildSession, FailureWindow, Organisation};
+use crate::records::{Assessment, ChildSession, FailureWindow, LookupReservation, Organisation, StaffLookups};
 use beratta_core::api::{SealedAnswers, SealedHelp};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -91,15 +96,60 @@ impl LoginCounter<'_> {
     }
 }
 
+/// How the lookups of a batch of invitations were come by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LookupClaim<'a> {
+    /// Each lookup is reserved for this staff member ([`Store::reserve_lookups`]); the
+    /// reservations are used up by the insert. How staff invite.
+    ReservedBy(&'a str),
+    /// Each lookup was drawn by the server itself and must be neither live nor reserved.
+    /// How the `demo` command (and the tests' fixture) invite, with no staff browser.
+    Free,
+}
+
 /// What came of inserting a batch of invitations: all of them, or none.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InsertOutcome {
     Inserted,
-    /// A live invitation (or an earlier one in the same batch) has this lookup.
-    LookupTaken(String),
+    /// [`LookupClaim::ReservedBy`]: a lookup is not reserved for that staff member (never
+    /// was, has expired, was used already, or is someone else's). Which of these is not
+    /// said, so that the answer tells nothing about other organisations.
+    NotReserved,
+    /// [`LookupClaim::Free`]: a live invitation or a reservation has a lookup (or an
+    /// earlier child of the same batch has it).
+    LookupInUse,
     /// An assessment id is taken (with random ids, only by a broken generator).
     IdTaken,
 }
+
+/// The limits on reserving lookups; see `limits` for the numbers and why.
+#[derive(Clone, Copy, Debug)]
+pub struct ReservationRules {
+    /// How long a reservation holds.
+    pub hold_secs: u64,
+    /// Reservations one staff member may hold at once.
+    pub max_held: usize,
+    /// Lookups one staff member may draw per window.
+    pub max_drawn: u32,
+    pub window_secs: u64,
+}
+
+/// What came of asking for lookups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReserveOutcome {
+    /// As many as asked for, each free and now held for the staff member until
+    /// `expires_unix`.
+    Reserved { lookups: Vec<String>, expires_unix: u64 },
+    /// The staff member would hold or have drawn more than the rules allow; nothing was
+    /// reserved. The soonest a request of the same size could succeed.
+    TooMany { retry_after_secs: u64 },
+    /// So few lookups are free that the draws ran out; nothing was reserved.
+    NoneFree,
+}
+
+/// Draws tried per lookup asked for before giving up. A draw misses only a lookup in use,
+/// so this fails only when about 99% of all lookups are taken.
+const DRAWS_PER_LOOKUP: usize = 100;
 
 /// What came of a save.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +169,9 @@ pub struct Expiry {
     pub session_max_secs: u64,
     pub client_window_secs: u64,
     pub staff_lock_secs: u64,
+    /// The window of [`ReservationRules::window_secs`]: a staff member's count of drawn
+    /// lookups may go once it has ended and nothing is held.
+    pub lookup_window_secs: u64,
 }
 
 /// The server's storage. Implementations must make each method atomic on its own.
@@ -130,15 +183,28 @@ pub trait Store: StaffStore + AuditStore + Send + Sync {
     /// Stores `org` unless one with its id exists; says whether it was stored.
     fn insert_organisation(&self, org: &Organisation) -> Result<bool, StoreError>;
 
-    /// Stores `assessment` unless its lookup is taken by a live invitation or its id is
-    /// taken; says whether it was stored.
+    /// Stores `assessment`, whose lookup the server drew itself ([`LookupClaim::Free`]),
+    /// unless its lookup is live or reserved or its id is taken; says whether it was stored.
     fn insert_assessment(&self, assessment: &Assessment) -> Result<bool, StoreError> {
-        Ok(self.insert_assessments(std::slice::from_ref(assessment))? == InsertOutcome::Inserted)
+        Ok(self.insert_assessments(std::slice::from_ref(assessment), LookupClaim::Free)? == InsertOutcome::Inserted)
     }
-    /// Stores every assessment of `batch` or none. A lookup is free when no invitation has
-    /// it, or when the one that has it is no longer live at the new one's creation time;
-    /// then the lookup names the new invitation from now on.
-    fn insert_assessments(&self, batch: &[Assessment]) -> Result<InsertOutcome, StoreError>;
+    /// Stores every assessment of `batch` or none, each lookup claimed as `claim` says
+    /// (checked at each assessment's creation time). A reserved lookup is used up in the
+    /// same transaction. A lookup whose earlier invitation is no longer live names the new
+    /// invitation from now on.
+    fn insert_assessments(&self, batch: &[Assessment], claim: LookupClaim<'_>) -> Result<InsertOutcome, StoreError>;
+    /// Reserves `count` lookups for `staff_id` until `now + hold_secs`, all or none, within
+    /// the staff member's limits. Candidates come from `draw` (random lookups, in the
+    /// server); one that a live invitation or a reservation of anyone has is passed over,
+    /// so nobody is ever handed a lookup in use, in any organisation.
+    fn reserve_lookups(
+        &self,
+        staff_id: &str,
+        count: usize,
+        draw: &dyn Fn() -> String,
+        now: u64,
+        rules: &ReservationRules,
+    ) -> Result<ReserveOutcome, StoreError>;
     fn assessment(&self, id: &str) -> Result<Option<Assessment>, StoreError>;
     fn assessment_by_lookup(&self, lookup: &str) -> Result<Option<Assessment>, StoreError>;
     /// Every assessment of an organisation, in no particular order.
@@ -181,8 +247,8 @@ pub trait Store: StaffStore + AuditStore + Send + Sync {
     /// this returned, has resolved: an acknowledged save must survive a power cut.
     fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError>;
 
-    /// Removes expired child and staff sessions and ended client windows; returns how many
-    /// went.
+    /// Removes expired child and staff sessions, ended client windows and expired lookup
+    /// reservations; returns how many went.
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError>;
 
     /// Makes everything written so far durable, blocking the calling thread: for commands
@@ -206,6 +272,10 @@ pub struct SledStore {
     organisations: sled::Tree,
     assessments: sled::Tree,
     lookups: sled::Tree,
+    /// Reserved lookups: lookup → [`LookupReservation`].
+    reservations: sled::Tree,
+    /// Staff id → [`StaffLookups`].
+    staff_lookups: sled::Tree,
     sessions: sled::Tree,
     login_failures: sled::Tree,
     staff: sled::Tree,
@@ -236,6 +306,8 @@ impl SledStore {
             organisations: db.open_tree("organisations")?,
             assessments: db.open_tree("assessments")?,
             lookups: db.open_tree("lookups")?,
+            reservations: db.open_tree("reservations")?,
+            staff_lookups: db.open_tree("staff_lookups")?,
             sessions: db.open_tree("sessions")?,
             login_failures: db.open_tree("login_failures")?,
             staff: db.open_tree("staff")?,
@@ -279,6 +351,32 @@ impl SledStore {
                 return Ok(SaveOutcome::Saved);
             }
         }
+    }
+}
+
+impl SledStore {
+    /// Removes expired lookup reservations, and the per-staff records of them once
+    /// nothing is held and the draw window has ended; returns how many reservations went.
+    fn sweep_reservations(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError> {
+        let mut removed = 0;
+        for entry in self.reservations.iter() {
+            let (key, value) = entry?;
+            let expired = decode::<LookupReservation>("lookup reservation", &value).map_or(true, |r| !r.is_held(now));
+            // Only if unchanged, so a reservation made meanwhile stays.
+            if expired && self.reservations.compare_and_swap(&key, Some(&value), None as Option<&[u8]>)?.is_ok() {
+                removed += 1;
+            }
+        }
+        for entry in self.staff_lookups.iter() {
+            let (key, value) = entry?;
+            let spent = decode::<StaffLookups>("staff lookups", &value)
+                .map_or(true, |s| s.is_spent(now, expiry.lookup_window_secs));
+            if spent {
+                // A reservation made meanwhile changes the record, and then it stays.
+                let _ = self.staff_lookups.compare_and_swap(&key, Some(&value), None as Option<&[u8]>)?;
+            }
+        }
+        Ok(removed)
     }
 }
 
@@ -355,33 +453,139 @@ impl Store for SledStore {
         Ok(self.organisations.compare_and_swap(&org.id, None as Option<&[u8]>, Some(bytes))?.is_ok())
     }
 
-    fn insert_assessments(&self, batch: &[Assessment]) -> Result<InsertOutcome, StoreError> {
+    fn insert_assessments(&self, batch: &[Assessment], claim: LookupClaim<'_>) -> Result<InsertOutcome, StoreError> {
         let encoded: Vec<Vec<u8>> = batch.iter().map(encode).collect::<Result<_, _>>()?;
-        // The lookup index and the records are written in one transaction, so a crash never
-        // leaves a lookup pointing at nothing, and a batch is stored whole or not at all.
-        let result = (&self.lookups, &self.assessments).transaction(|(lookups, assessments)| {
+        // The lookup index, the records and the reservations are written in one
+        // transaction, so a crash never leaves a lookup pointing at nothing, a batch is
+        // stored whole or not at all, and a reservation is used up exactly when its
+        // invitation is stored.
+        let trees = (&self.lookups, &self.assessments, &self.reservations, &self.staff_lookups);
+        let result = trees.transaction(|(lookups, assessments, reservations, staff_lookups)| {
+            let mut holder: Option<StaffLookups> = match claim {
+                LookupClaim::ReservedBy(staff) => Some(match staff_lookups.get(staff.as_bytes())? {
+                    Some(v) => decode("staff lookups", &v)?,
+                    None => StaffLookups::default(),
+                }),
+                LookupClaim::Free => None,
+            };
             for (assessment, bytes) in batch.iter().zip(&encoded) {
+                let now = assessment.created_unix;
+                let lookup = assessment.lookup.as_bytes();
                 if assessments.get(assessment.id.as_bytes())?.is_some() {
                     return refuse(InsertOutcome::IdTaken);
                 }
-                if let Some(holder) = lookups.get(assessment.lookup.as_bytes())? {
-                    // Reads inside the transaction see its own writes, so a lookup used
-                    // twice in one batch is caught here too.
-                    let live = match assessments.get(&holder)? {
-                        Some(v) => decode::<Assessment>("assessment", &v)?.is_live(assessment.created_unix),
+                // Reads inside the transaction see its own writes, so a lookup used twice
+                // in one batch is caught here too.
+                let live = match lookups.get(lookup)? {
+                    Some(id) => match assessments.get(&id)? {
+                        Some(v) => decode::<Assessment>("assessment", &v)?.is_live(now),
                         None => false,
-                    };
-                    if live {
-                        return refuse(InsertOutcome::LookupTaken(assessment.lookup.clone()));
+                    },
+                    None => false,
+                };
+                let reservation = match reservations.get(lookup)? {
+                    Some(v) => Some(decode::<LookupReservation>("lookup reservation", &v)?),
+                    None => None,
+                };
+                let reservation = reservation.filter(|r| r.is_held(now));
+                match claim {
+                    LookupClaim::ReservedBy(staff) => {
+                        // Live should be impossible for a held reservation; if it were, it
+                        // gets the same answer as every other lookup that is not yours.
+                        let mine = reservation.is_some_and(|r| r.staff_id == staff);
+                        if live || !mine {
+                            return refuse(InsertOutcome::NotReserved);
+                        }
+                        reservations.remove(lookup)?;
+                        if let Some(held) = holder.as_mut() {
+                            held.held.retain(|(l, _)| l != &assessment.lookup);
+                        }
+                    }
+                    LookupClaim::Free => {
+                        if live || reservation.is_some() {
+                            return refuse(InsertOutcome::LookupInUse);
+                        }
                     }
                 }
-                lookups.insert(assessment.lookup.as_bytes(), assessment.id.as_bytes())?;
+                lookups.insert(lookup, assessment.id.as_bytes())?;
                 assessments.insert(assessment.id.as_bytes(), bytes.as_slice())?;
+            }
+            if let (LookupClaim::ReservedBy(staff), Some(held)) = (claim, &holder) {
+                staff_lookups.insert(staff.as_bytes(), encode(held)?)?;
             }
             Ok(())
         });
         Ok(match transact(result)? {
             Ok(()) => InsertOutcome::Inserted,
+            Err(outcome) => outcome,
+        })
+    }
+
+    fn reserve_lookups(
+        &self,
+        staff_id: &str,
+        count: usize,
+        draw: &dyn Fn() -> String,
+        now: u64,
+        rules: &ReservationRules,
+    ) -> Result<ReserveOutcome, StoreError> {
+        let expires_unix = now.saturating_add(rules.hold_secs);
+        let trees = (&self.lookups, &self.assessments, &self.reservations, &self.staff_lookups);
+        let result = trees.transaction(|(lookups, assessments, reservations, staff_lookups)| {
+            let mut mine = match staff_lookups.get(staff_id.as_bytes())? {
+                Some(v) => decode::<StaffLookups>("staff lookups", &v)?,
+                None => StaffLookups::default(),
+            }
+            .at(now, rules.window_secs);
+            if mine.held.len().saturating_add(count) > rules.max_held {
+                // Room comes as the oldest reservations expire (or are used).
+                let mut expiries: Vec<u64> = mine.held.iter().map(|(_, e)| *e).collect();
+                expiries.sort_unstable();
+                let must_go = (mine.held.len() + count).saturating_sub(rules.max_held);
+                let room_at = expiries.get(must_go.saturating_sub(1)).copied().unwrap_or(expires_unix);
+                return refuse(ReserveOutcome::TooMany { retry_after_secs: room_at.saturating_sub(now).max(1) });
+            }
+            let drawn = u32::try_from(count).unwrap_or(u32::MAX);
+            if mine.drawn.saturating_add(drawn) > rules.max_drawn {
+                let window_ends = mine.window_start_unix.saturating_add(rules.window_secs);
+                return refuse(ReserveOutcome::TooMany { retry_after_secs: window_ends.saturating_sub(now).max(1) });
+            }
+            let mut chosen: Vec<String> = Vec::with_capacity(count);
+            let mut draws = 0;
+            while chosen.len() < count {
+                if draws >= count.saturating_mul(DRAWS_PER_LOOKUP) {
+                    return refuse(ReserveOutcome::NoneFree);
+                }
+                draws += 1;
+                let lookup = draw();
+                // Each choice is written at once, so a lookup drawn twice in one request
+                // is passed over the second time as reserved.
+                let reserved = match reservations.get(lookup.as_bytes())? {
+                    Some(v) => decode::<LookupReservation>("lookup reservation", &v)?.is_held(now),
+                    None => false,
+                };
+                let live = !reserved
+                    && match lookups.get(lookup.as_bytes())? {
+                        Some(id) => match assessments.get(&id)? {
+                            Some(v) => decode::<Assessment>("assessment", &v)?.is_live(now),
+                            None => false,
+                        },
+                        None => false,
+                    };
+                if reserved || live {
+                    continue;
+                }
+                let reservation = LookupReservation { staff_id: staff_id.to_string(), expires_unix };
+                reservations.insert(lookup.as_bytes(), encode(&reservation)?)?;
+                mine.held.push((lookup.clone(), expires_unix));
+                chosen.push(lookup);
+            }
+            mine.drawn = mine.drawn.saturating_add(drawn);
+            staff_lookups.insert(staff_id.as_bytes(), encode(&mine)?)?;
+            Ok(chosen)
+        });
+        Ok(match transact(result)? {
+            Ok(lookups) => ReserveOutcome::Reserved { lookups, expires_unix },
             Err(outcome) => outcome,
         })
     }
@@ -514,6 +718,7 @@ impl Store for SledStore {
             }
         }
         removed += self.sweep_staff_sessions(now, expiry)?;
+        removed += self.sweep_reservations(now, expiry)?;
         for prefix in WINDOWED_COUNTERS {
             let window_secs = if prefix == b"staff-user:" { expiry.staff_lock_secs } else { expiry.client_window_secs };
             for entry in self.login_failures.scan_prefix(prefix) {

@@ -4,8 +4,8 @@
 
 use beratta_core::api::{
     ApiErrorBody, AssessmentRecord, AuditEntry, ChildAssessment, ChildLogin, Enrolment, InvitationBatch, LoginParams,
-    NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle, QuestionnaireRef, SaveReceipt, SealedAnswers,
-    SealedHelp, StaffChange, StaffLogin, StaffMember, StaffSession, Unit,
+    LookupRequest, NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle, QuestionnaireRef,
+    ReservedLookups, SaveReceipt, SealedAnswers, SealedHelp, StaffChange, StaffLogin, StaffMember, StaffSession, Unit,
 };
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -239,7 +239,13 @@ pub async fn enrol(token: &str, password: &NewPassword) -> Result<(), ApiError> 
     request::<IgnoredAny>(Method::POST, &format!("/api/enrol/{}", segment(token)), Some(password)).await.map(|_| ())
 }
 
-/// `POST /api/invitations`.
+/// `POST /api/invitations/lookups`: `count` lookups drawn by the server and reserved for
+/// this staff member, to make the codes of the next invitations around.
+pub async fn reserve_lookups(count: u32) -> Result<ReservedLookups, ApiError> {
+    request(Method::POST, "/api/invitations/lookups", Some(&LookupRequest { count })).await
+}
+
+/// `POST /api/invitations`, with lookups from [`reserve_lookups`].
 pub async fn invite(batch: &InvitationBatch) -> Result<Vec<AssessmentRecord>, ApiError> {
     request(Method::POST, "/api/invitations", Some(batch)).await
 }

@@ -232,10 +232,27 @@ pub struct Unit {
     pub name: String,
 }
 
-/// One child in `POST /api/invitations`. The staff browser made the code and derived its
-/// login proof; the server never sees the code.
+/// `POST /api/invitations/lookups`: how many lookups to reserve for the next invitations
+/// (1 to the batch maximum).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupRequest {
+    pub count: u32,
+}
+
+/// The answer: lookups the server drew, free in every organisation and held for this
+/// staff member until `expires_unix`. Each child's code is made around one of them
+/// (`login::ChildCode::with_lookup`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReservedLookups {
+    pub lookups: Vec<String>,
+    pub expires_unix: u64,
+}
+
+/// One child in `POST /api/invitations`. The staff browser made the code around a lookup
+/// reserved for it and derived its login proof; the server never sees the code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewInvitation {
+    /// One of the lookups `POST /api/invitations/lookups` reserved for this staff member.
     pub lookup: String,
     pub salt: Bytes,
     pub kdf: KdfParams,

@@ -2,7 +2,9 @@
 //!
 //! A code is printed for the child: `LLLL-SSS-SSS-SSS`, thirteen characters from an
 //! alphabet without look-alikes. The first four are a public lookup (which invitation);
-//! the nine others are the secret, 9 × log2(23) ≈ 40.7 bits.
+//! the nine others are the secret, 9 × log2(23) ≈ 40.7 bits. The server draws the lookup
+//! (so that no organisation can probe which lookups another one holds) and the staff
+//! browser draws the secret around it ([`ChildCode::with_lookup`]).
 //!
 //! In the browser, Argon2id over the code and a per-invitation salt gives 64 bytes, split by
 //! HKDF into a *login proof* (sent to the server) and a *wrap seed* (never sent). The server
@@ -48,18 +50,21 @@ impl ChildCode {
     }
 
     pub fn generate(rng: &mut impl CryptoRngCore) -> ChildCode {
-        let n = ALPHABET.len() as u8;
-        // Rejection sampling keeps every character equally likely.
-        let limit = u8::MAX - (u8::MAX % n);
-        let mut code = String::with_capacity(CODE_LEN);
-        while code.len() < CODE_LEN {
-            let mut byte = [0u8; 1];
-            rng.fill_bytes(&mut byte);
-            if byte[0] < limit {
-                code.push(ALPHABET[(byte[0] % n) as usize] as char);
-            }
+        ChildCode(random_symbols(rng, CODE_LEN))
+    }
+
+    /// A code with a given lookup and a fresh random secret: how a staff browser makes a
+    /// child's code from a lookup the server reserved for it. The lookup must be exactly
+    /// as the server hands it out: four characters of the alphabet, in upper case.
+    pub fn with_lookup(lookup: &str, rng: &mut impl CryptoRngCore) -> Result<ChildCode, NotALookup> {
+        if !is_lookup(lookup) {
+            return Err(NotALookup);
         }
-        ChildCode(Zeroizing::new(code))
+        let secret = random_symbols(rng, SECRET_LEN);
+        let mut code = String::with_capacity(CODE_LEN);
+        code.push_str(lookup);
+        code.push_str(&secret);
+        Ok(ChildCode(Zeroizing::new(code)))
     }
 
     /// Reads a code as typed: any case, with or without spaces and dashes.
@@ -97,6 +102,39 @@ impl ChildCode {
         format!("{}-{}-{}-{}", &s[..4], &s[4..7], &s[7..10], &s[10..])
     }
 }
+
+/// `len` characters of the alphabet, each equally likely.
+fn random_symbols(rng: &mut impl CryptoRngCore, len: usize) -> Zeroizing<String> {
+    let n = ALPHABET.len() as u8;
+    // Rejection sampling keeps every character equally likely.
+    let limit = u8::MAX - (u8::MAX % n);
+    let mut symbols = Zeroizing::new(String::with_capacity(len));
+    while symbols.len() < len {
+        let mut byte = [0u8; 1];
+        rng.fill_bytes(&mut byte);
+        if byte[0] < limit {
+            symbols.push(ALPHABET[(byte[0] % n) as usize] as char);
+        }
+    }
+    symbols
+}
+
+/// Whether `lookup` can be the first part of a code: exactly [`LOOKUP_LEN`] characters of
+/// the alphabet, in upper case (the form the server stores and hands out).
+pub fn is_lookup(lookup: &str) -> bool {
+    lookup.len() == LOOKUP_LEN && lookup.bytes().all(|b| ALPHABET.contains(&b))
+}
+
+/// A lookup drawn uniformly from all 23^4 of them. The server draws lookups for staff
+/// browsers this way and reserves those that are free (`POST /api/invitations/lookups`).
+pub fn random_lookup(rng: &mut impl CryptoRngCore) -> String {
+    random_symbols(rng, LOOKUP_LEN).as_str().to_string()
+}
+
+/// A lookup that is not four characters of the code alphabet in upper case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a lookup is {LOOKUP_LEN} characters of the code alphabet, in upper case")]
+pub struct NotALookup;
 
 impl std::fmt::Debug for ChildCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -3,9 +3,12 @@
 //! an existing child only through [`Inviter::readable_assessment`] or
 //! [`Inviter::readable_assessments`].
 //!
-//! The staff browser makes each child's code and derives its login proof; the server gets
-//! the public lookup, the salt and cost, the proof (kept only as a keyed verifier) and the
-//! child's name sealed to the organisation. It never sees the code or the name.
+//! The server draws the public lookups and reserves them for the staff member
+//! ([`reserve_lookups`]); the staff browser makes each child's code around one of them and
+//! derives its login proof; the server gets the lookup, the salt and cost, the proof (kept
+//! only as a keyed verifier) and the child's name sealed to the organisation. It never
+//! sees the code or the name. Because staff can invite only with lookups drawn for them,
+//! and the server never draws one in use, no organisation can probe another's lookups.
 
 use crate::access::Inviter;
 use crate::error::ApiError;
@@ -13,12 +16,14 @@ use crate::limits;
 use crate::records::Assessment;
 use crate::routes::child::{is_lookup, MIN_BLOB_LEN};
 use crate::staff::{kdf_acceptable, new_id};
-use crate::store::{InsertOutcome, SaveOutcome};
+use crate::store::{InsertOutcome, LookupClaim, ReserveOutcome, SaveOutcome};
 use actix_web::web;
-use beratta_core::api::{AssessmentRecord, Bytes, InvitationBatch, NewInvitation, SaveReceipt, SealedHelp};
+use beratta_core::api::{
+    AssessmentRecord, Bytes, InvitationBatch, LookupRequest, NewInvitation, ReservedLookups, SaveReceipt, SealedHelp,
+};
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::KEY_LEN;
-use beratta_core::login::SALT_LEN;
+use beratta_core::login::{random_lookup, SALT_LEN};
 use rand_core::OsRng;
 
 /// Checks one child of a batch, in fixed sentences that never echo the request.
@@ -41,9 +46,42 @@ fn check_child(child: &NewInvitation, floor: &beratta_core::login::KdfParams) ->
     Ok(())
 }
 
-/// `POST /api/invitations`: invites a batch of children, all or none. A lookup that a
-/// live invitation has is refused with 409 `lookup_taken` naming it, and nothing is
-/// stored; the browser makes a new code for that child and sends the batch again.
+/// `POST /api/invitations/lookups`: draws `count` random lookups that no live invitation
+/// (of any organisation) and no reservation has, and reserves them for this staff member
+/// for `LOOKUP_RESERVATION_SECS`. A staff member holds at most `MAX_RESERVED_LOOKUPS` at
+/// once and draws at most `MAX_LOOKUPS_DRAWN` per day; beyond that the answer is 429
+/// `too_many_lookups` with `Retry-After`. Not audited, like listing: nothing about a child
+/// is made or read, and each invitation made with a lookup is audited when it is created.
+pub async fn reserve_lookups(
+    inviter: Inviter,
+    body: web::Json<LookupRequest>,
+) -> Result<web::Json<ReservedLookups>, ApiError> {
+    if inviter.staff().organisation().public_key.is_none() {
+        return Err(ApiError::NotSetUp);
+    }
+    let count = usize::try_from(body.count).unwrap_or(usize::MAX);
+    if !(1..=limits::MAX_BATCH_CHILDREN).contains(&count) {
+        return Err(ApiError::Invalid("lookups are reserved 1 to 100 at a time"));
+    }
+    let reserved = off_worker(inviter, move |inviter| {
+        let staff = inviter.staff();
+        let state = staff.state();
+        let draw = || random_lookup(&mut OsRng);
+        let rules = crate::reservation_rules();
+        match state.store.reserve_lookups(&staff.account().id, count, &draw, state.now(), &rules)? {
+            ReserveOutcome::Reserved { lookups, expires_unix } => Ok(ReservedLookups { lookups, expires_unix }),
+            ReserveOutcome::TooMany { retry_after_secs } => Err(ApiError::TooManyLookups { retry_after_secs }),
+            ReserveOutcome::NoneFree => Err(ApiError::NoFreeLookup),
+        }
+    });
+    Ok(web::Json(reserved.await?))
+}
+
+/// `POST /api/invitations`: invites a batch of children, all or none. Every lookup must
+/// be reserved for this staff member and not expired; the reservations are used up with
+/// the insert. Any other lookup (never reserved, expired, used, a colleague's, or one
+/// another organisation has) is refused alike with 409 `lookup_not_reserved`, which names
+/// no lookup, and nothing is stored.
 pub async fn create(
     inviter: Inviter,
     body: web::Json<InvitationBatch>,
@@ -92,15 +130,20 @@ pub async fn create(
             help: None,
         })
         .collect();
-    match state.store.insert_assessments(&assessments)? {
-        InsertOutcome::Inserted => {}
-        InsertOutcome::LookupTaken(lookup) => return Err(ApiError::LookupTaken(lookup)),
-        InsertOutcome::IdTaken => return Err(ApiError::Internal("a random assessment id was taken")),
-    }
-    for assessment in &assessments {
-        staff.audit(AuditAction::InvitationCreated, Some(&assessment.id))?;
-    }
-    Ok(web::Json(assessments.iter().map(|a| a.record(false)).collect()))
+    let records = off_worker(inviter, move |inviter| {
+        let staff = inviter.staff();
+        match staff.state().store.insert_assessments(&assessments, LookupClaim::ReservedBy(&staff.account().id))? {
+            InsertOutcome::Inserted => {}
+            InsertOutcome::NotReserved => return Err(ApiError::LookupNotReserved),
+            InsertOutcome::IdTaken => return Err(ApiError::Internal("a random assessment id was taken")),
+            InsertOutcome::LookupInUse => return Err(ApiError::Internal("a reserved batch was checked as unreserved")),
+        }
+        for assessment in &assessments {
+            staff.audit(AuditAction::InvitationCreated, Some(&assessment.id))?;
+        }
+        Ok(assessments.iter().map(|a| a.record(false)).collect())
+    });
+    Ok(web::Json(records.await?))
 }
 
 /// `GET /api/invitations`: the children this staff member may read, newest first, with

@@ -21,7 +21,7 @@ use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use beratta_core::api::{Bytes, ChildAssessment, ChildLogin, LoginParams, SaveReceipt, SealedAnswers};
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{KEY_LEN, NONCE_LEN};
-use beratta_core::login::{KdfParams, CODE_ALPHABET, LOOKUP_LEN};
+use beratta_core::login::KdfParams;
 use rand_core::{OsRng, RngCore};
 use std::future::Future;
 use std::pin::Pin;
@@ -40,7 +40,7 @@ pub const MIN_BLOB_LEN: usize = NONCE_LEN + TAG_LEN;
 
 /// Whether `lookup` can be the first part of a code: four characters of the code alphabet.
 pub fn is_lookup(lookup: &str) -> bool {
-    lookup.len() == LOOKUP_LEN && lookup.bytes().all(|b| CODE_ALPHABET.contains(&b))
+    beratta_core::login::is_lookup(lookup)
 }
 
 /// `GET /api/child/params/{lookup}`. An unknown lookup gets a salt derived from the server

@@ -51,6 +51,7 @@ pub fn api() -> Scope {
                 .route(web::get().to(assessments::list))
                 .route(web::post().to(assessments::create)),
         )
+        .service(resource("/invitations/lookups").route(web::post().to(assessments::reserve_lookups)))
         .service(resource("/invitations/{id}/revoke").route(web::post().to(assessments::revoke)))
         .service(resource("/assessments/{id}").route(web::get().to(assessments::view)))
         .service(

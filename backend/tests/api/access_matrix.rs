@@ -7,12 +7,14 @@
 //! inviter and a colleague in unit 1, a colleague in unit 2, and an analyst in unit 1
 //! (being in the unit gives an analyst nothing).
 
-use crate::support::staff::{batch, new_child, staff_log_in, with_cookie, StaffUser};
+use crate::support::staff::{batch, child_with, new_child, staff_log_in, with_cookie, StaffUser};
 use crate::support::{app, send, Fixture, ORGANISATION};
 use actix_web::test::TestRequest;
 use beratta_core::api::{AssessmentRecord, Bytes, NewStaffMember, Role, SealedHelp, StaffChange};
 use beratta_core::audit::{AuditAction, AuditEntry};
+use beratta_core::login::random_lookup;
 use beratta_server::audit::NO_ORGANISATION;
+use rand_core::OsRng;
 use serde_json::json;
 
 const OTHER: &str = "other";
@@ -35,6 +37,7 @@ const ROWS: &[&str] = &[
     "GET /api/staff/me",
     "GET /api/units",
     "GET /api/invitations (lists X)",
+    "POST /api/invitations/lookups",
     "POST /api/invitations",
     "GET /api/assessments/{X}",
     "GET /api/assessments/{Y}",
@@ -50,13 +53,19 @@ const ROWS: &[&str] = &[
     "POST /api/staff/logout",
 ];
 
-fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize) -> TestRequest {
+/// The request of one cell; `who` is the staff member asking, if any.
+fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<&StaffUser>) -> TestRequest {
     match row {
         "GET /api/staff/me" => TestRequest::get().uri("/api/staff/me"),
         "GET /api/units" => TestRequest::get().uri("/api/units"),
         "GET /api/invitations (lists X)" => TestRequest::get().uri("/api/invitations"),
+        "POST /api/invitations/lookups" => {
+            TestRequest::post().uri("/api/invitations/lookups").set_json(json!({ "count": 2 }))
+        }
         "POST /api/invitations" => {
-            TestRequest::post().uri("/api/invitations").set_json(batch(vec![new_child().1], true))
+            // A lookup reserved for whoever asks, so that only the role decides the answer.
+            let lookup = who.map_or_else(|| random_lookup(&mut OsRng), |user| fx.reserved_lookup(user));
+            TestRequest::post().uri("/api/invitations").set_json(batch(vec![child_with(&lookup).1], true))
         }
         "GET /api/assessments/{X}" => TestRequest::get().uri(&format!("/api/assessments/{}", targets.x)),
         "GET /api/assessments/{Y}" => TestRequest::get().uri(&format!("/api/assessments/{}", targets.y)),
@@ -147,8 +156,8 @@ async fn every_role_of_two_organisations_gets_exactly_its_answer_on_every_staff_
     let mut invited = Vec::new();
     for inviter in [1, 6] {
         let cookie = actors[inviter].cookie.as_deref().expect("logged in");
-        let req =
-            with_cookie(TestRequest::post().uri("/api/invitations"), cookie).set_json(batch(vec![new_child().1], true));
+        let (_, child) = new_child!(app, cookie);
+        let req = with_cookie(TestRequest::post().uri("/api/invitations"), cookie).set_json(batch(vec![child], true));
         let records: Vec<AssessmentRecord> = send!(app, req).json();
         invited.push(records[0].assessment.clone());
     }
@@ -161,7 +170,7 @@ async fn every_role_of_two_organisations_gets_exactly_its_answer_on_every_staff_
         let mut cells = Vec::new();
         for (i, actor) in actors.iter().enumerate() {
             let before = denials(&fx);
-            let mut req = request(&fx, row, &targets, i);
+            let mut req = request(&fx, row, &targets, i, actor.user.as_ref());
             if let Some(cookie) = &actor.cookie {
                 req = with_cookie(req, cookie);
             }
@@ -206,6 +215,7 @@ endpoint / who asks                adminA   invA  sameA   othA   anaA adminB   i
 GET /api/staff/me                     200    200    200    200    200    200    200    200    200    200    401
 GET /api/units                        200    200    200    200    200    200    200    200    200    200    401
 GET /api/invitations (lists X)         no    yes    yes     no    403     no     no     no     no    403    401
+POST /api/invitations/lookups         200    200    200    200    403    200    200    200    200    403    401
 POST /api/invitations                 200    200    200    200    403    200    200    200    200    403    401
 GET /api/assessments/{X}              403    200    200    403    403    404    404    404    404    403    401
 GET /api/assessments/{Y}              404    404    404    404    403    403    200    200    403    403    401
@@ -232,8 +242,9 @@ async fn another_organisations_child_is_answered_exactly_like_one_that_does_not_
     let stranger = fx.add_staff(OTHER, "stranger", Role::Administrator, None);
     let (owner_cookie, _) = staff_log_in!(&fx, app, &owner);
     let (cookie, _) = staff_log_in!(&fx, app, &stranger);
-    let req = with_cookie(TestRequest::post().uri("/api/invitations"), &owner_cookie)
-        .set_json(batch(vec![new_child().1], false));
+    let (_, child) = new_child!(app, &owner_cookie);
+    let req =
+        with_cookie(TestRequest::post().uri("/api/invitations"), &owner_cookie).set_json(batch(vec![child], false));
     let records: Vec<AssessmentRecord> = send!(app, req).json();
     let theirs = send!(
         app,

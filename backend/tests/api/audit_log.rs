@@ -30,7 +30,7 @@ async fn every_login_invitation_view_and_change_is_appended_to_one_verified_chai
     send!(app, staff_login_request("anna", &[1; 32]));
     let (admin_cookie, _) = staff_log_in!(&fx, app, &admin);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let (code, child) = new_child();
+    let (code, child) = new_child!(app, &cookie);
     let records: Vec<AssessmentRecord> = send!(
         app,
         with_cookie(TestRequest::post().uri("/api/invitations"), &cookie).set_json(batch(vec![child], false))

@@ -33,6 +33,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("/admin/audit", "GET", "/api/admin/audit"),
     ("/invitations", "GET", "/api/invitations"),
     ("/invitations", "POST", "/api/invitations"),
+    ("/invitations/lookups", "POST", "/api/invitations/lookups"),
     ("/invitations/{id}/revoke", "POST", "/api/invitations/AAAA/revoke"),
     ("/assessments/{id}", "GET", "/api/assessments/AAAA"),
     ("/assessments/{id}/help", "PUT", "/api/assessments/AAAA/help"),

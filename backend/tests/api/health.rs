@@ -12,8 +12,8 @@ use beratta_server::records::{
     Assessment, ChildSession, FailureWindow, Organisation, PasswordRecord, SetupToken, StaffAccount, StaffSessionRecord,
 };
 use beratta_server::store::{
-    AuditStore, CreateOrganisation, Durable, Expiry, InsertOutcome, LoginCounter, SaveOutcome, SessionKey,
-    SetupCompletion, SetupOutcome, StaffStore, Store, StoreError,
+    AuditStore, CreateOrganisation, Durable, Expiry, InsertOutcome, LoginCounter, LookupClaim, ReservationRules,
+    ReserveOutcome, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore, Store, StoreError,
 };
 use beratta_server::AppState;
 use rand_core::OsRng;
@@ -45,7 +45,17 @@ impl Store for BrokenStore {
     fn insert_organisation(&self, _: &Organisation) -> Result<bool, StoreError> {
         Err(gone())
     }
-    fn insert_assessments(&self, _: &[Assessment]) -> Result<InsertOutcome, StoreError> {
+    fn insert_assessments(&self, _: &[Assessment], _: LookupClaim<'_>) -> Result<InsertOutcome, StoreError> {
+        Err(gone())
+    }
+    fn reserve_lookups(
+        &self,
+        _: &str,
+        _: usize,
+        _: &dyn Fn() -> String,
+        _: u64,
+        _: &ReservationRules,
+    ) -> Result<ReserveOutcome, StoreError> {
         Err(gone())
     }
     fn assessments_of(&self, _: &str) -> Result<Vec<Assessment>, StoreError> {

@@ -1,8 +1,11 @@
-//! Invitations made by staff: codes made in the staff browser, batches stored whole or not
-//! at all, codes that are revoked or expire answering like wrong ones, the audited view of
-//! a child's answers, and the help loop back to the child.
+//! Invitations made by staff: codes made in the staff browser around lookups the server
+//! reserved, batches stored whole or not at all, codes that are revoked or expire answering
+//! like wrong ones, the audited view of a child's answers, and the help loop back to the
+//! child. The reservations themselves are tested in `lookups.rs`.
 
-use crate::support::staff::{batch, invitation_for, new_child, staff_log_in, with_cookie, StaffUser};
+use crate::support::staff::{
+    batch, child_with, invitation_for, new_child, new_children, staff_log_in, with_cookie, StaffUser,
+};
 use crate::support::{app, login_request, questionnaire, save_request, send, session_with, Fixture, ORGANISATION};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
@@ -10,6 +13,7 @@ use beratta_core::api::{AssessmentRecord, ChildAssessment, InvitationBatch, Save
 use beratta_core::child::ChildKeys;
 use beratta_core::envelope::open_answers;
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams};
+use beratta_server::store::ReserveOutcome;
 use rand_core::OsRng;
 
 fn inviter(fx: &Fixture) -> StaffUser {
@@ -36,7 +40,7 @@ async fn staff_invite_a_class_and_each_child_logs_in_with_their_code() {
     let app = app!(fx.state);
     let anna = inviter(&fx);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let children: Vec<(ChildCode, _)> = (0..3).map(|_| new_child()).collect();
+    let children: Vec<(ChildCode, _)> = new_children!(app, &cookie, 3);
     let body = batch(children.iter().map(|(_, c)| c.clone()).collect(), false);
     let reply = send!(app, invite(&cookie, &body));
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
@@ -63,10 +67,10 @@ async fn the_list_is_newest_first_without_answers() {
     let app = app!(fx.state);
     let anna = inviter(&fx);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let (code, first) = new_child();
+    let (code, first) = new_child!(app, &cookie);
     send!(app, invite(&cookie, &batch(vec![first], false)));
     fx.advance(60);
-    let (_, second) = new_child();
+    let (_, second) = new_child!(app, &cookie);
     send!(app, invite(&cookie, &batch(vec![second.clone()], false)));
 
     // The first child saves an answer; the list still does not carry it.
@@ -95,27 +99,23 @@ async fn the_list_is_newest_first_without_answers() {
 }
 
 #[actix_web::test]
-async fn a_taken_lookup_is_named_and_nothing_of_the_batch_is_stored() {
+async fn a_refused_child_refuses_the_whole_batch_and_the_others_lookups_stay_reserved() {
     let fx = Fixture::new();
     let app = app!(fx.state);
     let anna = inviter(&fx);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let (_, taken) = new_child();
-    send!(app, invite(&cookie, &batch(vec![taken.clone()], false)));
-    let (fresh_code, fresh) = new_child();
-    let mut clash = invitation_for(&ChildCode::generate(&mut OsRng));
-    clash.lookup = taken.lookup.clone();
-    let reply = send!(app, invite(&cookie, &batch(vec![fresh.clone(), clash], false)));
-    assert_eq!(reply.status, StatusCode::CONFLICT);
-    assert_eq!(reply.error(), "lookup_taken");
-    assert!(reply.json::<beratta_core::api::ApiErrorBody>().message.contains(&taken.lookup));
+    let (_, used) = new_child!(app, &cookie);
+    assert_eq!(send!(app, invite(&cookie, &batch(vec![used.clone()], false))).status, StatusCode::OK);
+    let (fresh_code, fresh) = new_child!(app, &cookie);
+    let again = invitation_for(&ChildCode::with_lookup(&used.lookup, &mut OsRng).expect("a lookup"));
+    let reply = send!(app, invite(&cookie, &batch(vec![fresh.clone(), again], false)));
+    assert_eq!((reply.status, reply.error().as_str()), (StatusCode::CONFLICT, "lookup_not_reserved"));
     assert!(fx.state.store.assessment_by_lookup(fresh_code.lookup()).expect("store").is_none(), "all or nothing");
-    // The same lookup twice in one batch is refused too.
+    // The same lookup twice in one batch: the first child uses the reservation up.
     let reply = send!(app, invite(&cookie, &batch(vec![fresh.clone(), fresh.clone()], false)));
-    assert_eq!(reply.error(), "lookup_taken");
-    // The browser retries with a new code for that child, and the batch goes through.
-    let (_, replacement) = new_child();
-    assert_eq!(send!(app, invite(&cookie, &batch(vec![fresh, replacement], false))).status, StatusCode::OK);
+    assert_eq!(reply.error(), "lookup_not_reserved");
+    // Nothing of the refused batches was used up, so the fresh child's code still goes in.
+    assert_eq!(send!(app, invite(&cookie, &batch(vec![fresh], false))).status, StatusCode::OK);
 }
 
 #[actix_web::test]
@@ -124,7 +124,7 @@ async fn a_batch_is_checked_before_anything_is_stored() {
     let app = app!(fx.state);
     let anna = inviter(&fx);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let (_, child) = new_child();
+    let (_, child) = new_child!(app, &cookie);
     let good = batch(vec![child.clone()], false);
     let cases: Vec<(&str, InvitationBatch, &str)> = vec![
         ("no children", InvitationBatch { children: vec![], ..good.clone() }, "invalid"),
@@ -176,7 +176,7 @@ async fn codes_below_the_standard_cost_are_refused_in_production() {
     let app = app!(fx.state);
     let anna = inviter(&fx);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let (_, cheap) = new_child();
+    let (_, cheap) = new_child!(app, &cookie);
     let reply = send!(app, invite(&cookie, &batch(vec![cheap.clone()], false)));
     assert_eq!((reply.status, reply.error().as_str()), (StatusCode::BAD_REQUEST, "invalid"));
     let standard = beratta_core::api::NewInvitation { kdf: KdfParams::STANDARD, ..cheap };
@@ -189,8 +189,8 @@ async fn revoked_and_expired_codes_get_the_same_401_as_wrong_ones() {
     let app = app!(fx.state);
     let anna = inviter(&fx);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let (revoked_code, revoked) = new_child();
-    let (expired_code, expired) = new_child();
+    let (revoked_code, revoked) = new_child!(app, &cookie);
+    let (expired_code, expired) = new_child!(app, &cookie);
     let mut short = batch(vec![expired], false);
     short.expires_in_days = 1;
     send!(app, invite(&cookie, &batch(vec![revoked], false)));
@@ -233,24 +233,32 @@ async fn a_revoked_or_expired_invitations_lookup_can_be_used_again() {
     let app = app!(fx.state);
     let anna = inviter(&fx);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let (_, first) = new_child();
-    let records: Vec<AssessmentRecord> = send!(app, invite(&cookie, &batch(vec![first.clone()], false))).json();
+    let (first_code, first) = new_child!(app, &cookie);
+    let (second_code, second) = new_child!(app, &cookie);
+    let mut short = batch(vec![second], false);
+    short.expires_in_days = 1;
+    let records: Vec<AssessmentRecord> = send!(app, invite(&cookie, &batch(vec![first], false))).json();
+    send!(app, invite(&cookie, &short));
     send!(
         app,
         with_cookie(TestRequest::post().uri(&format!("/api/invitations/{}/revoke", records[0].assessment)), &cookie)
     );
-    let again_code = {
-        let mut code = ChildCode::generate(&mut OsRng);
-        while code.lookup() != first.lookup {
-            code = ChildCode::parse(&format!("{}{}", first.lookup, &code.display().replace('-', "")[4..]))
-                .expect("a code");
-        }
-        code
+    fx.advance(86_400);
+    let (cookie, _) = staff_log_in!(&fx, app, &anna);
+    // The server may draw both lookups again: here the draws are made to come up with them.
+    let dead = [first_code.lookup(), second_code.lookup()];
+    let ReserveOutcome::Reserved { lookups, .. } = fx.reserve_from(&anna, 2, &dead) else {
+        panic!("the lookups of a revoked and an expired invitation are free again")
     };
-    let reply = send!(app, invite(&cookie, &batch(vec![invitation_for(&again_code)], false)));
+    assert_eq!(lookups, dead);
+    let again: Vec<(ChildCode, _)> = lookups.iter().map(|l| child_with(l)).collect();
+    let body = batch(again.iter().map(|(_, c)| c.clone()).collect(), false);
+    let reply = send!(app, invite(&cookie, &body));
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    let (login, _) = child_login!(fx, app, &again_code);
-    assert_eq!(login.status, StatusCode::OK, "the lookup now names the new invitation");
+    for (code, _) in &again {
+        let (login, _) = child_login!(fx, app, code);
+        assert_eq!(login.status, StatusCode::OK, "the lookup now names the new invitation");
+    }
 }
 
 #[actix_web::test]
@@ -259,7 +267,7 @@ async fn the_help_status_reaches_the_child_and_a_stale_one_is_refused() {
     let app = app!(fx.state);
     let anna = inviter(&fx);
     let (cookie, _) = staff_log_in!(&fx, app, &anna);
-    let (code, child) = new_child();
+    let (code, child) = new_child!(app, &cookie);
     let records: Vec<AssessmentRecord> = send!(app, invite(&cookie, &batch(vec![child], false))).json();
     let id = &records[0].assessment;
     let (login, secrets) = child_login!(fx, app, &code);

@@ -16,6 +16,7 @@ mod health;
 mod hostile;
 mod invitations;
 mod login;
+mod lookups;
 mod origin;
 mod process;
 mod questionnaires;

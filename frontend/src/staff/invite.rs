@@ -1,8 +1,10 @@
-//! Inviting one child or a whole class. For each child this browser makes a code, derives
-//! its login proof with Argon2id (about a second each, so the page yields between children
-//! and shows how far it has come) and seals the typed name or note to the organisation.
-//! The server gets proofs and sealed notes; the codes stay in this page's memory and go
-//! straight to the printable cards.
+//! Inviting one child or a whole class. The page first asks the server for one lookup per
+//! child (drawn and reserved for this staff member, so it is free in every organisation);
+//! then for each child it makes a code around its lookup, derives the login proof with
+//! Argon2id (about a second each, so the page yields between children and shows how far it
+//! has come) and seals the typed name or note to the organisation. The server gets proofs
+//! and sealed notes; the codes stay in this page's memory and go straight to the printable
+//! cards.
 
 use super::cards::Card;
 use super::{go, keys, use_staff, Problem, Route};
@@ -23,8 +25,6 @@ const DEFAULT_DAYS: u32 = 30;
 /// The server's limits: children per request and days a code may stay valid.
 const MAX_CHILDREN: usize = 100;
 const MAX_DAYS: u32 = 90;
-/// How many times clashing codes are replaced before giving up.
-const MAX_ATTEMPTS: usize = 5;
 /// A pause between children, so the page paints its progress and stays responsive while
 /// Argon2id holds the thread for each one.
 const YIELD_MS: u32 = 30;
@@ -178,11 +178,6 @@ pub fn InvitePage() -> Html {
                         progress.set(None);
                         error.set(Some(staff.failure(&e)));
                     }
-                    Err(Failure::Codes) => {
-                        busy.set(false);
-                        progress.set(None);
-                        error.set(Some(staff.t().invite_codes_taken.to_string()));
-                    }
                     Err(Failure::Derive) => {
                         busy.set(false);
                         progress.set(None);
@@ -257,13 +252,12 @@ pub fn InvitePage() -> Html {
 
 enum Failure {
     Api(ApiError),
-    /// The server kept saying a code's lookup is taken, or named none of ours.
-    Codes,
     Derive,
 }
 
-/// Makes every child's code and sends the batch; replaces a code whose lookup the server
-/// says is taken, and sends again.
+/// Reserves a lookup per child, makes every child's code around its lookup, and sends the
+/// batch once. The server drew the lookups for this staff member alone, so they cannot
+/// clash with anyone's; a refusal (say, the reservation ran out) is shown like any other.
 async fn invite(
     person: &super::SignedIn,
     notes: Vec<String>,
@@ -273,63 +267,31 @@ async fn invite(
     progress: &UseStateHandle<Option<(usize, usize)>>,
 ) -> Result<Vec<Made>, Failure> {
     let total = notes.len();
+    let count = u32::try_from(total).map_err(|_| Failure::Api(ApiError::Malformed))?;
+    let reserved = api::reserve_lookups(count).await.map_err(Failure::Api)?;
+    if reserved.lookups.len() != total {
+        return Err(Failure::Api(ApiError::Malformed));
+    }
     let mut made: Vec<Made> = Vec::with_capacity(total);
-    for (i, note) in notes.into_iter().enumerate() {
+    for (i, (note, lookup)) in notes.into_iter().zip(reserved.lookups).enumerate() {
         progress.set(Some((i, total)));
         TimeoutFuture::new(YIELD_MS).await;
-        let child = fresh(person, note, &made)?;
-        made.push(child);
+        let (code, invitation) = keys::invitation(&note, &lookup, &person.org_public).map_err(|e| match e {
+            keys::InvitationProblem::NotALookup => Failure::Api(ApiError::Malformed),
+            keys::InvitationProblem::Derive => Failure::Derive,
+        })?;
+        made.push(Made { note, code, invitation });
     }
     progress.set(Some((total, total)));
-    for _ in 0..MAX_ATTEMPTS {
-        TimeoutFuture::new(YIELD_MS).await;
-        let batch = InvitationBatch {
-            questionnaire: questionnaire.clone(),
-            share_with_unit,
-            expires_in_days,
-            children: made.iter().map(|m| m.invitation.clone()).collect(),
-        };
-        match api::invite(&batch).await {
-            Ok(_) => return Ok(made),
-            Err(e) if e.code() == Some("lookup_taken") => {
-                // The server names the lookup it refused; only that child gets a new code.
-                let message = match &e {
-                    ApiError::Status { body: Some(body), .. } => body.message.clone(),
-                    _ => String::new(),
-                };
-                let taken: Vec<usize> =
-                    (0..made.len()).filter(|&i| message.contains(made[i].invitation.lookup.as_str())).collect();
-                if taken.is_empty() {
-                    return Err(Failure::Codes);
-                }
-                for i in taken {
-                    TimeoutFuture::new(YIELD_MS).await;
-                    let note = made[i].note.clone();
-                    let others: Vec<&Made> = made.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, m)| m).collect();
-                    let child = fresh_among(person, note, &others)?;
-                    made[i] = child;
-                }
-            }
-            Err(e) => return Err(Failure::Api(e)),
-        }
-    }
-    Err(Failure::Codes)
-}
-
-fn fresh(person: &super::SignedIn, note: String, made: &[Made]) -> Result<Made, Failure> {
-    let others: Vec<&Made> = made.iter().collect();
-    fresh_among(person, note, &others)
-}
-
-/// A new code for `note` whose lookup none of `others` has, so a batch never clashes with
-/// itself.
-fn fresh_among(person: &super::SignedIn, note: String, others: &[&Made]) -> Result<Made, Failure> {
-    loop {
-        let (code, invitation) = keys::invitation(&note, &person.org_public).map_err(|_| Failure::Derive)?;
-        if !others.iter().any(|m| m.invitation.lookup == invitation.lookup) {
-            return Ok(Made { note, code, invitation });
-        }
-    }
+    TimeoutFuture::new(YIELD_MS).await;
+    let batch = InvitationBatch {
+        questionnaire,
+        share_with_unit,
+        expires_in_days,
+        children: made.iter().map(|m| m.invitation.clone()).collect(),
+    };
+    api::invite(&batch).await.map_err(Failure::Api)?;
+    Ok(made)
 }
 
 #[cfg(test)]

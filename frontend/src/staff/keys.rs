@@ -120,13 +120,27 @@ pub fn enrolment_key(encoded: &str) -> Option<SymmetricKey> {
     URL_SAFE_NO_PAD.decode(encoded.trim()).ok().and_then(|bytes| SymmetricKey::from_slice(&bytes))
 }
 
-/// One child's invitation: a fresh code, its salt and login proof, and the note sealed to
-/// the organisation. Runs Argon2id once, which takes about a second in a browser.
-pub fn invitation(note: &str, org_public: &OrgPublicKey) -> Result<(ChildCode, NewInvitation), LoginError> {
-    let code = ChildCode::generate(&mut OsRng);
+/// Why a child's invitation could not be made.
+#[derive(Debug)]
+pub enum InvitationProblem {
+    /// The server handed out something that is not a lookup.
+    NotALookup,
+    /// Argon2id refused its settings.
+    Derive,
+}
+
+/// One child's invitation: a code around `lookup` (reserved for this staff member by the
+/// server) with a fresh secret, its salt and login proof, and the note sealed to the
+/// organisation. Runs Argon2id once, which takes about a second in a browser.
+pub fn invitation(
+    note: &str,
+    lookup: &str,
+    org_public: &OrgPublicKey,
+) -> Result<(ChildCode, NewInvitation), InvitationProblem> {
+    let code = ChildCode::with_lookup(lookup, &mut OsRng).map_err(|_| InvitationProblem::NotALookup)?;
     let salt = salt();
     let kdf = KdfParams::STANDARD;
-    let secrets = derive_child_secrets(&code, &salt, &kdf)?;
+    let secrets = derive_child_secrets(&code, &salt, &kdf).map_err(|_| InvitationProblem::Derive)?;
     let invitation = NewInvitation {
         lookup: code.lookup().to_string(),
         salt: Bytes(salt.to_vec()),

@@ -27,6 +27,64 @@ fn codes_carry_at_least_40_bits_and_avoid_look_alikes() {
 }
 
 #[test]
+fn a_code_made_around_a_given_lookup_keeps_it_and_draws_a_fresh_secret() {
+    let a = ChildCode::with_lookup("K7MX", &mut OsRng).unwrap();
+    let b = ChildCode::with_lookup("K7MX", &mut OsRng).unwrap();
+    for code in [&a, &b] {
+        assert_eq!(code.lookup(), "K7MX");
+        assert_eq!(code.0.len(), CODE_LEN);
+        assert!(code.0.bytes().all(|byte| CODE_ALPHABET.contains(&byte)));
+        assert_eq!(&ChildCode::parse(&code.display()).unwrap(), code, "it reads back as printed");
+    }
+    assert_ne!(a, b, "the secret part is drawn each time");
+    // The secret comes from the handed-in randomness alone: the same bytes, the same code.
+    let fixed = |byte: u8| ChildCode::with_lookup("K7MX", &mut Repeat(byte)).unwrap();
+    assert_eq!(fixed(0).display(), "K7MX-333-333-333");
+    assert_eq!(fixed(1).display(), "K7MX-444-444-444");
+}
+
+#[test]
+fn only_a_lookup_exactly_as_the_server_hands_it_out_makes_a_code() {
+    for bad in ["", "K7M", "K7MXA", "k7mx", "K0MX", "K7M-", "K7MÅ", " K7M"] {
+        assert_eq!(ChildCode::with_lookup(bad, &mut OsRng), Err(NotALookup), "{bad:?}");
+        assert!(!is_lookup(bad), "{bad:?}");
+    }
+    assert!(is_lookup("3479") && is_lookup("YXWV"));
+}
+
+#[test]
+fn random_lookups_use_the_whole_alphabet_and_are_lookups() {
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..1000 {
+        let lookup = random_lookup(&mut OsRng);
+        assert!(is_lookup(&lookup), "{lookup}");
+        seen.extend(lookup.into_bytes());
+    }
+    assert_eq!(seen.len(), CODE_ALPHABET.len());
+}
+
+/// A "random" source that gives one byte over and over, to show what a result depends on.
+struct Repeat(u8);
+
+impl rand_core::RngCore for Repeat {
+    fn next_u32(&mut self) -> u32 {
+        u32::from_ne_bytes([self.0; 4])
+    }
+    fn next_u64(&mut self) -> u64 {
+        u64::from_ne_bytes([self.0; 8])
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        dest.fill(self.0);
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        dest.fill(self.0);
+        Ok(())
+    }
+}
+
+impl rand_core::CryptoRng for Repeat {}
+
+#[test]
 fn a_code_is_read_as_a_child_types_it() {
     let code = ChildCode::parse("k7mx-4r9-hT3 wc").unwrap_err();
     assert_eq!(code, CodeError::WrongLength(12));

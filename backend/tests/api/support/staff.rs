@@ -1,16 +1,19 @@
 //! The staff side in tests: organisations, units and accounts made through the same code
 //! as the `create-org` and `demo` commands, logins, and what a staff browser does with
-//! keys and codes, so that tests send exactly what a browser sends.
+//! keys and codes (lookups reserved by the server, codes made around them), so that tests
+//! send exactly what a browser sends.
 
 use super::{questionnaire, Fixture, CHEAP_KDF, ORGANISATION};
 use actix_web::test::TestRequest;
-use beratta_core::api::{Bytes, InvitationBatch, NewInvitation, NewPassword, Role, StaffLogin, Unit};
+use beratta_core::api::{Bytes, InvitationBatch, LookupRequest, NewInvitation, NewPassword, Role, StaffLogin, Unit};
 use beratta_core::envelope::{OrgSecretKey, SymmetricKey};
-use beratta_core::login::{derive_child_secrets, ChildCode, SALT_LEN};
+use beratta_core::login::{derive_child_secrets, random_lookup, ChildCode, SALT_LEN};
 use beratta_core::staff::{derive_staff_secrets, wrap_org_key, KeyHolder, StaffSecrets};
 use beratta_server::invitation;
 use beratta_server::staff::{self, KnownPassword};
+use beratta_server::store::ReserveOutcome;
 use rand_core::{OsRng, RngCore};
+use std::cell::Cell;
 
 /// Every test account's password.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -71,6 +74,29 @@ impl Fixture {
         StaffUser { id: account.id, username: account.username, organisation: organisation.to_string() }
     }
 
+    /// Reserves `count` lookups for `user` straight in the store, under the server's rules,
+    /// with `candidates` (round and round) standing in for the server's random draws.
+    pub fn reserve_from(&self, user: &StaffUser, count: usize, candidates: &[&str]) -> ReserveOutcome {
+        let next = Cell::new(0);
+        let draw = || {
+            let i = next.get();
+            next.set(i + 1);
+            candidates[i % candidates.len()].to_string()
+        };
+        let rules = beratta_server::reservation_rules();
+        self.state.store.reserve_lookups(&user.id, count, &draw, self.state.now(), &rules).expect("the store works")
+    }
+
+    /// One lookup reserved for `user` straight in the store, drawn as the server draws.
+    pub fn reserved_lookup(&self, user: &StaffUser) -> String {
+        let draw = || random_lookup(&mut OsRng);
+        let rules = beratta_server::reservation_rules();
+        match self.state.store.reserve_lookups(&user.id, 1, &draw, self.state.now(), &rules).expect("the store works") {
+            ReserveOutcome::Reserved { mut lookups, .. } => lookups.remove(0),
+            other => panic!("no lookup reserved: {other:?}"),
+        }
+    }
+
     /// Derives a staff member's secrets from [`PASSWORD`] and the stored salt and cost.
     pub fn staff_secrets(&self, user: &StaffUser) -> StaffSecrets {
         let account = self.state.store.staff(&user.id).expect("the store works").expect("the account exists");
@@ -116,9 +142,42 @@ pub fn new_password(password: &str, organisation: &str, username: &str, org_key:
     }
 }
 
-/// A child's code as a staff browser makes it, and what it sends of it.
-pub fn new_child() -> (ChildCode, NewInvitation) {
-    let code = ChildCode::generate(&mut OsRng);
+/// `POST /api/invitations/lookups` for `count` lookups.
+pub fn lookups_request(cookie: &str, count: u32) -> TestRequest {
+    with_cookie(TestRequest::post().uri("/api/invitations/lookups"), cookie).set_json(LookupRequest { count })
+}
+
+/// Reserves `count` lookups through the API, as a staff browser does first; returns them.
+macro_rules! reserve_lookups {
+    ($app:expr, $cookie:expr, $count:expr) => {{
+        let reply = $crate::support::send!($app, $crate::support::staff::lookups_request($cookie, $count));
+        assert_eq!(reply.status, actix_web::http::StatusCode::OK, "no lookups reserved: {:?}", reply.body);
+        reply.json::<beratta_core::api::ReservedLookups>().lookups
+    }};
+}
+pub(crate) use reserve_lookups;
+
+/// `count` children as a staff browser makes them: a lookup reserved per child through the
+/// API, each code made around its lookup, and what the browser sends of it.
+macro_rules! new_children {
+    ($app:expr, $cookie:expr, $count:expr) => {{
+        let lookups = $crate::support::staff::reserve_lookups!($app, $cookie, $count);
+        lookups.iter().map(|l| $crate::support::staff::child_with(l)).collect::<Vec<_>>()
+    }};
+}
+pub(crate) use new_children;
+
+/// One child as [`new_children`] makes them.
+macro_rules! new_child {
+    ($app:expr, $cookie:expr) => {
+        $crate::support::staff::new_children!($app, $cookie, 1).remove(0)
+    };
+}
+pub(crate) use new_child;
+
+/// A child's code made around `lookup` as a staff browser makes it, and what it sends of it.
+pub fn child_with(lookup: &str) -> (ChildCode, NewInvitation) {
+    let code = ChildCode::with_lookup(lookup, &mut OsRng).expect("a lookup");
     let child = invitation_for(&code);
     (code, child)
 }
