@@ -4,6 +4,8 @@
 # Figures only: nothing here asserts a time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/server-url.sh
+source scripts/server-url.sh
 
 if [ ! -f dist/index.html ]; then
   echo "dist/ is missing: run 'make bench', which builds the front end first" >&2
@@ -33,12 +35,7 @@ mapfile -t codes < <("$server" demo "${flags[@]}" --children "$children" --org-k
   --kdf-memory-kib 64 --kdf-iterations 1 | tail -n "$children")
 "$server" serve "${flags[@]}" --static dist --listen 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/stdout" 2>/dev/null && break
-  sleep 0.1
-done
-url="$(sed -n 's/^listening on //p' "$work/stdout")"
-[ -n "$url" ] || { cat "$work/stderr" >&2; exit 1; }
+url="$(server_url "$work/stdout")" || { cat "$work/stderr" >&2; exit 1; }
 
 echo
 echo "== transfer size of the child flow (gzip -9)"

@@ -8,6 +8,8 @@
 # Usage: scripts/trace-durability.sh [SECONDS] [CHILDREN]   (installs strace when missing)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/server-url.sh
+source scripts/server-url.sh
 seconds=${1:-3}
 children=${2:-1}
 
@@ -31,11 +33,7 @@ mapfile -t codes < <("$server" demo "${flags[@]}" --children "$children" --org-k
 strace -f -y -tt -e trace=read,recvfrom,write,writev,sendto,fdatasync,fsync -o "$work/trace" \
   "$server" serve "${flags[@]}" --static "$work/none" --listen 127.0.0.1:0 >"$work/stdout" 2>/dev/null &
 server_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/stdout" 2>/dev/null && break
-  sleep 0.1
-done
-url="$(sed -n 's/^listening on //p' "$work/stdout")"
+url="$(server_url "$work/stdout")" || { echo "the server did not start" >&2; exit 1; }
 printf '  %8s %10s %9s %9s %8s %11s\n' children "saves/s" "p50 ms" "p99 ms" saves unanswered
 target/release/examples/save_load "$url" "$seconds" "${codes[@]}"
 # Stop the traced server itself; strace then ends with it and has written every line.

@@ -233,6 +233,33 @@ impl Inviter {
     }
 }
 
+/// A capability a handler can hand to the blocking pool with [`off_worker`].
+pub trait Capability: Send + 'static {
+    fn staff(&self) -> &Staff;
+}
+
+impl Capability for Inviter {
+    fn staff(&self) -> &Staff {
+        &self.0
+    }
+}
+
+impl Capability for Admin {
+    fn staff(&self) -> &Staff {
+        &self.0
+    }
+}
+
+/// Runs a staff member's request on the blocking pool (see [`AppState::blocking`]), with
+/// the capability it was checked for.
+pub async fn off_worker<C: Capability, T: Send + 'static>(
+    capability: C,
+    work: impl FnOnce(C) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let state = capability.staff().state().clone();
+    state.blocking(move |_| work(capability)).await
+}
+
 /// An administrator of an organisation.
 pub struct Admin(Staff);
 

@@ -6,7 +6,7 @@
 //! and sends the wrapped copy and the link's token; the colleague's browser unwraps it and
 //! re-wraps it under their own password (`routes::staff::enrol`).
 
-use crate::access::Admin;
+use crate::access::{off_worker, Admin};
 use crate::cookies::TOKEN_LEN;
 use crate::error::ApiError;
 use crate::limits;
@@ -28,15 +28,6 @@ pub async fn list_staff(admin: Admin) -> Result<web::Json<Vec<StaffMember>>, Api
         Ok(members)
     });
     Ok(web::Json(members.await?))
-}
-
-/// Runs an administrator's request on the blocking pool (see [`crate::AppState::blocking`]).
-async fn off_worker<T: Send + 'static>(
-    admin: Admin,
-    work: impl FnOnce(Admin) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let state = admin.staff().state().clone();
-    state.blocking(move |_| work(admin)).await
 }
 
 /// Refuses a unit the organisation does not have.

@@ -10,7 +10,7 @@
 //! sees the code or the name. Because staff can invite only with lookups drawn for them,
 //! and the server never draws one in use, no organisation can probe another's lookups.
 
-use crate::access::Inviter;
+use crate::access::{off_worker, Inviter};
 use crate::error::ApiError;
 use crate::limits;
 use crate::records::Assessment;
@@ -218,13 +218,4 @@ pub async fn set_help(
     .await?;
     on_disk.wait().await?;
     Ok(web::Json(SaveReceipt { counter }))
-}
-
-/// Runs a staff member's request on the blocking pool (see [`crate::AppState::blocking`]).
-async fn off_worker<T: Send + 'static>(
-    inviter: Inviter,
-    work: impl FnOnce(Inviter) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let state = inviter.staff().state().clone();
-    state.blocking(move |_| work(inviter)).await
 }

@@ -4,9 +4,8 @@
 //! throughout. (Before the group-commit flusher, seven children saving at once stopped the
 //! server: sled's flushes waited on its own exhausted I/O pool.)
 
-use crate::process::{path, run, serve};
+use crate::process::{demo_with_cheap_codes, serve};
 use crate::support::load::LoadChild;
-use crate::support::questionnaires_dir;
 use beratta_server::store::{SledStore, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
@@ -23,23 +22,7 @@ const PATIENCE: Duration = Duration::from_secs(30);
 #[test]
 fn thirty_children_saving_at_once_are_all_answered_and_all_on_disk() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let out = run(&[
-        "demo",
-        "--data",
-        path(&dir.path().join("data")),
-        "--secret-file",
-        path(&dir.path().join("secret")),
-        "--questionnaires",
-        path(&questionnaires_dir()),
-        "--children",
-        &CHILDREN.to_string(),
-        "--org-key-out",
-        path(&dir.path().join("org.key")),
-        "--kdf-memory-kib",
-        "64",
-        "--kdf-iterations",
-        "1",
-    ]);
+    let out = demo_with_cheap_codes(dir.path(), CHILDREN);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
     let codes: Vec<String> = stdout.lines().skip(1).map(str::to_string).collect();

@@ -79,6 +79,27 @@ fn a_broken_questionnaire_folder_stops_the_server_listing_every_problem() {
     assert!(lines.iter().any(|l| l.starts_with("b-checks.toml:") && l.contains("`en`")), "{stderr}");
 }
 
+/// Runs `demo` on `dir`'s data folder for `children` codes at the cheapest Argon2id cost.
+pub(crate) fn demo_with_cheap_codes(dir: &Path, children: usize) -> Output {
+    run(&[
+        "demo",
+        "--data",
+        path(&dir.join("data")),
+        "--secret-file",
+        path(&dir.join("secret")),
+        "--questionnaires",
+        path(&questionnaires_dir()),
+        "--children",
+        &children.to_string(),
+        "--org-key-out",
+        path(&dir.join("org.key")),
+        "--kdf-memory-kib",
+        "64",
+        "--kdf-iterations",
+        "1",
+    ])
+}
+
 /// A running `serve`, killed with SIGKILL when dropped.
 pub struct Server {
     pub child: Child,
@@ -167,23 +188,7 @@ pub fn http(
 #[test]
 fn demo_then_serve_announces_its_port_and_keeps_an_acknowledged_save_through_kill_9() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let out = run(&[
-        "demo",
-        "--data",
-        path(&dir.path().join("data")),
-        "--secret-file",
-        path(&dir.path().join("secret")),
-        "--questionnaires",
-        path(&questionnaires_dir()),
-        "--children",
-        "2",
-        "--org-key-out",
-        path(&dir.path().join("org.key")),
-        "--kdf-memory-kib",
-        "64",
-        "--kdf-iterations",
-        "1",
-    ]);
+    let out = demo_with_cheap_codes(dir.path(), 2);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
     let lines: Vec<&str> = stdout.lines().collect();
