@@ -7,6 +7,7 @@
 pub mod answer;
 pub mod api;
 pub mod audit;
+pub mod bytes;
 pub mod catalogue;
 pub mod child;
 pub mod engine;
