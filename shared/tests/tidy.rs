@@ -51,8 +51,9 @@ fn the_circle_check_finds_a_circle_and_ignores_what_is_not_one() {
         ("lib.rs", "//! Root.\npub mod a;\npub mod b;\npub mod p;\npub use a::A;\n"),
         ("a.rs", "//! A.\nuse crate::b::{self, B};\npub struct A;\n#[cfg(test)]\nmod tests {\n    use super::*;\n}\n"),
         ("b.rs", "//! B.\n// use crate::p; is a comment\nconst S: &str = \"crate::p::P\";\npub fn b() { crate::p::c::f(); }\n"),
-        ("p/mod.rs", "//! A parent re-exporting its child.\nmod c;\npub use c::f;\n"),
+        ("p/mod.rs", "//! A parent re-exporting one child and declaring another.\nmod c;\nmod d;\npub use c::f;\n"),
         ("p/c.rs", "//! A child reading its parent.\nuse super::super::a::A;\npub fn f() {}\n"),
+        ("p/d.rs", "//! A child reading its sibling.\nuse super::c::f;\nconst R: &str = r#\"use crate::b;\"#;\n"),
     ];
     for (path, text) in files {
         let path = dir.join(path);
@@ -63,7 +64,10 @@ fn the_circle_check_finds_a_circle_and_ignores_what_is_not_one() {
     std::fs::remove_dir_all(&dir).unwrap();
     let edges: Vec<String> =
         graph.iter().flat_map(|(from, to)| to.iter().map(move |t| format!("{from} → {t}"))).collect();
-    assert_eq!(edges, ["a.rs → b.rs", "b.rs → p/c.rs", "lib.rs → a.rs", "p/c.rs → a.rs", "p/mod.rs → p/c.rs"]);
+    assert_eq!(
+        edges,
+        ["a.rs → b.rs", "b.rs → p/c.rs", "lib.rs → a.rs", "p/c.rs → a.rs", "p/d.rs → p/c.rs", "p/mod.rs → p/c.rs"]
+    );
     assert_eq!(circles(&graph), ["a.rs → b.rs → p/c.rs → a.rs"]);
 }
 
