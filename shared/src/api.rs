@@ -1,35 +1,11 @@
 //! The wire types of the HTTP API, shared by server and browser so they cannot drift.
 //! Binary values travel as unpadded URL-safe base64 ([`Bytes`]).
 
+pub use crate::bytes::Bytes;
 use crate::catalogue::RawCatalogue;
 use crate::login::KdfParams;
 use crate::questionnaire::raw::RawQuestionnaire;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-/// Bytes, written as unpadded URL-safe base64 in JSON.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Bytes(pub Vec<u8>);
-
-impl Serialize for Bytes {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&URL_SAFE_NO_PAD.encode(&self.0))
-    }
-}
-
-impl<'de> Deserialize<'de> for Bytes {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        URL_SAFE_NO_PAD.decode(s.as_bytes()).map(Bytes).map_err(serde::de::Error::custom)
-    }
-}
-
-impl From<&[u8]> for Bytes {
-    fn from(b: &[u8]) -> Self {
-        Bytes(b.to_vec())
-    }
-}
+use serde::{Deserialize, Serialize};
 
 /// `GET /api/health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

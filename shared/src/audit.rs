@@ -3,7 +3,7 @@
 //! The server appends and stores; this module says what a record's hash is and checks a
 //! chain, so the same rules run in the server's `verify-audit` command and in tests.
 
-use crate::api::Bytes;
+use crate::bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -107,7 +107,12 @@ impl AuditEntry {
         h.update(b"beratta/audit/v1");
         h.update(self.seq.to_be_bytes());
         h.update(self.at_unix.to_be_bytes());
-        for field in [Some(self.organisation.as_str()), Some(self.actor.as_str()), Some(self.action.name()), self.subject.as_deref()] {
+        for field in [
+            Some(self.organisation.as_str()),
+            Some(self.actor.as_str()),
+            Some(self.action.name()),
+            self.subject.as_deref(),
+        ] {
             match field {
                 Some(f) => {
                     h.update([1]);
@@ -137,7 +142,10 @@ pub enum ChainBreak {
 
 /// Checks a whole chain, in order, against the head (the newest record's seq and hash,
 /// stored apart from the records). Returns the number of records.
-pub fn verify_chain<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>, head: Option<(u64, &[u8])>) -> Result<u64, ChainBreak> {
+pub fn verify_chain<'a>(
+    entries: impl IntoIterator<Item = &'a AuditEntry>,
+    head: Option<(u64, &[u8])>,
+) -> Result<u64, ChainBreak> {
     let mut previous: Option<&AuditEntry> = None;
     for entry in entries {
         let expected = previous.map_or(1, |p| p.seq + 1);

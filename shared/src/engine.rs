@@ -10,24 +10,13 @@
 //! - the position is a shown item, or [`Position::Finished`] once every shown item is
 //!   answered.
 
+pub use crate::answer::Answer;
 use crate::questionnaire::{Kind, Questionnaire};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Longest free-text answer, in characters.
 pub const MAX_TEXT_CHARS: usize = 2000;
-
-/// An answer as stored: option ids, never display text, so it reads the same in any
-/// language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Answer {
-    Choice(String),
-    Choices(BTreeSet<String>),
-    Text(String),
-    /// The child chose not to answer.
-    Declined,
-}
 
 /// Where the child is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,10 +194,7 @@ impl Session {
     /// Answers of shown items only, by position.
     pub fn shown_answers<'a>(&'a self, q: &Questionnaire) -> Vec<(usize, &'a Answer)> {
         let shown = visibility(q, &self.answers);
-        self.answers
-            .iter()
-            .filter_map(|(id, a)| q.position(id).filter(|&p| shown[p]).map(|p| (p, a)))
-            .collect()
+        self.answers.iter().filter_map(|(id, a)| q.position(id).filter(|&p| shown[p]).map(|p| (p, a))).collect()
     }
 }
 
@@ -225,7 +211,9 @@ fn check_answer(q: &Questionnaire, pos: usize, answer: &Answer) -> Result<(), En
     let unknown = |option: &str| EngineError::UnknownOption { item: item.id.clone(), option: option.to_string() };
     match (item.kind, answer) {
         (_, Answer::Declined) => Ok(()),
-        (Kind::Text, Answer::Text(t)) if t.chars().count() > MAX_TEXT_CHARS => Err(EngineError::TooLong(item.id.clone())),
+        (Kind::Text, Answer::Text(t)) if t.chars().count() > MAX_TEXT_CHARS => {
+            Err(EngineError::TooLong(item.id.clone()))
+        }
         (Kind::Text, Answer::Text(_)) => Ok(()),
         (k, Answer::Choice(c)) if k.is_single_choice() => item.option(c).map(|_| ()).ok_or_else(|| unknown(c)),
         (Kind::Multiple, Answer::Choices(cs)) if !cs.is_empty() => {

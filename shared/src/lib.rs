@@ -4,13 +4,15 @@
 //! same code runs natively in tests, in the browser (wasm32) and in the server. See
 //! `ARCHITECTURE.md` at the repository root for the map and its invariants.
 
+pub mod answer;
 pub mod api;
 pub mod audit;
+pub mod bytes;
 pub mod catalogue;
 pub mod child;
 pub mod engine;
-pub mod help;
 pub mod envelope;
+pub mod help;
 pub mod login;
 pub mod questionnaire;
 pub mod report;
@@ -19,7 +21,8 @@ pub mod staff;
 pub mod summary;
 pub mod text;
 
+pub use answer::Answer;
 pub use catalogue::{Catalogue, Factor, FactorKind, Level};
-pub use engine::{Action, Answer, EngineError, Position, Session, SessionView};
+pub use engine::{Action, EngineError, Position, Session, SessionView};
 pub use questionnaire::{Item, Kind, Questionnaire, ValidationError};
 pub use scoring::{score, FactorProfile};

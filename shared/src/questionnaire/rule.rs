@@ -4,18 +4,27 @@
 //! Parsing gives a [`RuleExpr`] over item and option ids; the validator then resolves the
 //! ids and turns it into a [`Rule`] over item positions, which is what the engine evaluates.
 
-use crate::engine::Answer;
+use crate::answer::Answer;
 use std::fmt;
 
 /// A parsed rule, still naming items and options by id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuleExpr {
     /// `item = a` or `item in (a, b)`.
-    Is { item: String, options: Vec<String> },
+    Is {
+        item: String,
+        options: Vec<String>,
+    },
     /// `item != a`: answered, and with something else.
-    IsNot { item: String, option: String },
+    IsNot {
+        item: String,
+        option: String,
+    },
     /// `item has a`, for multiple-choice items.
-    Has { item: String, option: String },
+    Has {
+        item: String,
+        option: String,
+    },
     Not(Box<RuleExpr>),
     And(Vec<RuleExpr>),
     Or(Vec<RuleExpr>),
@@ -26,9 +35,7 @@ impl RuleExpr {
     pub fn references(&self) -> Vec<(&str, Vec<&str>)> {
         let mut out = Vec::new();
         self.walk(&mut |e| match e {
-            RuleExpr::Is { item, options } => {
-                out.push((item.as_str(), options.iter().map(String::as_str).collect()))
-            }
+            RuleExpr::Is { item, options } => out.push((item.as_str(), options.iter().map(String::as_str).collect())),
             RuleExpr::IsNot { item, option } | RuleExpr::Has { item, option } => {
                 out.push((item.as_str(), vec![option.as_str()]))
             }
@@ -87,13 +94,9 @@ impl Rule {
 
     fn collect_items(&self, out: &mut Vec<usize>) {
         match self {
-            Rule::Is { item, .. } | Rule::IsNot { item, .. } | Rule::Has { item, .. } => {
-                out.push(*item)
-            }
+            Rule::Is { item, .. } | Rule::IsNot { item, .. } | Rule::Has { item, .. } => out.push(*item),
             Rule::Not(inner) => inner.collect_items(out),
-            Rule::And(parts) | Rule::Or(parts) => {
-                parts.iter().for_each(|p| p.collect_items(out))
-            }
+            Rule::And(parts) | Rule::Or(parts) => parts.iter().for_each(|p| p.collect_items(out)),
         }
     }
 }
@@ -310,11 +313,15 @@ mod tests {
     fn and_binds_tighter_than_or() {
         check(
             "a = x or b = y and not c = z",
-            expect![[r#"Or([Is { item: "a", options: ["x"] }, And([Is { item: "b", options: ["y"] }, Not(Is { item: "c", options: ["z"] })])])"#]],
+            expect![[
+                r#"Or([Is { item: "a", options: ["x"] }, And([Is { item: "b", options: ["y"] }, Not(Is { item: "c", options: ["z"] })])])"#
+            ]],
         );
         check(
             "(a = x or b = y) and c = z",
-            expect![[r#"And([Or([Is { item: "a", options: ["x"] }, Is { item: "b", options: ["y"] }]), Is { item: "c", options: ["z"] }])"#]],
+            expect![[
+                r#"And([Or([Is { item: "a", options: ["x"] }, Is { item: "b", options: ["y"] }]), Is { item: "c", options: ["z"] }])"#
+            ]],
         );
     }
 

@@ -1,6 +1,7 @@
 //! Validator tests: one per kind of problem, each on a small questionnaire written inline.
 
 use super::*;
+use crate::catalogue::Catalogue;
 use expect_test::{expect, Expect};
 
 pub(crate) const CATALOGUE: &str = r#"
@@ -177,7 +178,9 @@ fn check(body: &str, expect: Expect) {
 const SECTION: &str = "[[section]]\nid = \"s\"\ntitle = { sv = \"S\", en = \"S\" }\n";
 
 fn item(id: &str, extra: &str) -> String {
-    format!("[[section.item]]\nid = \"{id}\"\nkind = \"yes_no\"\ntext = {{ sv = \"Fråga\", en = \"Question\" }}\n{extra}\n")
+    format!(
+        "[[section.item]]\nid = \"{id}\"\nkind = \"yes_no\"\ntext = {{ sv = \"Fråga\", en = \"Question\" }}\n{extra}\n"
+    )
 }
 
 #[test]
@@ -190,37 +193,52 @@ fn a_valid_questionnaire_expands_its_chains_in_place() {
 
 #[test]
 fn reports_a_duplicate_id() {
-    check(&format!("{SECTION}{}{}", item("a", ""), item("a", "")), expect![[r#"
+    check(
+        &format!("{SECTION}{}{}", item("a", ""), item("a", "")),
+        expect![[r#"
         test.toml: item `a`: the id `a` is used more than once
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_a_rule_naming_an_unknown_item() {
-    check(&format!("{SECTION}{}", item("a", "show_if = \"nothing = yes\"")), expect![[r#"
+    check(
+        &format!("{SECTION}{}", item("a", "show_if = \"nothing = yes\"")),
+        expect![[r#"
         test.toml: item `a`: the rule names `nothing`, which is not an item
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_a_rule_naming_an_unknown_option() {
-    check(&format!("{SECTION}{}{}", item("a", ""), item("b", "show_if = \"a = maybe\"")), expect![[r#"
+    check(
+        &format!("{SECTION}{}{}", item("a", ""), item("b", "show_if = \"a = maybe\"")),
+        expect![[r#"
         test.toml: item `b`: `maybe` is not an option of `a`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_a_signal_naming_an_unknown_option() {
-    check(&format!("{SECTION}{}", item("a", "factor = \"p.adult\"\nsignal = [\"perhaps\"]")), expect![[r#"
+    check(
+        &format!("{SECTION}{}", item("a", "factor = \"p.adult\"\nsignal = [\"perhaps\"]")),
+        expect![[r#"
         test.toml: item `a`: `perhaps` is not an option of `a`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_an_unknown_factor() {
-    check(&format!("{SECTION}{}", item("a", "factor = \"nope\"")), expect![[r#"
+    check(
+        &format!("{SECTION}{}", item("a", "factor = \"nope\"")),
+        expect![[r#"
         test.toml: item `a`: `nope` is not in the factor catalogue
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -235,9 +253,12 @@ fn reports_a_rule_cycle() {
 
 #[test]
 fn reports_a_rule_on_a_later_item() {
-    check(&format!("{SECTION}{}{}", item("a", "show_if = \"b = yes\""), item("b", "")), expect![[r#"
+    check(
+        &format!("{SECTION}{}{}", item("a", "show_if = \"b = yes\""), item("b", "")),
+        expect![[r#"
         test.toml: item `a`: the rule names `b`, which comes later, so it is never answered in time
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -269,9 +290,12 @@ fn an_item_behind_an_unreachable_item_is_unreachable_too() {
 #[test]
 fn exclusive_options_cannot_be_picked_together() {
     let body = VALID.replace("show_if = \"lately has hurt\"", "show_if = \"lately has hurt and lately has none\"");
-    check(&body, expect![[r#"
+    check(
+        &body,
+        expect![[r#"
         test.toml: item `safe`: can never be shown: no answers make its rule true
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -289,55 +313,76 @@ fn reports_a_missing_option_translation_and_a_mistyped_language() {
     let body = format!(
         "{SECTION}[[section.item]]\nid = \"a\"\nkind = \"single\"\ntext = {{ sv = \"F\", en = \"Q\" }}\noptions = [{{ id = \"x\", sv = \"X\", eng = \"X\" }}, {{ id = \"y\", sv = \"Y\", en = \"Y\" }}]\n"
     );
-    check(&body, expect![[r#"
+    check(
+        &body,
+        expect![[r#"
         test.toml: item `a`: option `x` has no text in `en`
         test.toml: item `a`: option `x` has a text in `eng`, which is not one of the questionnaire's languages
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_a_risk_item_without_its_chain() {
-    check(&format!("{SECTION}{}", item("a", "factor = \"r.teased\"")), expect![[r#"
+    check(
+        &format!("{SECTION}{}", item("a", "factor = \"r.teased\"")),
+        expect![[r#"
         test.toml: item `a`: it can signal the risk `r.teased`, so it needs `chain = true` (how often → worry → help)
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_a_screening_item_whose_risk_options_lack_a_chain() {
     let body = VALID.replace("id = \"lately\"\nkind = \"multiple\"\ntext = { sv = \"Har något av detta hänt?\", en = \"Has any of this happened?\" }\nchain = true", "id = \"lately\"\nkind = \"multiple\"\ntext = { sv = \"Har något av detta hänt?\", en = \"Has any of this happened?\" }");
-    check(&body, expect![[r#"
+    check(
+        &body,
+        expect![[r#"
         test.toml: item `lately`: it can signal the risk `r.hurt`, so it needs `chain = true` (how often → worry → help)
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn a_risk_without_a_chain_in_the_catalogue_needs_none() {
     check(&format!("{SECTION}{}", item("a", "factor = \"r.view\"")), expect!["ok: 1 items"]);
-    check(&format!("{SECTION}{}", item("a", "factor = \"r.view\"\nchain = true")), expect![[r#"
+    check(
+        &format!("{SECTION}{}", item("a", "factor = \"r.view\"\nchain = true")),
+        expect![[r#"
         test.toml: item `a`: has `chain = true` but no answer signals a risk that needs a chain
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_a_rule_that_cannot_be_read() {
-    check(&format!("{SECTION}{}{}", item("a", ""), item("b", "show_if = \"a = \"")), expect![[r#"
+    check(
+        &format!("{SECTION}{}{}", item("a", ""), item("b", "show_if = \"a = \"")),
+        expect![[r#"
         test.toml: item `b`: the rule cannot be read: expected an option id at character 5
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_a_rule_over_free_text() {
     let text = "[[section.item]]\nid = \"t\"\nkind = \"text\"\ntext = { sv = \"F\", en = \"Q\" }\n";
-    check(&format!("{SECTION}{text}{}", item("b", "show_if = \"t = yes\"")), expect![[r#"
+    check(
+        &format!("{SECTION}{text}{}", item("b", "show_if = \"t = yes\"")),
+        expect![[r#"
         test.toml: item `b`: the rule names `t`, a free-text item; rules cannot read free text
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_the_wrong_comparison_for_multiple_choice() {
-    check(&VALID.replace("lately has hurt", "lately = hurt"), expect![[r#"
+    check(
+        &VALID.replace("lately has hurt", "lately = hurt"),
+        expect![[r#"
         test.toml: item `safe`: the rule compares `lately` wrongly: it is multiple choice: use `has`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -350,17 +395,23 @@ fn reports_a_scale_without_the_fixed_options() {
 
 #[test]
 fn reports_a_file_that_is_not_toml_with_its_line() {
-    check("[[section]\nid = 1", expect![[r#"
+    check(
+        "[[section]\nid = 1",
+        expect![[r#"
         test.toml: cannot be read: line 40: invalid table header
         expected `.`, `]]`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn reports_an_unknown_field_instead_of_ignoring_it() {
-    check(&format!("{SECTION}{}", item("a", "show-if = \"x\"")), expect![[r#"
+    check(
+        &format!("{SECTION}{}", item("a", "show-if = \"x\"")),
+        expect![[r#"
         test.toml: cannot be read: line 46: unknown field `show-if`, expected one of `id`, `kind`, `text`, `options`, `scale`, `factor`, `signal`, `chain`, `show_if`, `bbic`, `sources`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -372,13 +423,16 @@ fn reports_every_problem_at_once() {
         item("c", "factor = \"nope\""),
         "[[section.item]]\nid = \"d\"\nkind = \"yes_no\"\ntext = { sv = \"F\" }\n",
     );
-    check(&body, expect![[r#"
+    check(
+        &body,
+        expect![[r#"
         test.toml: item `a`: it can signal the risk `r.teased`, so it needs `chain = true` (how often → worry → help)
         test.toml: item `a`: the id `a` is used more than once
         test.toml: item `c`: `nope` is not in the factor catalogue
         test.toml: item `d`: the question has no text in `en`
         test.toml: item `a`: the rule names `zz`, which is not an item
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -386,7 +440,10 @@ fn a_picture_item_needs_a_picture_on_every_option() {
     let body = format!(
         "{SECTION}[[section.item]]\nid = \"p\"\nkind = \"picture\"\ntext = {{ sv = \"F\", en = \"Q\" }}\noptions = [{{ id = \"x\", sv = \"X\", en = \"X\", emoji = \"🙂\" }}, {{ id = \"y\", sv = \"Y\", en = \"Y\" }}]\n"
     );
-    check(&body, expect![[r#"
+    check(
+        &body,
+        expect![[r#"
         test.toml: item `p`: option `y` of a picture item needs an `emoji`
-    "#]]);
+    "#]],
+    );
 }
