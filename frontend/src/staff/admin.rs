@@ -4,7 +4,7 @@
 //! enrolment key that travels only in the link's fragment.
 
 use super::{date_time, keys, origin, use_staff, Loading, Problem};
-use crate::api;
+use crate::common::api;
 use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, StaffMember, Unit};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -323,7 +323,8 @@ pub fn UnitsPage() -> Html {
         })
     };
     let onsubmit = {
-        let (name, busy, error, reloads, staff) = (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
+        let (name, busy, error, reloads, staff) =
+            (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let typed = name.trim().to_string();
@@ -335,7 +336,8 @@ pub fn UnitsPage() -> Html {
                 return;
             }
             busy.set(true);
-            let (name, busy, error, reloads, staff) = (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
+            let (name, busy, error, reloads, staff) =
+                (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::add_unit(&typed).await {
                     Ok(_) => {

@@ -4,7 +4,7 @@
 //! only the summary page opens them, and the server logs every such opening.
 
 use super::{confirm, date, keys, now_unix, use_staff, Loading, Problem, Route};
-use crate::api;
+use crate::common::api;
 use beratta_core::api::AssessmentRecord;
 use yew::prelude::*;
 
@@ -92,7 +92,8 @@ pub fn ChildrenPage() -> Html {
                 return;
             }
             busy.set(Some(id.clone()));
-            let (busy, error, reloads, staff, id) = (busy.clone(), error.clone(), reloads.clone(), staff.clone(), id.clone());
+            let (busy, error, reloads, staff, id) =
+                (busy.clone(), error.clone(), reloads.clone(), staff.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::revoke(&id).await {
                     Ok(()) => error.set(None),

@@ -5,7 +5,7 @@
 
 use super::setup::{new_password_fields, password_problem};
 use super::{go, keys, use_staff, Problem, Route};
-use crate::api;
+use crate::common::api;
 use beratta_core::api::Enrolment;
 use beratta_core::envelope::OrgSecretKey;
 use beratta_core::staff::{unwrap_org_key, KeyHolder};

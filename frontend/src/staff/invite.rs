@@ -8,7 +8,7 @@
 
 use super::cards::Card;
 use super::{go, keys, use_staff, Problem, Route};
-use crate::api::{self, ApiError};
+use crate::common::api::{self, ApiError};
 use beratta_core::api::{InvitationBatch, NewInvitation, QuestionnaireRef, Unit};
 use beratta_core::login::ChildCode;
 use gloo_timers::future::TimeoutFuture;
@@ -188,9 +188,9 @@ pub fn InvitePage() -> Html {
         })
     };
 
-    let unit_name = my_unit.as_ref().map(|id| {
-        units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone())
-    });
+    let unit_name = my_unit
+        .as_ref()
+        .map(|id| units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()));
     let status = match *progress {
         Some((done, total)) if done < total || !*busy => (t.invite_progress)(done + 1, total),
         Some(_) => t.invite_sending.to_string(),

@@ -19,8 +19,8 @@ mod setup;
 mod summary;
 mod texts;
 
-use crate::api;
-use crate::i18n::Lang;
+use crate::common::api;
+use crate::common::lang::Lang;
 use beratta_core::api::{Role, StaffSession};
 use beratta_core::envelope::{OrgPublicKey, OrgSecretKey};
 use cards::{Card, CardsPage};
@@ -317,7 +317,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
             let leaving = leaving.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(error) = api::staff_logout().await {
-                    crate::login::log(&format!("logout did not reach the server: {error:?}"));
+                    crate::common::log::log(&format!("logout did not reach the server: {error:?}"));
                 }
                 // The key goes with the last reference to it, whatever the server said.
                 signed_in.set(None);

@@ -5,7 +5,7 @@
 //! then the administrator logs in with the new password.
 
 use super::{go, keys, print, use_staff, Problem, Route};
-use crate::api;
+use crate::common::api;
 use beratta_core::api::Enrolment;
 use beratta_core::staff::PasswordError;
 use gloo_timers::future::TimeoutFuture;
@@ -40,7 +40,9 @@ pub fn SetupPage(props: &SetupProps) -> Html {
                 let t = staff.t();
                 phase.set(match api::setup_info(&token).await {
                     Ok(info) => Phase::Form(info),
-                    Err(e) if e.code() == Some("not_found") || matches!(e, api::ApiError::Status { status: 404, .. }) => {
+                    Err(e)
+                        if e.code() == Some("not_found") || matches!(e, api::ApiError::Status { status: 404, .. }) =>
+                    {
                         Phase::Broken(t.link_unusable.to_string())
                     }
                     Err(e) => Phase::Broken(t.api_error(&e)),
@@ -253,7 +255,7 @@ fn RecoveryKeySheet(props: &RecoveryProps) -> Html {
             stored.set(input.checked());
         })
     };
-    let heading = crate::focus::use_focus_on(());
+    let heading = crate::common::focus::use_focus_on(());
     html! {
         <div class="recovery">
             <div class="recovery-sheet">

@@ -1,13 +1,14 @@
 //! Getting a child in and out: the login with a code, the resume after a reload, the
 //! logout. The crypto is the core's (`login`, `child`); this module moves the bytes between
 //! it, the server and `sessionStorage`, which holds only the resume blob and the sealed save
-//! queue ([`crate::queue`]).
+//! queue ([`super::queue`]).
 
-use crate::api::{self, ApiError};
-use crate::forget::{self, Keep};
-use crate::i18n::Notice;
-use crate::queue;
-use crate::state::{ChildContext, Loaded};
+use crate::child::forget::{self, Keep};
+use crate::child::queue;
+use crate::child::state::{ChildContext, Loaded};
+use crate::child::texts::Notice;
+use crate::common::api::{self, ApiError};
+use crate::common::log::log;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use beratta_core::api::{Bytes, ChildAssessment, ChildLogin};
@@ -193,7 +194,7 @@ async fn load(assessment: ChildAssessment, keys: ChildKeys, resumed: bool) -> Re
 }
 
 /// Keeps the resume blob in this tab's `sessionStorage`; besides it only the sealed save
-/// queue is ever stored ([`crate::queue`]).
+/// queue is ever stored ([`super::queue`]).
 fn keep_for_resume(child: &ChildContext) {
     let Ok(blob) = child.keys.for_resume(&child.assessment, &mut OsRng) else {
         log("the resume key is malformed; a reload will ask for the code again");
@@ -252,8 +253,4 @@ fn notice(error: ApiError) -> Notice {
             }
         },
     }
-}
-
-pub fn log(message: &str) {
-    web_sys::console::warn_1(&message.into());
 }

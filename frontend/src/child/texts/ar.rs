@@ -9,7 +9,7 @@
 //! help (112, BRIS 116 111, Jourhavande kompis) stay as they are: that is what the child will
 //! dial or search for.
 
-use crate::i18n::Texts;
+use super::Texts;
 
 pub static AR: Texts = Texts {
     app_name: "Berätta",

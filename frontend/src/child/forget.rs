@@ -8,10 +8,10 @@
 //! can expire it, which is why the logout request goes out with `keepalive` and is retried
 //! while the server cannot be reached.
 
-use crate::api::{self, ApiError};
-use crate::idle;
-use crate::login::log;
-use crate::queue;
+use crate::child::idle;
+use crate::child::queue;
+use crate::common::api::{self, ApiError};
+use crate::common::log::log;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Promise, Reflect};
 use std::cell::Cell;

@@ -1,5 +1,5 @@
 //! Every word the app itself shows, in Swedish, English and Arabic, written for a
-//! ten-year-old (the Arabic texts are in [`crate::i18n_ar`]).
+//! ten-year-old (the Arabic texts are in [`ar`]).
 //!
 //! Questionnaire texts are not here: they come with the questionnaire, in every language it
 //! declares. This module holds only the frame around them (buttons, messages, the finish
@@ -8,222 +8,127 @@
 //! are then in that language and the frame in English, since a reviewed frame in English is
 //! better than an unreviewed one in the child's language.
 
-use crate::i18n_ar::AR;
+mod ar;
+
+use crate::common::lang::Lang;
+use ar::AR;
 use beratta_core::login::{CodeError, CODE_ALPHABET, CODE_LEN};
 use beratta_core::text::Text;
-use beratta_core::Questionnaire;
 
-/// A language a child can choose. The staff side uses only [`Lang::STAFF`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    #[default]
-    Sv,
-    En,
-    Ar,
-    So,
-    Ti,
-    Fa,
-    Uk,
+/// The app's own texts in `lang`: in the language itself where they are written in it,
+/// in English for the draft languages ([`Lang::ui`]).
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang.ui() {
+        Lang::Sv => &SV,
+        Lang::Ar => &AR,
+        _ => &EN,
+    }
 }
 
-impl Lang {
-    /// Every language a child can choose, in the order of the switch: the reviewed ones first.
-    pub const ALL: [Lang; 7] = [Lang::Sv, Lang::En, Lang::Ar, Lang::So, Lang::Ti, Lang::Fa, Lang::Uk];
+/// The visible progress label, e.g. "40 % klart".
+pub fn progress_done(lang: Lang, percent: u8) -> String {
+    match lang.ui() {
+        Lang::Sv => format!("{percent} % klart"),
+        Lang::Ar => format!("تمّ {percent}٪"),
+        _ => format!("{percent}% done"),
+    }
+}
 
-    /// The staff side's languages: summaries and staff pages exist in Swedish and English only.
-    pub const STAFF: [Lang; 2] = [Lang::Sv, Lang::En];
+/// The accessible name of the speaker beside an answer option.
+pub fn read_option(lang: Lang, option: &str) -> String {
+    match lang.ui() {
+        Lang::Sv => format!("Läs upp: {option}"),
+        Lang::Ar => format!("اقرأ لي: {option}"),
+        _ => format!("Read aloud: {option}"),
+    }
+}
 
-    /// The language code, as used in questionnaire texts and in a stored answer set.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv",
-            Lang::En => "en",
-            Lang::Ar => "ar",
-            Lang::So => "so",
-            Lang::Ti => "ti",
-            Lang::Fa => "fa",
-            Lang::Uk => "uk",
+/// What a speaker says when this device has no voice for text in `spoken` (a language
+/// code), e.g. "Ingen uppläsning på svenska på den här enheten".
+pub fn no_voice(lang: Lang, spoken: &str) -> String {
+    let spoken = Lang::from_code(spoken);
+    match (lang.ui(), spoken) {
+        (Lang::Sv, Some(l)) => format!("Ingen uppläsning på {} på den här enheten", name_in(l, Lang::Sv)),
+        (Lang::Sv, None) => "Ingen uppläsning på det här språket på den här enheten".to_string(),
+        (Lang::Ar, Some(l)) => format!("لا توجد قراءة بصوت عالٍ {} على هذا الجهاز", name_in(l, Lang::Ar)),
+        (Lang::Ar, None) => "لا توجد قراءة بصوت عالٍ بهذه اللغة على هذا الجهاز".to_string(),
+        (_, Some(l)) => format!("No read-aloud in {} on this device", name_in(l, Lang::En)),
+        (_, None) => "No read-aloud in this language on this device".to_string(),
+    }
+}
+
+/// The language's name as a sentence in `ui` uses it ("svenska", "Swedish", "بالسويدية").
+fn name_in(lang: Lang, ui: Lang) -> &'static str {
+    match (ui, lang) {
+        (Lang::Sv, Lang::Sv) => "svenska",
+        (Lang::Sv, Lang::En) => "engelska",
+        (Lang::Sv, Lang::Ar) => "arabiska",
+        (Lang::Sv, Lang::So) => "somaliska",
+        (Lang::Sv, Lang::Ti) => "tigrinja",
+        (Lang::Sv, Lang::Fa) => "persiska",
+        (Lang::Sv, Lang::Uk) => "ukrainska",
+        (Lang::Ar, Lang::Sv) => "بالسويدية",
+        (Lang::Ar, Lang::En) => "بالإنجليزية",
+        (Lang::Ar, Lang::Ar) => "بالعربية",
+        (Lang::Ar, Lang::So) => "بالصومالية",
+        (Lang::Ar, Lang::Ti) => "بالتغرينية",
+        (Lang::Ar, Lang::Fa) => "بالفارسية",
+        (Lang::Ar, Lang::Uk) => "بالأوكرانية",
+        (_, Lang::Sv) => "Swedish",
+        (_, Lang::En) => "English",
+        (_, Lang::Ar) => "Arabic",
+        (_, Lang::So) => "Somali",
+        (_, Lang::Ti) => "Tigrinya",
+        (_, Lang::Fa) => "Persian",
+        (_, Lang::Uk) => "Ukrainian",
+    }
+}
+
+/// A notice as a plain sentence.
+pub fn sentence(lang: Lang, notice: &Notice) -> String {
+    let t = texts(lang);
+    match notice {
+        Notice::Code(error) => code_error(lang, error),
+        Notice::Refused(message) => message.clone(),
+        Notice::Network => t.network.to_string(),
+        Notice::Server => t.server.to_string(),
+        Notice::Questionnaire => t.questionnaire_broken.to_string(),
+        Notice::Answers => t.answers_unreadable.to_string(),
+        Notice::SessionEnded => t.session_ended.to_string(),
+        Notice::ChangedElsewhere => t.changed_elsewhere.to_string(),
+        Notice::Stopped => t.stopped_note.to_string(),
+        Notice::Idle => t.idle_note.to_string(),
+    }
+}
+
+/// What is wrong with a typed code, without jargon.
+fn code_error(lang: Lang, error: &CodeError) -> String {
+    match (lang.ui(), error) {
+        (Lang::Sv, CodeError::WrongLength(0)) => "Skriv koden från din lapp.".to_string(),
+        (Lang::Ar, CodeError::WrongLength(0)) => "يُرجى كتابة الرمز الموجود على ورقتك.".to_string(),
+        (_, CodeError::WrongLength(0)) => "Type the code from your note.".to_string(),
+        (Lang::Sv, CodeError::WrongLength(n)) => {
+            format!("Koden har {CODE_LEN} tecken. Du har skrivit {n}. Titta på lappen igen.")
         }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code() == code)
-    }
-
-    /// The language's name in itself, as shown on the switch. Draft languages are not marked
-    /// as drafts there: a child looks for their language, not for our review status.
-    pub fn own_name(self) -> &'static str {
-        match self {
-            Lang::Sv => "Svenska",
-            Lang::En => "English",
-            Lang::Ar => "العربية",
-            Lang::So => "Soomaali",
-            Lang::Ti => "ትግርኛ",
-            Lang::Fa => "فارسی",
-            Lang::Uk => "Українська",
+        (Lang::Ar, CodeError::WrongLength(n)) => {
+            format!("يتكوّن الرمز من {CODE_LEN} حرفًا ورقمًا. كتبت {n}. يُرجى النظر إلى ورقتك مرة أخرى.")
         }
-    }
-
-    /// The language the app's own texts are shown in: the language itself where they are
-    /// written in it, English for the draft languages. `<html lang>` is this language, so
-    /// that screen readers read the frame right; questionnaire texts carry their own `lang`.
-    pub fn ui(self) -> Lang {
-        match self {
-            Lang::Sv | Lang::En | Lang::Ar => self,
-            Lang::So | Lang::Ti | Lang::Fa | Lang::Uk => Lang::En,
+        (_, CodeError::WrongLength(n)) => {
+            format!("The code has {CODE_LEN} letters and numbers. You typed {n}. Have another look at your note.")
         }
-    }
-
-    /// Whether the language is written right to left. The whole page is then mirrored, even
-    /// when its frame is in English (Persian), because the questions are what the child reads.
-    pub fn is_rtl(self) -> bool {
-        matches!(self, Lang::Ar | Lang::Fa)
-    }
-
-    /// The value of `<html dir>`.
-    pub fn dir(self) -> &'static str {
-        if self.is_rtl() {
-            "rtl"
-        } else {
-            "ltr"
-        }
-    }
-
-    /// The arrow on "back" buttons: back points the way the child reads from, so it turns
-    /// round in a right-to-left language. (Arrows are not mirrored by the browser.)
-    pub fn back_arrow(self) -> &'static str {
-        if self.is_rtl() {
-            "→ "
-        } else {
-            "← "
-        }
-    }
-
-    /// The languages a child may switch to while answering `q`: those it has texts in,
-    /// reviewed or draft. Swedish is always there (every text is written in it first), and so
-    /// is `current`, so the pressed button never disappears.
-    pub fn offered(q: &Questionnaire, current: Lang) -> Vec<Lang> {
-        Lang::ALL
-            .into_iter()
-            .filter(|l| {
-                *l == Lang::Sv || *l == current || q.languages.iter().chain(&q.drafts).any(|c| c == l.code())
-            })
-            .collect()
-    }
-
-    pub fn texts(self) -> &'static Texts {
-        match self.ui() {
-            Lang::Sv => &SV,
-            Lang::Ar => &AR,
-            _ => &EN,
-        }
-    }
-
-    /// The visible progress label, e.g. "40 % klart".
-    pub fn progress_done(self, percent: u8) -> String {
-        match self.ui() {
-            Lang::Sv => format!("{percent} % klart"),
-            Lang::Ar => format!("تمّ {percent}٪"),
-            _ => format!("{percent}% done"),
-        }
-    }
-
-    /// The accessible name of the speaker beside an answer option.
-    pub fn read_option(self, option: &str) -> String {
-        match self.ui() {
-            Lang::Sv => format!("Läs upp: {option}"),
-            Lang::Ar => format!("اقرأ لي: {option}"),
-            _ => format!("Read aloud: {option}"),
-        }
-    }
-
-    /// What a speaker says when this device has no voice for text in `spoken` (a language
-    /// code), e.g. "Ingen uppläsning på svenska på den här enheten".
-    pub fn no_voice(self, spoken: &str) -> String {
-        let spoken = Lang::from_code(spoken);
-        match (self.ui(), spoken) {
-            (Lang::Sv, Some(l)) => format!("Ingen uppläsning på {} på den här enheten", l.name_in(Lang::Sv)),
-            (Lang::Sv, None) => "Ingen uppläsning på det här språket på den här enheten".to_string(),
-            (Lang::Ar, Some(l)) => format!("لا توجد قراءة بصوت عالٍ {} على هذا الجهاز", l.name_in(Lang::Ar)),
-            (Lang::Ar, None) => "لا توجد قراءة بصوت عالٍ بهذه اللغة على هذا الجهاز".to_string(),
-            (_, Some(l)) => format!("No read-aloud in {} on this device", l.name_in(Lang::En)),
-            (_, None) => "No read-aloud in this language on this device".to_string(),
-        }
-    }
-
-    /// The language's name as a sentence in `ui` uses it ("svenska", "Swedish", "بالسويدية").
-    fn name_in(self, ui: Lang) -> &'static str {
-        match (ui, self) {
-            (Lang::Sv, Lang::Sv) => "svenska",
-            (Lang::Sv, Lang::En) => "engelska",
-            (Lang::Sv, Lang::Ar) => "arabiska",
-            (Lang::Sv, Lang::So) => "somaliska",
-            (Lang::Sv, Lang::Ti) => "tigrinja",
-            (Lang::Sv, Lang::Fa) => "persiska",
-            (Lang::Sv, Lang::Uk) => "ukrainska",
-            (Lang::Ar, Lang::Sv) => "بالسويدية",
-            (Lang::Ar, Lang::En) => "بالإنجليزية",
-            (Lang::Ar, Lang::Ar) => "بالعربية",
-            (Lang::Ar, Lang::So) => "بالصومالية",
-            (Lang::Ar, Lang::Ti) => "بالتغرينية",
-            (Lang::Ar, Lang::Fa) => "بالفارسية",
-            (Lang::Ar, Lang::Uk) => "بالأوكرانية",
-            (_, Lang::Sv) => "Swedish",
-            (_, Lang::En) => "English",
-            (_, Lang::Ar) => "Arabic",
-            (_, Lang::So) => "Somali",
-            (_, Lang::Ti) => "Tigrinya",
-            (_, Lang::Fa) => "Persian",
-            (_, Lang::Uk) => "Ukrainian",
-        }
-    }
-
-    /// A notice as a plain sentence.
-    pub fn notice(self, notice: &Notice) -> String {
-        let t = self.texts();
-        match notice {
-            Notice::Code(error) => self.code_error(error),
-            Notice::Refused(message) => message.clone(),
-            Notice::Network => t.network.to_string(),
-            Notice::Server => t.server.to_string(),
-            Notice::Questionnaire => t.questionnaire_broken.to_string(),
-            Notice::Answers => t.answers_unreadable.to_string(),
-            Notice::SessionEnded => t.session_ended.to_string(),
-            Notice::ChangedElsewhere => t.changed_elsewhere.to_string(),
-            Notice::Stopped => t.stopped_note.to_string(),
-            Notice::Idle => t.idle_note.to_string(),
-        }
-    }
-
-    /// What is wrong with a typed code, without jargon.
-    fn code_error(self, error: &CodeError) -> String {
-        match (self.ui(), error) {
-            (Lang::Sv, CodeError::WrongLength(0)) => "Skriv koden från din lapp.".to_string(),
-            (Lang::Ar, CodeError::WrongLength(0)) => "يُرجى كتابة الرمز الموجود على ورقتك.".to_string(),
-            (_, CodeError::WrongLength(0)) => "Type the code from your note.".to_string(),
-            (Lang::Sv, CodeError::WrongLength(n)) => {
-                format!("Koden har {CODE_LEN} tecken. Du har skrivit {n}. Titta på lappen igen.")
-            }
-            (Lang::Ar, CodeError::WrongLength(n)) => {
-                format!("يتكوّن الرمز من {CODE_LEN} حرفًا ورقمًا. كتبت {n}. يُرجى النظر إلى ورقتك مرة أخرى.")
-            }
-            (_, CodeError::WrongLength(n)) => {
-                format!("The code has {CODE_LEN} letters and numbers. You typed {n}. Have another look at your note.")
-            }
-            (lang, CodeError::BadCharacter(c, hint)) => {
-                let suggestions = suggestions(hint);
-                // Arabic has no imperative that fits a girl and a boy alike, so it offers the
-                // suggestions ("perhaps it is …") instead of telling the child to try them.
-                let (never, try_word, or_word, comma) = match lang {
-                    Lang::Sv => (format!("Koden har aldrig tecknet ”{c}”."), "Prova", "eller", ", "),
-                    Lang::Ar => (format!("الرمز لا يحتوي أبدًا على «{c}»."), "ربما المقصود", "أو", "، "),
-                    _ => (format!("The code never has “{c}” in it."), "Try", "or", ", "),
-                };
-                match suggestions.split_last() {
-                    None => never,
-                    Some((last, [])) => format!("{never} {try_word} {last}."),
-                    Some((last, rest)) => format!("{never} {try_word} {} {or_word} {last}.", rest.join(comma)),
-                }
+        (lang, CodeError::BadCharacter(c, hint)) => {
+            let suggestions = suggestions(hint);
+            // Arabic has no imperative that fits a girl and a boy alike, so it offers the
+            // suggestions ("perhaps it is …") instead of telling the child to try them.
+            let (never, try_word, or_word, comma) = match lang {
+                Lang::Sv => (format!("Koden har aldrig tecknet ”{c}”."), "Prova", "eller", ", "),
+                Lang::Ar => (format!("الرمز لا يحتوي أبدًا على «{c}»."), "ربما المقصود", "أو", "، "),
+                _ => (format!("The code never has “{c}” in it."), "Try", "or", ", "),
+            };
+            match suggestions.split_last() {
+                None => never,
+                Some((last, [])) => format!("{never} {try_word} {last}."),
+                Some((last, rest)) => format!("{never} {try_word} {} {or_word} {last}.", rest.join(comma)),
             }
         }
     }
@@ -513,7 +418,7 @@ mod tests {
     fn code_notice(lang: Lang, input: &str) -> String {
         match ChildCode::parse(input) {
             Ok(_) => "ok".to_string(),
-            Err(error) => lang.notice(&Notice::Code(error)),
+            Err(error) => sentence(lang, &Notice::Code(error)),
         }
     }
 
@@ -537,7 +442,7 @@ mod tests {
     #[test]
     fn help_texts_name_every_place_calmly() {
         for lang in Lang::ALL {
-            let t = lang.texts();
+            let t = texts(lang);
             let screen: Vec<&str> = [
                 t.help_screen_heading,
                 t.help_screen_not_alone,
@@ -568,37 +473,25 @@ mod tests {
     }
 
     #[test]
-    fn language_codes_round_trip() {
+    fn draft_languages_are_shown_the_english_texts() {
         for lang in Lang::ALL {
-            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert!(std::ptr::eq(texts(lang), texts(lang.ui())), "{lang:?}");
         }
-        assert_eq!(Lang::from_code("de"), None);
-    }
-
-    #[test]
-    fn draft_languages_have_an_english_frame_and_persian_runs_right_to_left() {
-        for lang in Lang::ALL {
-            let reviewed = matches!(lang, Lang::Sv | Lang::En | Lang::Ar);
-            assert_eq!(lang.ui() == lang, reviewed, "{lang:?}");
-            assert!(std::ptr::eq(lang.texts(), lang.ui().texts()));
-        }
-        let rtl: Vec<Lang> = Lang::ALL.into_iter().filter(|l| l.is_rtl()).collect();
-        assert_eq!(rtl, [Lang::Ar, Lang::Fa]);
-        assert_eq!(Lang::Ar.back_arrow(), "→ ");
-        assert_eq!(Lang::Sv.back_arrow(), "← ");
+        assert!(std::ptr::eq(texts(Lang::Fa), texts(Lang::En)));
     }
 
     #[test]
     fn no_voice_names_the_language_in_the_frame_language() {
-        assert_eq!(Lang::Sv.no_voice("sv"), "Ingen uppläsning på svenska på den här enheten");
-        assert_eq!(Lang::En.no_voice("ar"), "No read-aloud in Arabic on this device");
-        assert_eq!(Lang::Ti.no_voice("ti"), "No read-aloud in Tigrinya on this device");
-        assert_eq!(Lang::Ar.no_voice("ar"), "لا توجد قراءة بصوت عالٍ بالعربية على هذا الجهاز");
+        assert_eq!(no_voice(Lang::Sv, "sv"), "Ingen uppläsning på svenska på den här enheten");
+        assert_eq!(no_voice(Lang::En, "ar"), "No read-aloud in Arabic on this device");
+        assert_eq!(no_voice(Lang::Ti, "ti"), "No read-aloud in Tigrinya on this device");
+        assert_eq!(no_voice(Lang::Ar, "ar"), "لا توجد قراءة بصوت عالٍ بالعربية على هذا الجهاز");
     }
 
     #[test]
     fn a_shown_text_knows_its_language() {
-        let text = |pairs: &[(&str, &str)]| Text::new(pairs.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect());
+        let text =
+            |pairs: &[(&str, &str)]| Text::new(pairs.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect());
         let full = text(&[("ar", "نعم"), ("en", "Yes"), ("sv", "Ja"), ("so", "Haa")]);
         assert_eq!(shown(&full, "ar"), ("نعم", "ar"));
         assert_eq!(shown(&full, "so"), ("Haa", "so"));
