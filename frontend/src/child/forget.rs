@@ -104,6 +104,13 @@ async fn retry_logout(started: u64) {
     }
 }
 
+/// Forgets the session in this tab when it ended without the child leaving (it timed out on
+/// the server, or a resume failed): everything goes but a sealed save still waiting for the
+/// server, which the next login with the code sends (none is kept in kiosk mode).
+pub fn clear_storage() {
+    wipe(Keep::unsent());
+}
+
 /// Clears everything this origin keeps on the device, except what `keep` names. The two
 /// storages and the cookies go at once; IndexedDB and Cache Storage only have asynchronous
 /// interfaces, so their deletion is started here and finishes on its own.

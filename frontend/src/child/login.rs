@@ -114,7 +114,7 @@ pub async fn resume() -> Result<Loaded, Notice> {
         .and_then(|s| s.get_item(RESUME_KEY).ok().flatten())
         .and_then(|b64| URL_SAFE_NO_PAD.decode(b64.trim()).ok());
     let Some(kept) = kept else {
-        clear_storage();
+        forget::clear_storage();
         return Err(Notice::SessionEnded);
     };
     let outcome = async {
@@ -129,7 +129,7 @@ pub async fn resume() -> Result<Loaded, Notice> {
     match &outcome {
         // Offline: keep the blob, so a reload once online still resumes.
         Err(Notice::Network) => {}
-        Err(_) => clear_storage(),
+        Err(_) => forget::clear_storage(),
         Ok(_) => {}
     }
     outcome
@@ -204,13 +204,6 @@ fn keep_for_resume(child: &ChildContext) {
         // A browser that refuses storage only loses the resume after a reload.
         let _ = storage.set_item(RESUME_KEY, &URL_SAFE_NO_PAD.encode(blob));
     }
-}
-
-/// Forgets the session in this tab when it ended without the child leaving (it timed out on
-/// the server, or a resume failed): everything goes but a sealed save still waiting for the
-/// server, which the next login with the code sends (none is kept in kiosk mode).
-pub fn clear_storage() {
-    forget::wipe(Keep::unsent());
 }
 
 fn session_storage() -> Option<web_sys::Storage> {

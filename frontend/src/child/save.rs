@@ -8,7 +8,7 @@
 //! kept in `sessionStorage` until the server acknowledges it (see [`super::queue`]), so a
 //! reload while the server is out of reach loses nothing.
 
-use crate::child::login::clear_storage;
+use crate::child::forget::clear_storage;
 use crate::child::queue as persisted;
 use crate::child::state::{AppAction, AppState, ChildContext, SaveState};
 use crate::child::texts::Notice;
