@@ -1,7 +1,7 @@
 //! The progress bar: how far through the questionnaire the child is, as the core's
 //! `SessionView::progress` says, for the eye and for screen readers.
 
-use crate::child::texts::{progress_done, texts};
+use crate::child::texts::texts;
 use crate::common::lang::Lang;
 use yew::prelude::*;
 
@@ -24,7 +24,7 @@ pub fn percent(progress: f32) -> u8 {
 pub fn Progress(props: &ProgressProps) -> Html {
     let t = texts(props.lang);
     let percent = percent(props.progress);
-    let done = progress_done(props.lang, percent);
+    let done = (t.progress_done)(percent);
     // The bar is a native <progress> element, which needs no inline style (the CSP forbids
     // them); the ARIA progressbar around it carries the value for assistive technology.
     html! {

@@ -9,7 +9,7 @@
 
 use crate::child::buddy::{first_question, is_young, Buddy};
 use crate::child::speech::{self, Voices};
-use crate::child::texts::{no_voice, read_option, shown, texts};
+use crate::child::texts::{no_voice, shown, texts};
 use crate::common::lang::Lang;
 use beratta_core::engine::MAX_TEXT_CHARS;
 use beratta_core::questionnaire::{Item, Origin};
@@ -96,7 +96,7 @@ fn voice_attrs(available: bool) -> (&'static str, Option<&'static str>) {
 /// The speaker beside an answer option.
 fn speak_option(lang: Lang, voices: &Voices, words: &str, code: &str) -> Html {
     let available = voices.has(code);
-    let name = if available { read_option(lang, words) } else { no_voice(lang, code) };
+    let name = if available { (texts(lang).read_option)(words) } else { no_voice(lang, code) };
     let (voice, disabled) = voice_attrs(available);
     let onclick = {
         let voices = voices.clone();
