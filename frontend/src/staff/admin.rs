@@ -3,7 +3,9 @@
 //! organisation key, which only this browser holds: it wraps a copy under a fresh
 //! enrolment key that travels only in the link's fragment.
 
-use super::{date_time, keys, origin, use_staff, Loading, Problem};
+use super::context::use_staff;
+use super::keys;
+use super::page::{date_time, origin, Loading, Problem};
 use crate::common::api;
 use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, StaffMember, Unit};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -24,7 +26,7 @@ fn role_from(value: &str) -> Option<Role> {
 }
 
 /// The page body for people who are not administrators.
-fn not_admin(t: &super::Texts) -> Html {
+fn not_admin(t: &super::texts::Texts) -> Html {
     html! { <p class="note" role="status">{ t.admin_only }</p> }
 }
 

@@ -2,7 +2,10 @@
 //! (sent) and a wrap key (kept), and the wrap key opens this person's copy of the
 //! organisation key, which then lives only in this tab's memory.
 
-use super::{keys, texts, use_staff, LoginNotice, Problem, SignedIn};
+use super::context::{use_staff, LoginNotice, SignedIn};
+use super::keys;
+use super::page::Problem;
+use super::texts::texts;
 use crate::common::api;
 use crate::common::lang::Lang;
 use beratta_core::api::{Bytes, StaffLogin, StaffSession};
@@ -73,7 +76,7 @@ pub fn LoginPage(props: &LoginProps) -> Html {
         });
     }
 
-    let field = |state: &UseStateHandle<String>| super::typed_into(state, &error);
+    let field = |state: &UseStateHandle<String>| super::page::typed_into(state, &error);
 
     let onsubmit = {
         let username = username.clone();

@@ -4,7 +4,10 @@
 //! and sends only the public key and the wrapped copies. The recovery key is shown once;
 //! then the administrator logs in with the new password.
 
-use super::{go, keys, print, use_staff, Problem, Route};
+use super::context::use_staff;
+use super::keys;
+use super::page::{print, Problem};
+use super::route::{go, Route};
 use crate::common::api;
 use beratta_core::api::Enrolment;
 use beratta_core::staff::PasswordError;
@@ -112,7 +115,7 @@ fn SetupForm(props: &SetupFormProps) -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
 
-    let field = |state: &UseStateHandle<String>| super::typed_into(state, &error);
+    let field = |state: &UseStateHandle<String>| super::page::typed_into(state, &error);
 
     let onsubmit = {
         let (username, display_name, password, again) =
@@ -200,7 +203,7 @@ fn SetupForm(props: &SetupFormProps) -> Html {
 /// `{prefix}-password-hint` and `{prefix}-password-again`. Set-up and enrolment both ask it.
 pub fn new_password_fields(
     prefix: &str,
-    t: &super::Texts,
+    t: &super::texts::Texts,
     (password, again): (&UseStateHandle<String>, &UseStateHandle<String>),
     invalid: &'static str,
     busy: bool,
@@ -225,7 +228,7 @@ pub fn new_password_fields(
     }
 }
 
-pub fn password_problem(t: &super::Texts, password: &str, again: &str) -> Option<String> {
+pub fn password_problem(t: &super::texts::Texts, password: &str, again: &str) -> Option<String> {
     match keys::check_passwords(password, again) {
         Ok(()) => None,
         Err(keys::NewPasswordProblem::Differ) => Some(t.passwords_differ.to_string()),

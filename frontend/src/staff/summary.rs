@@ -8,7 +8,10 @@
 //! The same page, with `print`, is the print view: no navigation, no buttons.
 
 use super::children::Note;
-use super::{date, keys, use_staff, Problem, Route, SignedIn};
+use super::context::{use_staff, SignedIn};
+use super::keys;
+use super::page::{date, Problem};
+use super::route::Route;
 use crate::common::api;
 use beratta_core::api::{AssessmentRecord, Bytes, SealedHelp};
 use beratta_core::catalogue::Catalogue;
@@ -41,7 +44,7 @@ struct Answers {
 /// Why a summary cannot be shown, in words.
 type Failed = String;
 
-async fn open(person: &SignedIn, staff: &super::Staff, id: &str) -> Result<Opened, Failed> {
+async fn open(person: &SignedIn, staff: &super::context::Staff, id: &str) -> Result<Opened, Failed> {
     let t = staff.t();
     let record = api::assessment(id).await.map_err(|e| staff.failure(&e))?;
     let note = Note::of(person, &record);
