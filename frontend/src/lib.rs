@@ -2,26 +2,10 @@
 //! library so that children download only their own app: `beratta-web` renders
 //! [`child::App`] at `/`, `beratta-staff` renders [`staff::Root`] at `/staff/`. Each binary
 //! names only its own root, so link-time optimisation drops the other side's code.
+//!
+//! The modules are rooms by audience: [`child`] and [`staff`] never import each other, and
+//! what both use is in [`common`] (a tidy test in `beratta-core` checks this).
 
-pub mod api;
-mod buddy;
 pub mod child;
-mod finish;
-mod focus;
-mod forget;
-mod help;
-mod help_status;
-mod i18n;
-mod i18n_ar;
-mod idle;
-mod login;
-mod progress;
-mod question;
-mod queue;
-mod quick_exit;
-mod save;
-mod save_status;
-mod speech;
+pub mod common;
 pub mod staff;
-mod start;
-mod state;

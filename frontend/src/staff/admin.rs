@@ -3,8 +3,10 @@
 //! organisation key, which only this browser holds: it wraps a copy under a fresh
 //! enrolment key that travels only in the link's fragment.
 
-use super::{date_time, keys, origin, use_staff, Loading, Problem};
-use crate::api;
+use super::context::use_staff;
+use super::keys;
+use super::page::{date_time, origin, Loading, Problem};
+use crate::common::api;
 use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, StaffMember, Unit};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -24,7 +26,7 @@ fn role_from(value: &str) -> Option<Role> {
 }
 
 /// The page body for people who are not administrators.
-fn not_admin(t: &super::Texts) -> Html {
+fn not_admin(t: &super::texts::Texts) -> Html {
     html! { <p class="note" role="status">{ t.admin_only }</p> }
 }
 
@@ -323,7 +325,8 @@ pub fn UnitsPage() -> Html {
         })
     };
     let onsubmit = {
-        let (name, busy, error, reloads, staff) = (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
+        let (name, busy, error, reloads, staff) =
+            (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let typed = name.trim().to_string();
@@ -335,7 +338,8 @@ pub fn UnitsPage() -> Html {
                 return;
             }
             busy.set(true);
-            let (name, busy, error, reloads, staff) = (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
+            let (name, busy, error, reloads, staff) =
+                (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::add_unit(&typed).await {
                     Ok(_) => {

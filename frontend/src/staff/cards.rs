@@ -3,7 +3,8 @@
 //! code filled in. The codes exist only in this page's memory; leaving the page forgets
 //! them, and the server never had them.
 
-use super::{origin, print, use_staff};
+use super::context::{use_staff, Card};
+use super::page::{origin, print};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use beratta_core::login::ChildCode;
@@ -14,15 +15,6 @@ use yew::prelude::*;
 
 /// Cards per printed A4 sheet: two columns of four.
 const CARDS_PER_SHEET: usize = 8;
-
-/// One child's card.
-#[derive(Clone, PartialEq)]
-pub struct Card {
-    pub note: String,
-    pub code: ChildCode,
-    /// The questionnaire id, which names the age band.
-    pub band: String,
-}
 
 /// The address a card's QR code opens: the start page with the code filled in.
 fn start_url(origin: &str, code: &ChildCode) -> String {

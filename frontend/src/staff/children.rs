@@ -3,8 +3,11 @@
 //! status, a link to the summary and a way to revoke the code. Answers are not opened here:
 //! only the summary page opens them, and the server logs every such opening.
 
-use super::{confirm, date, keys, now_unix, use_staff, Loading, Problem, Route};
-use crate::api;
+use super::context::use_staff;
+use super::keys;
+use super::page::{confirm, date, now_unix, Loading, Problem};
+use super::route::Route;
+use crate::common::api;
 use beratta_core::api::AssessmentRecord;
 use yew::prelude::*;
 
@@ -19,7 +22,7 @@ pub enum Note {
 }
 
 impl Note {
-    pub fn of(person: &super::SignedIn, record: &AssessmentRecord) -> Note {
+    pub fn of(person: &super::context::SignedIn, record: &AssessmentRecord) -> Note {
         match keys::open_note(&person.org_key, record) {
             Some(Ok(text)) => Note::Text(text),
             Some(Err(_)) => Note::Unreadable,
@@ -27,7 +30,7 @@ impl Note {
         }
     }
 
-    pub fn text(&self, t: &super::Texts) -> String {
+    pub fn text(&self, t: &super::texts::Texts) -> String {
         match self {
             Note::Text(text) if !text.trim().is_empty() => text.clone(),
             Note::Unreadable => t.note_unreadable.to_string(),
@@ -92,7 +95,8 @@ pub fn ChildrenPage() -> Html {
                 return;
             }
             busy.set(Some(id.clone()));
-            let (busy, error, reloads, staff, id) = (busy.clone(), error.clone(), reloads.clone(), staff.clone(), id.clone());
+            let (busy, error, reloads, staff, id) =
+                (busy.clone(), error.clone(), reloads.clone(), staff.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::revoke(&id).await {
                     Ok(()) => error.set(None),

@@ -3,9 +3,12 @@
 //! it, the person chooses a password, and the key is wrapped again under that password.
 //! Neither the server nor the administrator learns the password.
 
+use super::context::use_staff;
+use super::keys;
+use super::page::Problem;
+use super::route::{go, Route};
 use super::setup::{new_password_fields, password_problem};
-use super::{go, keys, use_staff, Problem, Route};
-use crate::api;
+use crate::common::api;
 use beratta_core::api::Enrolment;
 use beratta_core::envelope::OrgSecretKey;
 use beratta_core::staff::{unwrap_org_key, KeyHolder};
@@ -99,7 +102,7 @@ fn EnrolForm(props: &EnrolFormProps) -> Html {
     let error = use_state(|| None::<String>);
     let (enrolment, _) = &*props.opened;
 
-    let field = |state: &UseStateHandle<String>| super::typed_into(state, &error);
+    let field = |state: &UseStateHandle<String>| super::page::typed_into(state, &error);
 
     let onsubmit = {
         let (password, again, busy, error, staff) =

@@ -6,9 +6,11 @@
 //! and sealed notes; the codes stay in this page's memory and go straight to the printable
 //! cards.
 
-use super::cards::Card;
-use super::{go, keys, use_staff, Problem, Route};
-use crate::api::{self, ApiError};
+use super::context::{use_staff, Card};
+use super::keys;
+use super::page::Problem;
+use super::route::{go, Route};
+use crate::common::api::{self, ApiError};
 use beratta_core::api::{InvitationBatch, NewInvitation, QuestionnaireRef, Unit};
 use beratta_core::login::ChildCode;
 use gloo_timers::future::TimeoutFuture;
@@ -188,9 +190,9 @@ pub fn InvitePage() -> Html {
         })
     };
 
-    let unit_name = my_unit.as_ref().map(|id| {
-        units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone())
-    });
+    let unit_name = my_unit
+        .as_ref()
+        .map(|id| units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()));
     let status = match *progress {
         Some((done, total)) if done < total || !*busy => (t.invite_progress)(done + 1, total),
         Some(_) => t.invite_sending.to_string(),
@@ -259,7 +261,7 @@ enum Failure {
 /// batch once. The server drew the lookups for this staff member alone, so they cannot
 /// clash with anyone's; a refusal (say, the reservation ran out) is shown like any other.
 async fn invite(
-    person: &super::SignedIn,
+    person: &super::context::SignedIn,
     notes: Vec<String>,
     questionnaire: QuestionnaireRef,
     share_with_unit: bool,

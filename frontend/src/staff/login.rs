@@ -2,9 +2,12 @@
 //! (sent) and a wrap key (kept), and the wrap key opens this person's copy of the
 //! organisation key, which then lives only in this tab's memory.
 
-use super::{keys, texts, use_staff, LoginNotice, Problem, SignedIn};
-use crate::api;
-use crate::i18n::Lang;
+use super::context::{use_staff, LoginNotice, SignedIn};
+use super::keys;
+use super::page::Problem;
+use super::texts::texts;
+use crate::common::api;
+use crate::common::lang::Lang;
 use beratta_core::api::{Bytes, StaffLogin, StaffSession};
 use beratta_core::envelope::OrgSecretKey;
 use beratta_core::staff::{derive_staff_secrets, unwrap_org_key, KeyHolder};
@@ -24,9 +27,13 @@ pub async fn sign_in(lang: Lang, typed_username: &str, password: &str) -> Result
     let secrets = derive_staff_secrets(password, &params.salt.0, &params.kdf).map_err(|_| t.server.to_string())?;
     let login = StaffLogin { username, proof: Bytes(secrets.login_proof.to_vec()) };
     let session = api::staff_login(&login).await.map_err(|e| t.api_error(&e))?;
-    let org_key =
-        unwrap_org_key(&secrets.wrap_key, &session.organisation, &KeyHolder::Staff(&session.username), &session.wrapped_org_key.0)
-            .map_err(|_| t.login_key_failed.to_string())?;
+    let org_key = unwrap_org_key(
+        &secrets.wrap_key,
+        &session.organisation,
+        &KeyHolder::Staff(&session.username),
+        &session.wrapped_org_key.0,
+    )
+    .map_err(|_| t.login_key_failed.to_string())?;
     checked(lang, session, org_key)
 }
 
@@ -69,7 +76,7 @@ pub fn LoginPage(props: &LoginProps) -> Html {
         });
     }
 
-    let field = |state: &UseStateHandle<String>| super::typed_into(state, &error);
+    let field = |state: &UseStateHandle<String>| super::page::typed_into(state, &error);
 
     let onsubmit = {
         let username = username.clone();

@@ -4,8 +4,11 @@
 //! and sends only the public key and the wrapped copies. The recovery key is shown once;
 //! then the administrator logs in with the new password.
 
-use super::{go, keys, print, use_staff, Problem, Route};
-use crate::api;
+use super::context::use_staff;
+use super::keys;
+use super::page::{print, Problem};
+use super::route::{go, Route};
+use crate::common::api;
 use beratta_core::api::Enrolment;
 use beratta_core::staff::PasswordError;
 use gloo_timers::future::TimeoutFuture;
@@ -40,7 +43,9 @@ pub fn SetupPage(props: &SetupProps) -> Html {
                 let t = staff.t();
                 phase.set(match api::setup_info(&token).await {
                     Ok(info) => Phase::Form(info),
-                    Err(e) if e.code() == Some("not_found") || matches!(e, api::ApiError::Status { status: 404, .. }) => {
+                    Err(e)
+                        if e.code() == Some("not_found") || matches!(e, api::ApiError::Status { status: 404, .. }) =>
+                    {
                         Phase::Broken(t.link_unusable.to_string())
                     }
                     Err(e) => Phase::Broken(t.api_error(&e)),
@@ -110,7 +115,7 @@ fn SetupForm(props: &SetupFormProps) -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
 
-    let field = |state: &UseStateHandle<String>| super::typed_into(state, &error);
+    let field = |state: &UseStateHandle<String>| super::page::typed_into(state, &error);
 
     let onsubmit = {
         let (username, display_name, password, again) =
@@ -198,7 +203,7 @@ fn SetupForm(props: &SetupFormProps) -> Html {
 /// `{prefix}-password-hint` and `{prefix}-password-again`. Set-up and enrolment both ask it.
 pub fn new_password_fields(
     prefix: &str,
-    t: &super::Texts,
+    t: &super::texts::Texts,
     (password, again): (&UseStateHandle<String>, &UseStateHandle<String>),
     invalid: &'static str,
     busy: bool,
@@ -223,7 +228,7 @@ pub fn new_password_fields(
     }
 }
 
-pub fn password_problem(t: &super::Texts, password: &str, again: &str) -> Option<String> {
+pub fn password_problem(t: &super::texts::Texts, password: &str, again: &str) -> Option<String> {
     match keys::check_passwords(password, again) {
         Ok(()) => None,
         Err(keys::NewPasswordProblem::Differ) => Some(t.passwords_differ.to_string()),
@@ -253,7 +258,7 @@ fn RecoveryKeySheet(props: &RecoveryProps) -> Html {
             stored.set(input.checked());
         })
     };
-    let heading = crate::focus::use_focus_on(());
+    let heading = crate::common::focus::use_focus_on(());
     html! {
         <div class="recovery">
             <div class="recovery-sheet">

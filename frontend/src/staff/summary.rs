@@ -8,8 +8,11 @@
 //! The same page, with `print`, is the print view: no navigation, no buttons.
 
 use super::children::Note;
-use super::{date, keys, use_staff, Problem, Route, SignedIn};
-use crate::api;
+use super::context::{use_staff, SignedIn};
+use super::keys;
+use super::page::{date, Problem};
+use super::route::Route;
+use crate::common::api;
 use beratta_core::api::{AssessmentRecord, Bytes, SealedHelp};
 use beratta_core::catalogue::Catalogue;
 use beratta_core::envelope::{open_answers, AnswerSet, SymmetricKey};
@@ -41,23 +44,23 @@ struct Answers {
 /// Why a summary cannot be shown, in words.
 type Failed = String;
 
-async fn open(person: &SignedIn, staff: &super::Staff, id: &str) -> Result<Opened, Failed> {
+async fn open(person: &SignedIn, staff: &super::context::Staff, id: &str) -> Result<Opened, Failed> {
     let t = staff.t();
     let record = api::assessment(id).await.map_err(|e| staff.failure(&e))?;
     let note = Note::of(person, &record);
     let Some(sealed) = record.sealed.clone() else { return Ok(Opened { record, note, answers: None }) };
     let data_key = person.org_key.open_data_key(&sealed.org_sealed_key.0).map_err(|e| {
-        crate::login::log(&format!("the data key did not open: {e}"));
+        crate::common::log::log(&format!("the data key did not open: {e}"));
         t.summary_unreadable.to_string()
     })?;
     let mut set = open_answers(&data_key, &keys::binding(&record, &sealed), &sealed.blob.0).map_err(|e| {
-        crate::login::log(&format!("the answers did not open: {e}"));
+        crate::common::log::log(&format!("the answers did not open: {e}"));
         t.summary_unreadable.to_string()
     })?;
     let which = &record.questionnaire;
     let bundle = api::questionnaire(which).await.map_err(|e| staff.failure(&e))?;
     let broken = |what: String| {
-        crate::login::log(&what);
+        crate::common::log::log(&what);
         t.summary_questionnaire.to_string()
     };
     let catalogue = Catalogue::from_raw("catalogue", bundle.catalogue)
@@ -71,16 +74,22 @@ async fn open(person: &SignedIn, staff: &super::Staff, id: &str) -> Result<Opene
     // child's browser would show; a session it refuses is still scored from its shown answers.
     match Session::start(&questionnaire).apply(&questionnaire, Action::Restore(set.session.clone())) {
         Ok(session) => set.session = session,
-        Err(e) => crate::login::log(&format!("the stored session did not restore cleanly: {e}")),
+        Err(e) => crate::common::log::log(&format!("the stored session did not restore cleanly: {e}")),
     }
     let help = match &record.help {
         None => (HelpStatus::default(), 0),
         Some(sealed_help) => {
-            match open_help(&data_key, &record.organisation, &record.assessment, sealed_help.counter, &sealed_help.blob.0) {
+            match open_help(
+                &data_key,
+                &record.organisation,
+                &record.assessment,
+                sealed_help.counter,
+                &sealed_help.blob.0,
+            ) {
                 Ok(status) => (status, sealed_help.counter),
                 Err(e) => {
                     // Kept at its counter, so a new status replaces it rather than clashing.
-                    crate::login::log(&format!("the help status did not open: {e}"));
+                    crate::common::log::log(&format!("the help status did not open: {e}"));
                     (HelpStatus::default(), sealed_help.counter)
                 }
             }
@@ -146,7 +155,8 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
             }
             let record = &opened.record;
             let next = counter + 1;
-            let blob = seal_help(&answers.data_key, &record.organisation, &record.assessment, next, &status, &mut OsRng);
+            let blob =
+                seal_help(&answers.data_key, &record.organisation, &record.assessment, next, &status, &mut OsRng);
             let sealed = SealedHelp { counter: next, blob: Bytes(blob) };
             feedback.set(Some((key.clone(), Feedback::Saving)));
             stale.set(false);
@@ -200,7 +210,8 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
             </header>
         }
     };
-    let mut meta = vec![(t.band)(&record.questionnaire.id) + ".", (t.summary_invited)(&date(staff.lang, record.created_unix))];
+    let mut meta =
+        vec![(t.band)(&record.questionnaire.id) + ".", (t.summary_invited)(&date(staff.lang, record.created_unix))];
 
     let Some(answers) = &opened.answers else {
         return html! {

@@ -2,8 +2,8 @@
 //! professionals. The child's summary has its own wording in the core (`summary`), and the
 //! questionnaires bring their own texts; this module is only the frame around them.
 
-use crate::api::ApiError;
-use crate::i18n::Lang;
+use crate::common::api::ApiError;
+use crate::common::lang::Lang;
 use beratta_core::api::Role;
 use beratta_core::audit::AuditAction;
 
@@ -281,7 +281,9 @@ impl Texts {
         };
         match (known, error) {
             (Some(text), _) => text.to_string(),
-            (None, ApiError::Status { body: Some(body), .. }) if !body.message.trim().is_empty() => body.message.clone(),
+            (None, ApiError::Status { body: Some(body), .. }) if !body.message.trim().is_empty() => {
+                body.message.clone()
+            }
             (None, _) => self.server.to_string(),
         }
     }

@@ -1,7 +1,8 @@
 //! The finish page: a warm thank-you, who reads the answers next, and the way back to
 //! change them or to log out.
 
-use crate::i18n::Lang;
+use crate::child::texts::texts;
+use crate::common::lang::Lang;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -14,8 +15,8 @@ pub struct FinishProps {
 
 #[function_component]
 pub fn FinishPage(props: &FinishProps) -> Html {
-    let t = props.lang.texts();
-    let heading = crate::focus::use_focus_on(());
+    let t = texts(props.lang);
+    let heading = crate::common::focus::use_focus_on(());
     html! {
         <section id="finish" class="finish">
             <h1 tabindex="-1" ref={heading}>{ t.finish_heading }</h1>

@@ -2,7 +2,8 @@
 //! child may be in danger (an acute factor): a page of its own right after such an answer,
 //! and a small reminder beside every later page.
 
-use crate::i18n::Lang;
+use crate::child::texts::texts;
+use crate::common::lang::Lang;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,7 +13,7 @@ pub struct HelpNowProps {
 
 #[function_component]
 pub fn HelpNow(props: &HelpNowProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     html! {
         <aside id="help-now" class="help-now" aria-labelledby="help-now-heading">
             <h2 id="help-now-heading">{ t.help_heading }</h2>
@@ -41,10 +42,10 @@ pub struct HelpScreenProps {
 /// shouts, so that telling never feels like setting something off.
 #[function_component]
 pub fn HelpScreen(props: &HelpScreenProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
 
     // The page takes the keyboard focus, so a screen reader starts reading at its heading.
-    let heading = crate::focus::use_focus_on(());
+    let heading = crate::common::focus::use_focus_on(());
 
     html! {
         <section id="help-screen" class="help-screen" aria-labelledby="help-screen-heading">

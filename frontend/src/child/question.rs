@@ -1,15 +1,16 @@
 //! One question at a time: the item the core's session is at, drawn by its kind. Every
 //! answer is handed back as a core `Action`; whether it is allowed is the core's call.
 //!
-//! Every question and every answer option has a speaker beside it (see [`crate::speech`]);
+//! Every question and every answer option has a speaker beside it (see [`super::speech`]);
 //! it is a button of its own next to the option, never inside it, so that listening to an
 //! answer never gives it. Each questionnaire text carries the language it is really in
 //! ([`shown`]), which a draft translation's fallback to Swedish can make differ from the
 //! page's.
 
-use crate::buddy::{first_question, is_young, Buddy};
-use crate::i18n::{shown, Lang};
-use crate::speech::{self, Voices};
+use crate::child::buddy::{first_question, is_young, Buddy};
+use crate::child::speech::{self, Voices};
+use crate::child::texts::{no_voice, shown, texts};
+use crate::common::lang::Lang;
 use beratta_core::engine::MAX_TEXT_CHARS;
 use beratta_core::questionnaire::{Item, Origin};
 use beratta_core::text::Text;
@@ -95,7 +96,7 @@ fn voice_attrs(available: bool) -> (&'static str, Option<&'static str>) {
 /// The speaker beside an answer option.
 fn speak_option(lang: Lang, voices: &Voices, words: &str, code: &str) -> Html {
     let available = voices.has(code);
-    let name = if available { lang.read_option(words) } else { lang.no_voice(code) };
+    let name = if available { (texts(lang).read_option)(words) } else { no_voice(lang, code) };
     let (voice, disabled) = voice_attrs(available);
     let onclick = {
         let voices = voices.clone();
@@ -120,7 +121,7 @@ fn pressed(yes: bool) -> &'static str {
 
 #[function_component]
 pub fn QuestionPage(props: &QuestionProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     let lang = props.lang.code();
     let q = &props.questionnaire;
 
@@ -153,7 +154,7 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
     }
 
     // A new question takes the keyboard focus, so screen readers read it out.
-    let heading = crate::focus::use_focus_on(props.index);
+    let heading = crate::common::focus::use_focus_on(props.index);
 
     let Some(item) = q.items.get(props.index) else { return Html::default() };
 
@@ -163,7 +164,9 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
         move |answer: Answer| {
             let on_action = on_action.clone();
             let id = id.clone();
-            Callback::from(move |_: MouseEvent| on_action.emit(Action::Answer { item: id.clone(), answer: answer.clone() }))
+            Callback::from(move |_: MouseEvent| {
+                on_action.emit(Action::Answer { item: id.clone(), answer: answer.clone() })
+            })
         }
     };
 
@@ -327,7 +330,7 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                     <button id="speak-question" type="button" class="speak secondary" data-voice={voice}
                         aria-disabled={read_disabled} onclick={on_speak}>
                         { speech::speaker_icon(can_read) }
-                        <span>{ if can_read { t.listen.to_string() } else { props.lang.no_voice(question_code) } }</span>
+                        <span>{ if can_read { t.listen.to_string() } else { no_voice(props.lang, question_code) } }</span>
                     </button>
                     <button id="auto-read" type="button" class="auto-read" aria-pressed={pressed(props.auto_read)}
                         onclick={on_auto_read}>

@@ -1,9 +1,10 @@
 //! The start page: a friendly welcome and one field for the login code. The code is
 //! checked by the core (`ChildCode::parse`) before anything is sent.
 
-use crate::i18n::{Lang, Notice};
-use crate::login;
-use crate::state::Loaded;
+use crate::child::login;
+use crate::child::state::Loaded;
+use crate::child::texts::{sentence, texts, Notice};
+use crate::common::lang::Lang;
 use beratta_core::login::ChildCode;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -18,7 +19,7 @@ pub struct StartProps {
 
 #[function_component]
 pub fn StartPage(props: &StartProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     let code = use_state(login::code_from_address);
     // A calm note (the child chose to stop for now) stays above the form; only problems go
     // beside the code field as errors, and typing clears them.
@@ -70,7 +71,7 @@ pub fn StartPage(props: &StartProps) -> Html {
         })
     };
 
-    let message = notice.as_ref().map(|n| props.lang.notice(n)).unwrap_or_default();
+    let message = notice.as_ref().map(|n| sentence(props.lang, n)).unwrap_or_default();
     let invalid = if notice.is_some() { "true" } else { "false" };
     html! {
         <section class="start" aria-labelledby="start-heading">
@@ -78,7 +79,7 @@ pub fn StartPage(props: &StartProps) -> Html {
             if let Some(note) = &note {
                 // Two calm notes: the child stopped for now, or the idle timeout logged them out.
                 <p id={if *note == Notice::Idle { "idle-note" } else { "stopped-note" }} class="note" role="status">
-                    { props.lang.notice(note) }
+                    { sentence(props.lang, note) }
                 </p>
             }
             <p class="lead">{ t.start_intro }</p>

@@ -1,7 +1,8 @@
 //! The save indicator: tells, quietly, whether the latest answers are on the server.
 
-use crate::i18n::Lang;
-use crate::state::SaveState;
+use crate::child::state::SaveState;
+use crate::child::texts::texts;
+use crate::common::lang::Lang;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,7 +13,7 @@ pub struct SaveStatusProps {
 
 #[function_component]
 pub fn SaveStatus(props: &SaveStatusProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     let text = match props.state {
         SaveState::Saving => t.saving,
         SaveState::Saved => t.saved,

@@ -9,21 +9,39 @@
 //! The child's pages are the [`Route`] enum, derived from the state, and [`ChildApp`] holds
 //! the one switch over it.
 
-use crate::finish::FinishPage;
-use crate::help::{HelpNow, HelpScreen};
-use crate::help_status::HelpStatusBox;
-use crate::i18n::{Lang, Notice};
-use crate::progress::Progress;
-use crate::question::QuestionPage;
-use crate::save::Saver;
-use crate::save_status::SaveStatus;
-use crate::start::StartPage;
-use crate::{idle, login, quick_exit};
-use crate::state::{AppAction, AppState, Loaded, Phase, Survey};
+mod buddy;
+mod finish;
+mod forget;
+mod help;
+mod help_status;
+mod idle;
+mod login;
+mod progress;
+mod question;
+mod queue;
+mod quick_exit;
+mod save;
+mod save_status;
+mod speech;
+mod start;
+mod state;
+mod texts;
+
+use crate::common::lang::Lang;
 use beratta_core::{Action, Position};
+use finish::FinishPage;
 use gloo::events::EventListener;
+use help::{HelpNow, HelpScreen};
+use help_status::HelpStatusBox;
+use progress::Progress;
+use question::QuestionPage;
+use save::Saver;
+use save_status::SaveStatus;
+use start::StartPage;
+use state::{AppAction, AppState, Loaded, Phase, Survey};
 use std::cell::RefCell;
 use std::rc::Rc;
+use texts::{texts, Notice};
 use yew::prelude::*;
 
 /// Every page there is.
@@ -67,7 +85,9 @@ pub fn staff_redirect(fragment: &str) -> Option<String> {
         "setup" | "enrol" => path.split('/').filter(|p| !p.is_empty()).count() == 2,
         _ => false,
     };
-    staff.then(|| format!("/staff/{}", if fragment.starts_with('#') { fragment.to_string() } else { format!("#{fragment}") }))
+    staff.then(|| {
+        format!("/staff/{}", if fragment.starts_with('#') { fragment.to_string() } else { format!("#{fragment}") })
+    })
 }
 
 /// Sends the tab to the staff app if the fragment names a staff page; `true` if it did.
@@ -132,7 +152,7 @@ fn ChildApp(props: &ChildProps) -> Html {
     let saver: Rc<RefCell<Option<Rc<Saver>>>> = use_mut_ref(|| None);
     let leaving = use_state(|| false);
     let lang = state.lang;
-    let t = lang.texts();
+    let t = texts(lang);
 
     // A login or resume starts a save queue of its own, then the survey.
     let on_loaded = {
@@ -141,9 +161,11 @@ fn ChildApp(props: &ChildProps) -> Html {
         Callback::from(move |loaded: Loaded| {
             let queue = Saver::new(loaded.child.clone(), loaded.counter, dispatcher.clone());
             // A save this tab queued but the server never got goes first (`queue::recover`).
-            let unsaved = loaded.stored.as_ref().filter(|_| loaded.unsaved).map(|stored| {
-                (stored.session.clone(), Lang::from_code(&stored.language).unwrap_or_default())
-            });
+            let unsaved = loaded
+                .stored
+                .as_ref()
+                .filter(|_| loaded.unsaved)
+                .map(|stored| (stored.session.clone(), Lang::from_code(&stored.language).unwrap_or_default()));
             if let Some(old) = saver.replace(Some(queue.clone())) {
                 old.stop();
             }
@@ -182,7 +204,7 @@ fn ChildApp(props: &ChildProps) -> Html {
             let _ = root.set_attribute("dir", lang.dir());
         }
         if let Some(document) = &document {
-            document.set_title(lang.texts().page_title);
+            document.set_title(texts(*lang).page_title);
         }
         move || {
             if let Some(root) = root {

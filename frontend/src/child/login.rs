@@ -1,13 +1,14 @@
 //! Getting a child in and out: the login with a code, the resume after a reload, the
 //! logout. The crypto is the core's (`login`, `child`); this module moves the bytes between
 //! it, the server and `sessionStorage`, which holds only the resume blob and the sealed save
-//! queue ([`crate::queue`]).
+//! queue ([`super::queue`]).
 
-use crate::api::{self, ApiError};
-use crate::forget::{self, Keep};
-use crate::i18n::Notice;
-use crate::queue;
-use crate::state::{ChildContext, Loaded};
+use crate::child::forget::{self, Keep};
+use crate::child::queue;
+use crate::child::state::{ChildContext, Loaded};
+use crate::child::texts::Notice;
+use crate::common::api::{self, ApiError};
+use crate::common::log::log;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use beratta_core::api::{Bytes, ChildAssessment, ChildLogin};
@@ -113,7 +114,7 @@ pub async fn resume() -> Result<Loaded, Notice> {
         .and_then(|s| s.get_item(RESUME_KEY).ok().flatten())
         .and_then(|b64| URL_SAFE_NO_PAD.decode(b64.trim()).ok());
     let Some(kept) = kept else {
-        clear_storage();
+        forget::clear_storage();
         return Err(Notice::SessionEnded);
     };
     let outcome = async {
@@ -128,7 +129,7 @@ pub async fn resume() -> Result<Loaded, Notice> {
     match &outcome {
         // Offline: keep the blob, so a reload once online still resumes.
         Err(Notice::Network) => {}
-        Err(_) => clear_storage(),
+        Err(_) => forget::clear_storage(),
         Ok(_) => {}
     }
     outcome
@@ -193,7 +194,7 @@ async fn load(assessment: ChildAssessment, keys: ChildKeys, resumed: bool) -> Re
 }
 
 /// Keeps the resume blob in this tab's `sessionStorage`; besides it only the sealed save
-/// queue is ever stored ([`crate::queue`]).
+/// queue is ever stored ([`super::queue`]).
 fn keep_for_resume(child: &ChildContext) {
     let Ok(blob) = child.keys.for_resume(&child.assessment, &mut OsRng) else {
         log("the resume key is malformed; a reload will ask for the code again");
@@ -203,13 +204,6 @@ fn keep_for_resume(child: &ChildContext) {
         // A browser that refuses storage only loses the resume after a reload.
         let _ = storage.set_item(RESUME_KEY, &URL_SAFE_NO_PAD.encode(blob));
     }
-}
-
-/// Forgets the session in this tab when it ended without the child leaving (it timed out on
-/// the server, or a resume failed): everything goes but a sealed save still waiting for the
-/// server, which the next login with the code sends (none is kept in kiosk mode).
-pub fn clear_storage() {
-    forget::wipe(Keep::unsent());
 }
 
 fn session_storage() -> Option<web_sys::Storage> {
@@ -252,8 +246,4 @@ fn notice(error: ApiError) -> Notice {
             }
         },
     }
-}
-
-pub fn log(message: &str) {
-    web_sys::console::warn_1(&message.into());
 }

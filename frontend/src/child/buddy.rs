@@ -71,15 +71,15 @@ mod tests {
 
     #[test]
     fn the_first_question_is_kept_and_the_kind_words_before_it_dropped() {
-        assert_eq!(first_question("Ingen får slå dig. Har en vuxen hemma slagit dig?"), "Har en vuxen hemma slagit dig?");
+        assert_eq!(
+            first_question("Ingen får slå dig. Har en vuxen hemma slagit dig?"),
+            "Har en vuxen hemma slagit dig?"
+        );
         assert_eq!(
             first_question("Finns det något du inte vågar säga? För att något dåligt kan hända då?"),
             "Finns det något du inte vågar säga?"
         );
-        assert_eq!(
-            first_question("لا يحقّ لأحد أن يضربك. هل ضربك شخص كبير في البيت؟"),
-            "هل ضربك شخص كبير في البيت؟"
-        );
+        assert_eq!(first_question("لا يحقّ لأحد أن يضربك. هل ضربك شخص كبير في البيت؟"), "هل ضربك شخص كبير في البيت؟");
         assert_eq!(first_question("Vad passar dig? Du får välja flera."), "Vad passar dig?");
         // An answer option, not a question: all of it.
         assert_eq!(first_question("Jag är ofta rädd eller orolig."), "Jag är ofta rädd eller orolig.");

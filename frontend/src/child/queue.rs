@@ -6,7 +6,7 @@
 //! Never a plaintext answer, never a key. One entry at most: the newest state, sealed as the
 //! save after the last one the server acknowledged.
 
-use crate::login::log;
+use crate::common::log::log;
 use beratta_core::api::{ChildAssessment, SealedAnswers};
 use beratta_core::child::ChildKeys;
 use beratta_core::envelope::AnswerSet;

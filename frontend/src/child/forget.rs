@@ -8,10 +8,10 @@
 //! can expire it, which is why the logout request goes out with `keepalive` and is retried
 //! while the server cannot be reached.
 
-use crate::api::{self, ApiError};
-use crate::idle;
-use crate::login::log;
-use crate::queue;
+use crate::child::idle;
+use crate::child::queue;
+use crate::common::api::{self, ApiError};
+use crate::common::log::log;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Promise, Reflect};
 use std::cell::Cell;
@@ -102,6 +102,13 @@ async fn retry_logout(started: u64) {
             _ => return,
         }
     }
+}
+
+/// Forgets the session in this tab when it ended without the child leaving (it timed out on
+/// the server, or a resume failed): everything goes but a sealed save still waiting for the
+/// server, which the next login with the code sends (none is kept in kiosk mode).
+pub fn clear_storage() {
+    wipe(Keep::unsent());
 }
 
 /// Clears everything this origin keeps on the device, except what `keep` names. The two

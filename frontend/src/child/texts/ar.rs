@@ -9,7 +9,9 @@
 //! help (112, BRIS 116 111, Jourhavande kompis) stay as they are: that is what the child will
 //! dial or search for.
 
-use crate::i18n::Texts;
+use super::frame::Texts;
+use crate::common::lang::Lang;
+use beratta_core::login::CODE_LEN;
 
 pub static AR: Texts = Texts {
     app_name: "Berätta",
@@ -83,4 +85,29 @@ pub static AR: Texts = Texts {
     idle_text: "لم يحدث شيء منذ مدة. للمتابعة يكفي الضغط على الزر. وإلا سنسجّل خروجك بعد قليل.",
     still_here: "نعم، أنا هنا",
     idle_note: "سجّلنا خروجك لأنه لم يحدث شيء منذ مدة. يمكنك المتابعة بالرمز نفسه متى أردت.",
+    progress_done: |percent| format!("تمّ {percent}٪"),
+    read_option: |option| format!("اقرأ لي: {option}"),
+    no_voice: |spoken| match spoken {
+        Some(l) => format!("لا توجد قراءة بصوت عالٍ {} على هذا الجهاز", name(l)),
+        None => "لا توجد قراءة بصوت عالٍ بهذه اللغة على هذا الجهاز".to_string(),
+    },
+    code_missing: "يُرجى كتابة الرمز الموجود على ورقتك.",
+    code_length: |n| format!("يتكوّن الرمز من {CODE_LEN} حرفًا ورقمًا. كتبت {n}. يُرجى النظر إلى ورقتك مرة أخرى."),
+    // Arabic has no imperative that fits a girl and a boy alike, so it offers the suggestions
+    // ("perhaps it is …") instead of telling the child to try them.
+    code_never: |c| format!("الرمز لا يحتوي أبدًا على «{c}»."),
+    code_try: ("ربما المقصود", "أو", "، "),
 };
+
+/// A language's name as an Arabic sentence uses it ("بالسويدية").
+fn name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sv => "بالسويدية",
+        Lang::En => "بالإنجليزية",
+        Lang::Ar => "بالعربية",
+        Lang::So => "بالصومالية",
+        Lang::Ti => "بالتغرينية",
+        Lang::Fa => "بالفارسية",
+        Lang::Uk => "بالأوكرانية",
+    }
+}

@@ -1,7 +1,8 @@
 //! The progress bar: how far through the questionnaire the child is, as the core's
 //! `SessionView::progress` says, for the eye and for screen readers.
 
-use crate::i18n::Lang;
+use crate::child::texts::texts;
+use crate::common::lang::Lang;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,9 +22,9 @@ pub fn percent(progress: f32) -> u8 {
 
 #[function_component]
 pub fn Progress(props: &ProgressProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     let percent = percent(props.progress);
-    let done = props.lang.progress_done(percent);
+    let done = (t.progress_done)(percent);
     // The bar is a native <progress> element, which needs no inline style (the CSP forbids
     // them); the ARIA progressbar around it carries the value for assistive technology.
     html! {

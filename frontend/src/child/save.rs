@@ -5,14 +5,16 @@
 //! never undone: the counter only moves to what the server has stored.
 //!
 //! Each state is sealed as soon as it is queued, and the sealed form (ciphertext only) is
-//! kept in `sessionStorage` until the server acknowledges it (see [`crate::queue`]), so a
+//! kept in `sessionStorage` until the server acknowledges it (see [`super::queue`]), so a
 //! reload while the server is out of reach loses nothing.
 
-use crate::api::{self, ApiError};
-use crate::i18n::{Lang, Notice};
-use crate::login::{clear_storage, log};
-use crate::queue as persisted;
-use crate::state::{AppAction, AppState, ChildContext, SaveState};
+use crate::child::forget::clear_storage;
+use crate::child::queue as persisted;
+use crate::child::state::{AppAction, AppState, ChildContext, SaveState};
+use crate::child::texts::Notice;
+use crate::common::api::{self, ApiError};
+use crate::common::lang::Lang;
+use crate::common::log::log;
 use beratta_core::api::SealedAnswers;
 use beratta_core::Session;
 use gloo_timers::future::TimeoutFuture;

@@ -8,9 +8,10 @@
 //! `keepalive` ([`forget::end_session`]). The child app is unmounted, so no state it held
 //! in memory remains.
 
-use crate::forget::{self, Keep};
-use crate::i18n::Lang;
-use crate::idle::{self, IdleGuard};
+use crate::child::forget::{self, Keep};
+use crate::child::idle::{self, IdleGuard};
+use crate::child::texts::texts;
+use crate::common::lang::Lang;
 use gloo::events::{EventListener, EventListenerOptions, EventListenerPhase};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -47,7 +48,7 @@ pub fn neutral_at_start() -> Option<Lang> {
 pub fn leave_now(lang: Lang) {
     if let Some(window) = web_sys::window() {
         if let Some(document) = window.document() {
-            document.set_title(lang.texts().neutral_title);
+            document.set_title(texts(lang).neutral_title);
             if let Some(focused) = document.active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
                 let _ = focused.blur();
             }
@@ -114,7 +115,7 @@ pub struct ButtonProps {
 /// `#quick-exit`, fixed in a corner of every child page.
 #[function_component]
 pub fn QuickExitButton(props: &ButtonProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     let on_exit = props.on_exit.clone();
     html! {
         <button id="quick-exit" type="button" class="quick-exit"
@@ -134,11 +135,11 @@ pub struct NeutralProps {
 /// `#neutral-page`: today's weather, and nothing else. No header, no brand, no button back.
 #[function_component]
 pub fn NeutralPage(props: &NeutralProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     // Again here, for a reload on the neutral address, where the app starts on this page.
     use_effect_with(props.lang, |lang| {
         let document = gloo::utils::document();
-        document.set_title(lang.texts().neutral_title);
+        document.set_title(texts(*lang).neutral_title);
         if let Some(root) = document.document_element() {
             let _ = root.set_attribute("lang", lang.ui().code());
             let _ = root.set_attribute("dir", lang.dir());
@@ -193,7 +194,7 @@ mod tests {
     #[test]
     fn the_neutral_page_names_nothing_of_berätta_in_any_language() {
         for lang in Lang::ALL {
-            let t = lang.texts();
+            let t = texts(lang);
             let words: Vec<&str> = [t.neutral_title, t.neutral_summary, t.neutral_tip]
                 .into_iter()
                 .chain(t.neutral_hours.iter().flat_map(|(when, what)| [*when, *what]))

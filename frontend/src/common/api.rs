@@ -62,7 +62,11 @@ impl ApiError {
 /// The one function that talks to the server: sends `body` as JSON (if any) with the
 /// same-origin session cookie, and reads the JSON answer. An empty 2xx body reads as
 /// `null`, so calls that return nothing can ask for `IgnoredAny`.
-async fn request<T: DeserializeOwned>(method: Method, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
+async fn request<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> Result<T, ApiError> {
     let builder = RequestBuilder::new(path)
         .method(method)
         .credentials(RequestCredentials::SameOrigin)
@@ -130,20 +134,17 @@ pub async fn logout() -> Result<(), ApiError> {
     for (key, value) in options {
         js_sys::Reflect::set(&init, &key.into(), &value).map_err(|_| ApiError::Network)?;
     }
-    let fetch: js_sys::Function = js_sys::Reflect::get(&window, &"fetch".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or(ApiError::Network)?;
+    let fetch: js_sys::Function =
+        js_sys::Reflect::get(&window, &"fetch".into()).ok().and_then(|f| f.dyn_into().ok()).ok_or(ApiError::Network)?;
     let promise: js_sys::Promise = fetch
         .call2(&window, &"/api/child/logout".into(), &init)
         .ok()
         .and_then(|p| p.dyn_into().ok())
         .ok_or(ApiError::Network)?;
     let response = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| ApiError::Network)?;
-    let status = js_sys::Reflect::get(&response, &"status".into())
-        .ok()
-        .and_then(|s| s.as_f64())
-        .ok_or(ApiError::Malformed)? as u16;
+    let status =
+        js_sys::Reflect::get(&response, &"status".into()).ok().and_then(|s| s.as_f64()).ok_or(ApiError::Malformed)?
+            as u16;
     if (200..300).contains(&status) {
         Ok(())
     } else {

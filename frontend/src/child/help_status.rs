@@ -3,7 +3,8 @@
 //! assessment's data key; the core opens it with the child's keys at login
 //! (`ChildKeys::open_help`), so the server never reads it.
 
-use crate::i18n::Lang;
+use crate::child::texts::texts;
+use crate::common::lang::Lang;
 use beratta_core::help::{HelpState, HelpStatus};
 use beratta_core::Questionnaire;
 use std::rc::Rc;
@@ -33,7 +34,7 @@ fn about(q: &Questionnaire, key: &str, lang: &str) -> Option<String> {
 
 #[function_component]
 pub fn HelpStatusBox(props: &HelpStatusProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     // In the order the child met the questions, not the order of the keys.
     let q = &props.questionnaire;
     let mut entries: Vec<_> = props.status.entries.iter().collect();

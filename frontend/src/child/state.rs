@@ -2,7 +2,8 @@
 //! every move the child makes goes through `Session::apply`, so the browser runs exactly
 //! the transitions the core's tests pin down. Saving happens outside, in an effect.
 
-use crate::i18n::{Lang, Notice};
+use crate::child::texts::Notice;
+use crate::common::lang::Lang;
 use beratta_core::api::ChildAssessment;
 use beratta_core::child::ChildKeys;
 use beratta_core::envelope::AnswerSet;
@@ -207,7 +208,7 @@ impl AppState {
 
     /// Whether each new question is read aloud: the child's choice, else on for the youngest.
     pub fn auto_read(&self) -> bool {
-        let young = self.survey().is_some_and(|s| crate::buddy::is_young(s.questionnaire.ages.as_deref()));
+        let young = self.survey().is_some_and(|s| crate::child::buddy::is_young(s.questionnaire.ages.as_deref()));
         self.auto_read.unwrap_or(young)
     }
 
@@ -256,11 +257,9 @@ impl Reducible for AppState {
             },
             AppAction::Save(save) if save != self.save => Rc::new(AppState { save, ..(*self).clone() }),
             AppAction::Save(_) => self,
-            AppAction::ShowStart(notice) => Rc::new(AppState {
-                phase: Phase::Start(notice),
-                save: SaveState::Saved,
-                ..(*self).clone()
-            }),
+            AppAction::ShowStart(notice) => {
+                Rc::new(AppState { phase: Phase::Start(notice), save: SaveState::Saved, ..(*self).clone() })
+            }
             AppAction::Reset => Rc::new(AppState { generation: self.generation, ..AppState::new(false) }),
             AppAction::Stopped => Rc::new(AppState {
                 lang: self.lang,

@@ -8,7 +8,8 @@
 //! browsers slow timers in background tabs and a sleeping laptop runs none at all: a device
 //! that wakes long after the limit ends the session at once.
 
-use crate::i18n::Lang;
+use crate::child::texts::texts;
+use crate::common::lang::Lang;
 use gloo::events::{EventListener, EventListenerOptions, EventListenerPhase};
 use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
@@ -216,7 +217,7 @@ struct WarningProps {
 /// goes back to where the child was.
 #[function_component]
 fn IdleWarning(props: &WarningProps) -> Html {
-    let t = props.lang.texts();
+    let t = texts(props.lang);
     let button = use_node_ref();
     {
         let button = button.clone();
