@@ -12,7 +12,7 @@ SERVER_FLAGS = --data $(VAR)/data --secret-file $(VAR)/server-secret.key --quest
 
 help:
 	@echo "make run    install what is missing, build, serve on http://127.0.0.1:$(PORT) with demo codes"
-	@echo "make test   every test: domain, server, and the browser tests in headless Chromium"
+	@echo "make test   the fmt, clippy and shellcheck gates, then every test: domain, server, front end, browser"
 	@echo "make bench  transfer size, engine speed and durable saves per second"
 	@echo "make instrument-report  factor coverage, path lengths and LIX per age band"
 

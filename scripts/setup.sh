@@ -20,8 +20,9 @@ set -euo pipefail
 TRUNK_VERSION=0.21.14
 DEBIAN_WASM_PACKAGES=(rustc-web cargo-web rust-web-src lld-22)
 # Needed on either wasm path: Trunk runs Debian's wasm-opt (binaryen 108, named in
-# Trunk.toml), and the browser tests drive Debian's Chromium.
-ALWAYS_PACKAGES=(binaryen chromium chromium-driver)
+# Trunk.toml), the browser tests drive Debian's Chromium, and `make test` checks the
+# shell scripts with shellcheck before the tests.
+ALWAYS_PACKAGES=(binaryen chromium chromium-driver shellcheck)
 # The registry mirror lacks webpki-roots 1.0.11, which wasm-bindgen-cli's own
 # lockfile pins; 1.0.10 is the newest release the mirror has and is compatible.
 WEBPKI_ROOTS_MISSING=1.0.11

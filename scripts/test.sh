@@ -1,16 +1,52 @@
 #!/usr/bin/env bash
-# Runs every test: the domain crate and the server natively, then the browser tests
-# against the real server binary and the built front end (dist/, made by `make web`).
-# Ends with one line `make test: N passed, M failed` counting all of them.
+# Runs every test. First three gates, one line each: the format (rustfmt), the lint
+# (clippy, warnings are errors) and the shell scripts (shellcheck). Then the domain crate,
+# the server and the front end natively, then the browser tests against the real server
+# binary and the built front end (dist/, made by `make web`).
+# Ends with one line `make test: N passed, M failed` counting all of them. A failed gate
+# fails the run as well, but the tests still run, so that one gate hides nothing else.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+gate_log="$(mktemp)"
+trap 'rm -f "$log" "$gate_log"' EXIT
 status=0
+failed_gates=()
 
-echo "== native tests (beratta-core, beratta-server)"
+# Runs one gate with its output kept aside and prints one line: passed, or FAILED with
+# what to do, followed by the tool's findings (cargo's progress lines left out).
+gate() {
+  local name=$1 todo=$2
+  shift 2
+  if "$@" >"$gate_log" 2>&1; then
+    echo "gate ${name}: passed"
+  else
+    echo "gate ${name}: FAILED: ${todo}"
+    grep -vE '^ *(Compiling|Checking|Finished|Blocking|Locking|Updating|Downloaded|Downloading) ' "$gate_log" |
+      head -n 60 | sed 's/^/    /' || true
+    failed_gates+=("$name")
+  fi
+}
+
+echo "== gates (format, lint, shell scripts)"
+gate rustfmt "these files are not formatted as rustfmt.toml says; 'cargo fmt --all' formats them" \
+  cargo fmt --all --check -- --files-with-diff
+gate clippy "clippy warns about the code below (warnings count as errors)" \
+  cargo clippy --locked --workspace --all-targets -- -D warnings
+if command -v shellcheck >/dev/null 2>&1; then
+  gate shellcheck "shellcheck finds the problems below in the shell scripts" \
+    shellcheck scripts/*.sh .ci/run
+else
+  echo "gate shellcheck: FAILED: shellcheck is not installed; scripts/setup.sh installs it"
+  failed_gates+=(shellcheck)
+fi
+
+echo "== native tests (beratta-core, beratta-server, beratta-web)"
 cargo test --locked 2>&1 | tee -a "$log" || status=1
+# The front end is no default member (its release build is wasm32, made by Trunk), but its
+# unit tests run natively; a run of its own keeps the domain and server builds' features.
+cargo test --locked -p beratta-web 2>&1 | tee -a "$log" || status=1
 
 echo "== browser tests (real server, built front end, headless Chromium)"
 if [ ! -f dist/index.html ]; then
@@ -28,5 +64,9 @@ read -r passed failed < <(awk '
   /^ℹ pass / { p += $3 }
   /^ℹ fail / { f += $3 }
   END { print p + 0, f + 0 }' "$log")
+if [ "${#failed_gates[@]}" -ne 0 ]; then
+  echo "gates failed: ${failed_gates[*]} (see the 'gate' lines at the top)"
+  status=1
+fi
 echo "make test: ${passed} passed, ${failed} failed"
 if [ "$failed" -ne 0 ] || [ "$status" -ne 0 ]; then exit 1; fi

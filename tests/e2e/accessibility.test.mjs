@@ -17,7 +17,7 @@ async function assertAccessible(page, what) {
 }
 
 test('every child page of every age band passes axe-core with no violations', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const bands = ['beratta-6-9@1', 'beratta-10-12@1', 'beratta-13-18@1'];
   const codes = bands.map((band) => createCodes(dirs, 1, band)[0]);
   const server = await startServer(dirs);
@@ -65,7 +65,7 @@ test('every child page of every age band passes axe-core with no violations', as
 });
 
 test('a child can answer the whole questionnaire with the keyboard alone', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1, 'beratta-10-12@1');
   const server = await startServer(dirs);
   const browser = await launchBrowser();
@@ -115,7 +115,7 @@ test('a child can answer the whole questionnaire with the keyboard alone', async
 });
 
 test('every staff page passes axe-core with no violations', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   // The demo organisation with staff: `personal` invited the demo child.
   const out = execFileSync(SERVER, [
     'demo', '--data', dirs.data, '--secret-file', dirs.secret, '--questionnaires', join(ROOT, 'questionnaires'),

@@ -27,7 +27,7 @@ async function assertHelpScreen(page) {
 }
 
 test('an acute answer brings the help screen; going on, the profile is flagged urgent', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1, INSTRUMENT);
   const server = await startServer(dirs);
   const browser = await launchBrowser();
@@ -77,7 +77,7 @@ test('an acute answer brings the help screen; going on, the profile is flagged u
 });
 
 test('stopping for now on the help screen saves the answer and ends the session', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1, INSTRUMENT);
   const server = await startServer(dirs);
   const browser = await launchBrowser();

@@ -17,7 +17,7 @@ async function serverSession(page) {
 }
 
 test('switching language mid-way keeps every answer, and Arabic pages run right to left', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   const server = await startServer(dirs);
   const browser = await launchBrowser();
@@ -58,7 +58,7 @@ test('switching language mid-way keeps every answer, and Arabic pages run right 
 
 for (const how of ['quick exit', 'logout']) {
   test(`after ${how} nothing remains on the device and the session is over`, async (t) => {
-    const dirs = freshDirs();
+    const dirs = freshDirs(t);
     const [code] = createCodes(dirs, 1);
     const server = await startServer(dirs);
     const browser = await launchBrowser();
@@ -91,7 +91,7 @@ for (const how of ['quick exit', 'logout']) {
 }
 
 test('with the server stopped mid-questionnaire, three more answers wait and are all saved when it is back', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   let server = await startServer(dirs);
   const port = Number(new URL(server.url).port);
@@ -114,7 +114,7 @@ test('with the server stopped mid-questionnaire, three more answers wait and are
 });
 
 test('in kiosk mode an idle child is warned gently, then returned to the start with nothing left behind', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   const server = await startServer(dirs);
   const browser = await launchBrowser();
@@ -137,7 +137,7 @@ test('in kiosk mode an idle child is warned gently, then returned to the start w
 });
 
 test('read-aloud: every question and answer has a speaker that speaks, or says it has no voice', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [young] = createCodes(dirs, 1, 'beratta-6-9@1');
   const [older] = createCodes(dirs, 1, 'beratta-10-12@1');
   const server = await startServer(dirs);
@@ -183,7 +183,7 @@ test('read-aloud: every question and answer has a speaker that speaks, or says i
 });
 
 test('screenshots of every child step, on a Chromebook and a phone, in Swedish and Arabic', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const out = join(ROOT, 'target/screenshots');
   mkdirSync(out, { recursive: true });
   const runs = [];

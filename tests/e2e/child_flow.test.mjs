@@ -12,7 +12,7 @@ import {
 } from './harness.mjs';
 
 test('a child answers, resumes after a reload, changes an answer, finishes, and only ciphertext is stored', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   const server = await startServer(dirs);
   const browser = await launchBrowser();

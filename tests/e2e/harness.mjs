@@ -3,7 +3,7 @@
 // launches Debian's Chromium headless through playwright-core (never a downloaded browser).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
@@ -13,15 +13,29 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const SERVER = process.env.BERATTA_SERVER ?? join(ROOT, 'target/debug/beratta-server');
 const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
-/** A fresh folder layout for one server: data inside, secrets beside it, never inside. */
-export function freshDirs() {
+/** The servers started on each folder layout, so that its clean-up can stop them first. */
+const serversOf = new WeakMap();
+
+/**
+ * A fresh folder layout for one server: data inside, secrets beside it, never inside. The
+ * folder, with the data and the organisation's secret key in it, is removed when the test
+ * `t` ends, passed or failed, after every server started on it has stopped.
+ */
+export function freshDirs(t) {
   const base = mkdtempSync(join(tmpdir(), 'beratta-e2e-'));
-  return {
+  const dirs = {
     base,
     data: join(base, 'data'),
     secret: join(base, 'server-secret.key'),
     orgKey: join(base, 'demo-org-secret.key'),
   };
+  const servers = [];
+  serversOf.set(dirs, servers);
+  t.after(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    rmSync(base, { recursive: true, force: true });
+  });
+  return dirs;
 }
 
 /** Runs `beratta-server demo` and returns the printed child codes, for `questionnaire` (`id@version`). */
@@ -60,16 +74,19 @@ export async function startServer(dirs, { port = 0 } = {}) {
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}):\n${log.join('')}`)); });
   });
   child.removeAllListeners('exit');
-  return {
+  const server = {
     url,
     log,
     async stop() {
-      if (child.exitCode !== null) return;
+      // A server that ended on a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
     },
   };
+  serversOf.get(dirs)?.push(server);
+  return server;
 }
 
 /** The example that opens a stored assessment with the organisation key, built in release by scripts/test.sh. */

@@ -14,7 +14,7 @@ import { checkablePage, axeViolations } from './a11y.mjs';
 const PHONE = { width: 390, height: 844 };
 
 test('every child page in Arabic passes axe-core on a phone, right to left, with big targets for the youngest', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const bands = ['beratta-6-9@1', 'beratta-10-12@1', 'beratta-13-18@1'];
   const codes = bands.map((band) => createCodes(dirs, 1, band)[0]);
   const server = await startServer(dirs);
@@ -74,7 +74,7 @@ test('every child page in Arabic passes axe-core on a phone, right to left, with
 });
 
 test('a draft language: Persian questions right to left in an English frame, saved and resumed', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1, 'beratta-10-12@1');
   const server = await startServer(dirs);
   const browser = await launchBrowser();

@@ -13,7 +13,7 @@ import {
 } from './harness.mjs';
 
 test('on bad wifi answers wait sealed in the tab, survive a reload, and all reach the server in order', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   let server = await startServer(dirs);
   const port = Number(new URL(server.url).port);
@@ -72,7 +72,7 @@ test('on bad wifi answers wait sealed in the tab, survive a reload, and all reac
 });
 
 test('Escape twice leaves at once, and a reload stays on the neutral page', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   const server = await startServer(dirs);
   const browser = await launchBrowser();
@@ -102,7 +102,7 @@ test('Escape twice leaves at once, and a reload stays on the neutral page', asyn
 });
 
 test('an idle child is asked first, then logged out with a calm note and nothing left', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   const server = await startServer(dirs);
   const browser = await launchBrowser();
@@ -133,7 +133,7 @@ test('an idle child is asked first, then logged out with a calm note and nothing
 });
 
 test('in kiosk mode the neutral page gives way to the start page for the next child', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   const server = await startServer(dirs);
   const browser = await launchBrowser();
@@ -152,7 +152,7 @@ test('in kiosk mode the neutral page gives way to the start page for the next ch
 });
 
 test('a save the server stored but whose answer was lost on the way back is not taken for a conflict', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1);
   const server = await startServer(dirs);
   const browser = await launchBrowser();

@@ -34,7 +34,7 @@ async function staffLogIn(page, url, username, password) {
 }
 
 test('an administrator, a staff member and a child, from set-up to the help loop', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const out = execFileSync(SERVER, [
     'create-org', '--data', dirs.data, '--secret-file', dirs.secret,
     '--questionnaires', join(ROOT, 'questionnaires'),

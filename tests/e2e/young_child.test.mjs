@@ -71,7 +71,7 @@ async function optionPictures(page) {
 }
 
 test('a 6–9 child answers the whole questionnaire by picture, without typing', async (t) => {
-  const dirs = freshDirs();
+  const dirs = freshDirs(t);
   const [code] = createCodes(dirs, 1, 'beratta-6-9@1');
   const server = await startServer(dirs);
   const browser = await launchBrowser();
