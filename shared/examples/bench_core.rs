@@ -24,8 +24,12 @@ fn troubled_pass(q: &Questionnaire) -> usize {
         let item = &q.items[i];
         let answer = match item.kind {
             Kind::Text => Answer::Text("words".into()),
-            Kind::Multiple => Answer::Choices(item.options.iter().filter(|o| !o.exclusive).map(|o| o.id.clone()).collect()),
-            _ => Answer::Choice(item.options.iter().find(|o| o.signals.is_some()).unwrap_or(&item.options[0]).id.clone()),
+            Kind::Multiple => {
+                Answer::Choices(item.options.iter().filter(|o| !o.exclusive).map(|o| o.id.clone()).collect())
+            }
+            _ => {
+                Answer::Choice(item.options.iter().find(|o| o.signals.is_some()).unwrap_or(&item.options[0]).id.clone())
+            }
         };
         s = s.apply(q, Action::Answer { item: item.id.clone(), answer }).expect("answer fits");
         answers += 1;

@@ -8,7 +8,8 @@ use beratta_core::report::InstrumentReport;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../questionnaires").into());
+    let dir =
+        std::env::args().nth(1).unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../questionnaires").into());
     let read = |name: &str| std::fs::read_to_string(format!("{dir}/{name}"));
     let catalogue = match read("factors.toml").map(|s| Catalogue::from_toml("factors.toml", &s)) {
         Ok(Ok(c)) => c,
@@ -50,5 +51,9 @@ fn main() -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -21,7 +21,11 @@ fn run() -> Result<String, String> {
     let dir = args.next().unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../questionnaires").into());
 
     let key_text = std::fs::read_to_string(&key_file).map_err(|e| format!("{key_file}: {e}"))?;
-    let key_line = key_text.lines().map(str::trim).rfind(|l| !l.is_empty() && !l.starts_with('#')).ok_or("the key file is empty")?;
+    let key_line = key_text
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty() && !l.starts_with('#'))
+        .ok_or("the key file is empty")?;
     let key_bytes: [u8; 32] = URL_SAFE_NO_PAD
         .decode(key_line)
         .ok()
@@ -35,7 +39,8 @@ fn run() -> Result<String, String> {
     let sealed = assessment.sealed.as_ref().ok_or("the assessment has no saved answers")?;
 
     let data_key = org.open_data_key(&sealed.org_sealed_key.0).map_err(|e| e.to_string())?;
-    let answers = open_answers(&data_key, &binding(&assessment, sealed.counter), &sealed.blob.0).map_err(|e| e.to_string())?;
+    let answers =
+        open_answers(&data_key, &binding(&assessment, sealed.counter), &sealed.blob.0).map_err(|e| e.to_string())?;
 
     let read = |name: &str| std::fs::read_to_string(format!("{dir}/{name}")).map_err(|e| format!("{dir}/{name}: {e}"));
     let catalogue = Catalogue::from_toml("factors.toml", &read("factors.toml")?)
@@ -53,7 +58,8 @@ fn run() -> Result<String, String> {
         .next()
         .ok_or_else(|| format!("no questionnaire {}", wanted.reference()))?;
     let profile = score(&questionnaire, &answers.session);
-    let out = serde_json::json!({ "language": answers.language, "answers": answers.session.answers, "profile": profile });
+    let out =
+        serde_json::json!({ "language": answers.language, "answers": answers.session.answers, "profile": profile });
     serde_json::to_string_pretty(&out).map_err(|e| e.to_string())
 }
 

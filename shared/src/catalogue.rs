@@ -112,7 +112,11 @@ impl Catalogue {
         let mut source_ids = std::collections::HashSet::new();
         for source in &raw.source {
             if !source_ids.insert(source.id.as_str()) {
-                errors.push(CatalogueError { file: file.to_string(), factor: source.id.clone(), reason: "the source id is used twice".into() });
+                errors.push(CatalogueError {
+                    file: file.to_string(),
+                    factor: source.id.clone(),
+                    reason: "the source id is used twice".into(),
+                });
             }
         }
         if errors.is_empty() {

@@ -55,7 +55,11 @@ impl ChildKeys {
 
     /// What the browser keeps across a reload: both keys, wrapped under the session's
     /// resume key. Useless once the server ends the session.
-    pub fn for_resume(&self, assessment: &ChildAssessment, rng: &mut impl CryptoRngCore) -> Result<Vec<u8>, ChildKeyError> {
+    pub fn for_resume(
+        &self,
+        assessment: &ChildAssessment,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<u8>, ChildKeyError> {
         let resume = resume_key(assessment)?;
         let mut out = wrap_data_key(&resume, WrapPurpose::Resume, &assessment.assessment, &self.data_key, rng);
         out.extend_from_slice(&self.child_wrapped_key);
@@ -85,7 +89,8 @@ impl ChildKeys {
     /// Opens what staff have planned or done about the child's help wishes, if anything.
     pub fn open_help(&self, assessment: &ChildAssessment) -> Result<Option<HelpStatus>, HelpError> {
         let Some(help) = &assessment.help else { return Ok(None) };
-        open_help(&self.data_key, &assessment.organisation, &assessment.assessment, help.counter, &help.blob.0).map(Some)
+        open_help(&self.data_key, &assessment.organisation, &assessment.assessment, help.counter, &help.blob.0)
+            .map(Some)
     }
 
     /// Seals a session as save number `counter`.

@@ -76,9 +76,7 @@ impl SymmetricKey {
         }
         let (nonce, sealed) = blob.split_at(NONCE_LEN);
         let cipher = XChaCha20Poly1305::new(self.0.as_ref().into());
-        cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad })
-            .map_err(|_| EnvelopeError::Rejected)
+        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad }).map_err(|_| EnvelopeError::Rejected)
     }
 }
 
@@ -123,7 +121,12 @@ pub struct AnswerSet {
 }
 
 /// Encrypts an answer set under the data key, bound to `binding`.
-pub fn seal_answers(key: &SymmetricKey, binding: &Binding, answers: &AnswerSet, rng: &mut impl CryptoRngCore) -> Vec<u8> {
+pub fn seal_answers(
+    key: &SymmetricKey,
+    binding: &Binding,
+    answers: &AnswerSet,
+    rng: &mut impl CryptoRngCore,
+) -> Vec<u8> {
     let plaintext = Zeroizing::new(serde_json::to_vec(answers).expect("an answer set always serialises"));
     key.encrypt(&binding.associated_data(), &plaintext, rng)
 }
@@ -133,7 +136,10 @@ pub fn open_answers(key: &SymmetricKey, binding: &Binding, blob: &[u8]) -> Resul
     let plaintext = Zeroizing::new(key.decrypt(&binding.associated_data(), blob)?);
     let answers: AnswerSet = serde_json::from_slice(&plaintext).map_err(|e| EnvelopeError::Malformed(e.to_string()))?;
     if answers.questionnaire != binding.questionnaire {
-        return Err(EnvelopeError::WrongQuestionnaire { expected: binding.questionnaire.clone(), found: answers.questionnaire });
+        return Err(EnvelopeError::WrongQuestionnaire {
+            expected: binding.questionnaire.clone(),
+            found: answers.questionnaire,
+        });
     }
     Ok(answers)
 }

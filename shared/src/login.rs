@@ -171,8 +171,13 @@ pub struct ChildSecrets {
 
 /// Runs Argon2id over the code; this is the cost every guess must pay.
 pub fn derive_child_secrets(code: &ChildCode, salt: &[u8], params: &KdfParams) -> Result<ChildSecrets, LoginError> {
-    let (login_proof, wrap_seed) =
-        stretch_and_split(code.0.as_bytes(), salt, params, b"beratta/child/login-proof/v1", b"beratta/child/wrap-seed/v1")?;
+    let (login_proof, wrap_seed) = stretch_and_split(
+        code.0.as_bytes(),
+        salt,
+        params,
+        b"beratta/child/login-proof/v1",
+        b"beratta/child/wrap-seed/v1",
+    )?;
     Ok(ChildSecrets { login_proof, wrap_seed })
 }
 

@@ -90,11 +90,15 @@ pub fn walk(q: &Questionnaire, troubled: bool) -> usize {
     let mut screens = 0;
     while let Some(i) = s.current(q) {
         let item = &q.items[i];
-        let risky: Vec<&str> = item.options.iter().filter(|o| is_risk(o.signals.as_deref())).map(|o| o.id.as_str()).collect();
-        let calm: Vec<&str> = item.options.iter().filter(|o| !is_risk(o.signals.as_deref())).map(|o| o.id.as_str()).collect();
+        let risky: Vec<&str> =
+            item.options.iter().filter(|o| is_risk(o.signals.as_deref())).map(|o| o.id.as_str()).collect();
+        let calm: Vec<&str> =
+            item.options.iter().filter(|o| !is_risk(o.signals.as_deref())).map(|o| o.id.as_str()).collect();
         let answer = match (item.kind, troubled) {
             (Kind::Text, _) => Answer::Declined,
-            (Kind::Multiple, true) if !risky.is_empty() => Answer::Choices(risky.iter().map(|s| s.to_string()).collect()),
+            (Kind::Multiple, true) if !risky.is_empty() => {
+                Answer::Choices(risky.iter().map(|s| s.to_string()).collect())
+            }
             (Kind::Multiple, _) => match item.options.iter().find(|o| o.exclusive) {
                 Some(none) => Answer::Choices([none.id.clone()].into()),
                 None => calm.first().map_or(Answer::Declined, |c| Answer::Choices([c.to_string()].into())),

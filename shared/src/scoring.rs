@@ -128,7 +128,8 @@ pub fn score(q: &Questionnaire, session: &Session) -> FactorProfile {
             domain.background.push(BackgroundNote { factor: factor.clone(), item: item.id.clone(), options });
         }
         for option_id in picked {
-            let Some(factor) = item.option(option_id).and_then(|o| o.signals.as_deref()).and_then(|f| q.factor(f)) else {
+            let Some(factor) = item.option(option_id).and_then(|o| o.signals.as_deref()).and_then(|f| q.factor(f))
+            else {
                 continue;
             };
             match factor.kind {

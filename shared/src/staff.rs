@@ -13,7 +13,9 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordError {
-    #[error("a password needs at least {MIN_PASSWORD_CHARS} characters; a few ordinary words together make a good one")]
+    #[error(
+        "a password needs at least {MIN_PASSWORD_CHARS} characters; a few ordinary words together make a good one"
+    )]
     TooShort,
     #[error("a password can have at most {MAX_PASSWORD_CHARS} characters")]
     TooLong,

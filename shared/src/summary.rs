@@ -226,8 +226,11 @@ pub fn child_summary(
                 .iter()
                 .map(|b| {
                     let item = q.item(&b.item);
-                    let picked: Vec<&str> =
-                        b.options.iter().map(|o| item.and_then(|i| i.option(o)).map_or(o.as_str(), |c| c.text.get(lang))).collect();
+                    let picked: Vec<&str> = b
+                        .options
+                        .iter()
+                        .map(|o| item.and_then(|i| i.option(o)).map_or(o.as_str(), |c| c.text.get(lang)))
+                        .collect();
                     format!("{}: {}", factor_name(&b.factor), picked.join(", "))
                 })
                 .collect(),

@@ -43,12 +43,7 @@ impl Text {
             .filter(|l| self.0.get(*l).is_none_or(|t| t.trim().is_empty()))
             .map(String::as_str)
             .collect();
-        let unknown = self
-            .0
-            .keys()
-            .filter(|k| !required.contains(k))
-            .cloned()
-            .collect();
+        let unknown = self.0.keys().filter(|k| !required.contains(k)).cloned().collect();
         (missing, unknown)
     }
 }
@@ -59,7 +54,8 @@ mod tests {
 
     #[test]
     fn a_missing_language_falls_back_to_swedish_then_english() {
-        let text = |pairs: &[(&str, &str)]| Text::new(pairs.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect());
+        let text =
+            |pairs: &[(&str, &str)]| Text::new(pairs.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect());
         let all = text(&[("ar", "مرحبا"), ("en", "Hello"), ("sv", "Hej")]);
         assert_eq!(all.get("ar"), "مرحبا");
         assert_eq!(all.get("so"), "Hej", "not the alphabetically first language");

@@ -12,9 +12,8 @@ fn folder() -> PathBuf {
 fn catalogue() -> Catalogue {
     let path = folder().join("factors.toml");
     let source = std::fs::read_to_string(&path).expect("questionnaires/factors.toml exists");
-    Catalogue::from_toml("factors.toml", &source).unwrap_or_else(|errors| {
-        panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
-    })
+    Catalogue::from_toml("factors.toml", &source)
+        .unwrap_or_else(|errors| panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
 }
 
 fn instruments() -> Vec<(String, String)> {
@@ -62,8 +61,11 @@ mod instrument {
     use beratta_core::report::InstrumentReport;
 
     /// Each band's file, its LIX ceiling and the most screens an untroubled child may see.
-    const BANDS: [(&str, &str, f64, usize); 3] =
-        [("ages-6-9.toml", "6-9", 25.0, 40), ("ages-10-12.toml", "10-12", 30.0, 40), ("ages-13-18.toml", "13-18", 35.0, 40)];
+    const BANDS: [(&str, &str, f64, usize); 3] = [
+        ("ages-6-9.toml", "6-9", 25.0, 40),
+        ("ages-10-12.toml", "10-12", 30.0, 40),
+        ("ages-13-18.toml", "13-18", 35.0, 40),
+    ];
 
     fn load(file: &str) -> (Questionnaire, Catalogue) {
         let catalogue = catalogue();
@@ -98,7 +100,11 @@ mod instrument {
             for item in q.items.iter().filter(|i| i.origin == Origin::Authored) {
                 for factor in item.measures() {
                     let bands = &catalogue.get(factor).expect("validated").bands;
-                    assert!(bands.iter().any(|b| b == band), "{file}: item {} asks about {factor}, not for ages {band}", item.id);
+                    assert!(
+                        bands.iter().any(|b| b == band),
+                        "{file}: item {} asks about {factor}, not for ages {band}",
+                        item.id
+                    );
                 }
             }
         }
@@ -162,10 +168,7 @@ mod instrument {
         let team = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/factors.toml");
         let text = std::fs::read_to_string(&team).unwrap_or_else(|e| panic!("{}: {e}", team.display()));
         let catalogue = catalogue();
-        let ids: Vec<&str> = text
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("id = \"")?.strip_suffix('"'))
-            .collect();
+        let ids: Vec<&str> = text.lines().filter_map(|l| l.trim().strip_prefix("id = \"")?.strip_suffix('"')).collect();
         assert!(ids.len() > 50, "read only {} ids from {}", ids.len(), team.display());
         for id in ids {
             let ours = catalogue.get(id).unwrap_or_else(|| panic!("the catalogue lacks {id}"));
@@ -193,7 +196,10 @@ mod versions {
             h.update(s.as_bytes());
         };
         let reviewed = |t: &beratta_core::text::Text| -> Vec<String> {
-            t.iter().filter(|(l, _)| q.languages.iter().any(|r| r == l)).flat_map(|(l, t)| [l.to_string(), t.to_string()]).collect()
+            t.iter()
+                .filter(|(l, _)| q.languages.iter().any(|r| r == l))
+                .flat_map(|(l, t)| [l.to_string(), t.to_string()])
+                .collect()
         };
         put(&q.reference());
         reviewed(&q.title).iter().for_each(|s| put(s));
@@ -236,7 +242,11 @@ mod versions {
                     q.reference(),
                     q.reference()
                 )),
-                None => problems.push(format!("{name}: {} is not in questionnaires/versions.lock: add `{} {got}`", q.reference(), q.reference())),
+                None => problems.push(format!(
+                    "{name}: {} is not in questionnaires/versions.lock: add `{} {got}`",
+                    q.reference(),
+                    q.reference()
+                )),
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -262,7 +272,8 @@ pub fn folder_files() -> Vec<(String, String)> {
 
 #[test]
 fn the_whole_folder_loads_with_its_drafts() {
-    let library = beratta_core::questionnaire::library::Library::load(&folder_files()).unwrap_or_else(|p| panic!("{}", p.join("\n")));
+    let library = beratta_core::questionnaire::library::Library::load(&folder_files())
+        .unwrap_or_else(|p| panic!("{}", p.join("\n")));
     assert!(library.get("beratta-10-12", 1).is_some());
     assert_eq!(library.instruments.len(), 3);
 }

@@ -19,8 +19,9 @@ fn current_id(q: &Questionnaire, s: &Session) -> Option<String> {
 
 fn real() -> Questionnaire {
     let source = include_str!("../../../questionnaires/ages-10-12.toml");
-    let catalogue = crate::catalogue::Catalogue::from_toml("factors.toml", include_str!("../../../questionnaires/factors.toml"))
-        .expect("the catalogue is valid");
+    let catalogue =
+        crate::catalogue::Catalogue::from_toml("factors.toml", include_str!("../../../questionnaires/factors.toml"))
+            .expect("the catalogue is valid");
     Questionnaire::from_toml("ages-10-12.toml", source, &catalogue).expect("the instrument is valid")
 }
 
@@ -55,7 +56,9 @@ fn an_untroubled_answer_skips_the_chain_and_the_branch() {
 fn changing_an_answer_drops_the_follow_ups_that_no_longer_apply() {
     let q = valid();
     let mut s = answer(&q, &Session::start(&q), "adult", choice("yes"));
-    for (item, a) in [("teased", "always"), ("teased.worry", "a_little"), ("teased.help", "no"), ("teased_where", "yard")] {
+    for (item, a) in
+        [("teased", "always"), ("teased.worry", "a_little"), ("teased.help", "no"), ("teased_where", "yard")]
+    {
         s = answer(&q, &s, item, choice(a));
     }
     assert_eq!(current_id(&q, &s).as_deref(), Some("lives_with"));
@@ -103,13 +106,20 @@ fn answers_that_do_not_fit_are_refused_and_change_nothing() {
     let s = Session::start(&q);
     let refuse = |item: &str, a: Answer| s.apply(&q, Action::Answer { item: item.into(), answer: a }).unwrap_err();
     assert_eq!(refuse("teased", choice("never")), EngineError::NotCurrent("teased".into()));
-    assert_eq!(refuse("adult", choice("maybe")), EngineError::UnknownOption { item: "adult".into(), option: "maybe".into() });
+    assert_eq!(
+        refuse("adult", choice("maybe")),
+        EngineError::UnknownOption { item: "adult".into(), option: "maybe".into() }
+    );
     assert_eq!(refuse("adult", Answer::Text("hi".into())), EngineError::WrongShape("adult".into()));
     assert_eq!(refuse("ghost", choice("yes")), EngineError::UnknownItem("ghost".into()));
     assert_eq!(refuse("teased_where", choice("yard")), EngineError::NotShown("teased_where".into()));
-    let at_lately = [("adult", choice("no")), ("teased", choice("never")), ("lives_with", Answer::Choices(["dad".to_string()].into()))]
-        .into_iter()
-        .fold(s.clone(), |s, (i, a)| answer(&q, &s, i, a));
+    let at_lately = [
+        ("adult", choice("no")),
+        ("teased", choice("never")),
+        ("lives_with", Answer::Choices(["dad".to_string()].into())),
+    ]
+    .into_iter()
+    .fold(s.clone(), |s, (i, a)| answer(&q, &s, i, a));
     let both = Answer::Choices(["none".to_string(), "money".to_string()].into());
     let err = at_lately.apply(&q, Action::Answer { item: "lately".into(), answer: both }).unwrap_err();
     assert_eq!(err, EngineError::ExclusiveWithOthers { item: "lately".into(), option: "none".into() });
@@ -121,12 +131,20 @@ fn answers_that_do_not_fit_are_refused_and_change_nothing() {
 fn free_text_is_trimmed_blank_text_is_a_declined_answer_and_long_text_is_refused() {
     let q = valid();
     let mut s = Session::start(&q);
-    for (item, a) in [("adult", choice("no")), ("teased", choice("never")), ("lives_with", Answer::Choices(["dad".to_string()].into())), ("lately", Answer::Choices(["none".to_string()].into()))] {
+    for (item, a) in [
+        ("adult", choice("no")),
+        ("teased", choice("never")),
+        ("lives_with", Answer::Choices(["dad".to_string()].into())),
+        ("lately", Answer::Choices(["none".to_string()].into())),
+    ] {
         s = answer(&q, &s, item, a);
     }
     assert_eq!(current_id(&q, &s).as_deref(), Some("words"));
     let long = Answer::Text("x".repeat(MAX_TEXT_CHARS + 1));
-    assert_eq!(s.apply(&q, Action::Answer { item: "words".into(), answer: long }).unwrap_err(), EngineError::TooLong("words".into()));
+    assert_eq!(
+        s.apply(&q, Action::Answer { item: "words".into(), answer: long }).unwrap_err(),
+        EngineError::TooLong("words".into())
+    );
     let blank = answer(&q, &s, "words", Answer::Text("   ".into()));
     assert_eq!(blank.answers["words"], Answer::Declined);
     let done = answer(&q, &s, "words", Answer::Text("  hej  ".into()));
@@ -158,7 +176,11 @@ fn shown_by_definition(q: &Questionnaire, answers: &BTreeMap<String, Answer>, i:
     match &q.items[i].rule {
         None => true,
         Some(rule) => rule.eval(&|j| {
-            if shown_by_definition(q, answers, j) { answers.get(&q.items[j].id) } else { None }
+            if shown_by_definition(q, answers, j) {
+                answers.get(&q.items[j].id)
+            } else {
+                None
+            }
         }),
     }
 }

@@ -119,7 +119,11 @@ fn the_same_code_and_salt_give_the_same_keys_and_another_salt_does_not() {
     assert_eq!(a.login_proof, b.login_proof);
     assert_ne!(a.login_proof, c.login_proof);
     assert_eq!(a.wrap_key(&[9; 32], "as").as_bytes(), b.wrap_key(&[9; 32], "as").as_bytes());
-    assert_ne!(a.wrap_key(&[9; 32], "as").as_bytes(), a.wrap_key(&[8; 32], "as").as_bytes(), "the server share takes part");
+    assert_ne!(
+        a.wrap_key(&[9; 32], "as").as_bytes(),
+        a.wrap_key(&[8; 32], "as").as_bytes(),
+        "the server share takes part"
+    );
 }
 
 #[test]
@@ -179,7 +183,8 @@ fn resume_material_is_useless_under_another_session() {
     let server = ServerSecret::generate(&mut OsRng);
     let a = assessment(&org, &server);
     let code = ChildCode::generate(&mut OsRng);
-    let keys = ChildKeys::after_login(&derive_child_secrets(&code, &[1; SALT_LEN], &FAST).unwrap(), &a, &mut OsRng).unwrap();
+    let keys =
+        ChildKeys::after_login(&derive_child_secrets(&code, &[1; SALT_LEN], &FAST).unwrap(), &a, &mut OsRng).unwrap();
     let kept = keys.for_resume(&a, &mut OsRng).unwrap();
     assert!(ChildKeys::resume(&a, &kept).is_ok());
     let next_session = ChildAssessment { resume_key: Bytes(vec![6; 32]), ..a.clone() };

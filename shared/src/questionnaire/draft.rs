@@ -92,7 +92,10 @@ impl RawQuestionnaire {
             out.extend(scale.options.iter().map(|o| (format!("scale.{name}.{}", o.id), sv(&o.text))));
         }
         if let Some(c) = &self.chain {
-            out.extend([("chain.often", &c.often), ("chain.worry", &c.worry), ("chain.help", &c.help)].map(|(k, t)| (k.to_string(), sv(t))));
+            out.extend(
+                [("chain.often", &c.often), ("chain.worry", &c.worry), ("chain.help", &c.help)]
+                    .map(|(k, t)| (k.to_string(), sv(t))),
+            );
         }
         for s in &self.section {
             out.push((format!("section.{}", s.id), sv(&s.title)));
@@ -128,8 +131,12 @@ mod tests {
     #[test]
     fn a_partial_draft_validates_and_falls_back_to_swedish() {
         let mut r = raw();
-        r.apply_draft(&draft(&[("item.adult", "Ma jiraa qof weyn?"), ("option.lately.money", "Lacag"), ("scale.yes_no.yes", "Haa")]))
-            .unwrap();
+        r.apply_draft(&draft(&[
+            ("item.adult", "Ma jiraa qof weyn?"),
+            ("option.lately.money", "Lacag"),
+            ("scale.yes_no.yes", "Haa"),
+        ]))
+        .unwrap();
         let q = Questionnaire::from_raw("test.toml", &r, &catalogue()).unwrap();
         assert_eq!(q.drafts, ["so"]);
         assert_eq!(q.item("adult").unwrap().text.get("so"), "Ma jiraa qof weyn?");
@@ -142,7 +149,9 @@ mod tests {
     fn a_key_that_names_nothing_is_refused_and_changes_nothing() {
         let mut r = raw();
         let before = r.clone();
-        let err = r.apply_draft(&draft(&[("item.adult", "x"), ("item.ghost", "y"), ("option.adult.maybe", "z")])).unwrap_err();
+        let err = r
+            .apply_draft(&draft(&[("item.adult", "x"), ("item.ghost", "y"), ("option.adult.maybe", "z")]))
+            .unwrap_err();
         assert_eq!(err, ["`item.ghost` names nothing in test@1", "`option.adult.maybe` names nothing in test@1"]);
         assert_eq!(r, before);
     }

@@ -32,7 +32,9 @@ impl Library {
             },
         };
         let mut raws: Vec<(String, RawQuestionnaire)> = Vec::new();
-        for (name, source) in files.iter().filter(|(n, _)| n.ends_with(".toml") && n != "factors.toml" && !n.contains('/')) {
+        for (name, source) in
+            files.iter().filter(|(n, _)| n.ends_with(".toml") && n != "factors.toml" && !n.contains('/'))
+        {
             match toml::from_str::<RawQuestionnaire>(source) {
                 Ok(raw) => raws.push((name.clone(), raw)),
                 // The validator words syntax errors with their line.
@@ -65,7 +67,10 @@ impl Library {
         for (name, raw) in raws {
             match Questionnaire::from_raw(&name, &raw, &catalogue) {
                 Ok(q) => {
-                    if instruments.iter().any(|(_, other): &(RawQuestionnaire, Questionnaire)| other.reference() == q.reference()) {
+                    if instruments
+                        .iter()
+                        .any(|(_, other): &(RawQuestionnaire, Questionnaire)| other.reference() == q.reference())
+                    {
                         problems.push(format!("{name}: {} is defined twice", q.reference()));
                     }
                     instruments.push((raw, q));

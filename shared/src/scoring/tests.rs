@@ -50,7 +50,13 @@ fn cs(s: &[&str]) -> Answer {
 #[test]
 fn an_untroubled_child_has_protective_factors_and_no_risks() {
     check(
-        &[("adult", c("yes")), ("teased", c("never")), ("lives_with", cs(&["mum", "dad"])), ("lately", cs(&["none"])), ("words", Answer::Declined)],
+        &[
+            ("adult", c("yes")),
+            ("teased", c("never")),
+            ("lives_with", cs(&["mum", "dad"])),
+            ("lately", cs(&["none"])),
+            ("words", Answer::Declined),
+        ],
         expect![[r#"
             test@1 acute=false
             [school]
@@ -117,7 +123,9 @@ fn each_picked_screening_risk_carries_its_own_chain_and_an_acute_one_flags_the_p
 fn a_taken_back_risk_leaves_no_trace_in_the_profile() {
     let q = valid();
     let mut s = Session::start(&q);
-    for (item, a) in [("adult", c("yes")), ("teased", c("often")), ("teased.worry", c("a_lot")), ("teased.help", c("yes"))] {
+    for (item, a) in
+        [("adult", c("yes")), ("teased", c("often")), ("teased.worry", c("a_lot")), ("teased.help", c("yes"))]
+    {
         s = s.apply(&q, Action::Answer { item: item.into(), answer: a }).unwrap();
     }
     assert_eq!(score(&q, &s).risks().count(), 1);

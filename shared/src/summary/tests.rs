@@ -69,7 +69,10 @@ fn check(language: &str, help: Option<&HelpStatus>, expect: Expect) {
 
 #[test]
 fn staff_read_in_swedish_what_a_child_told_in_english() {
-    check("sv", None, expect![[r#"
+    check(
+        "sv",
+        None,
+        expect![[r#"
         sv | Test (test@1) | answered in engelska
         urgent:
           - Skadad | «Har något av detta hänt? — Någon skadade mig» | en gång | vet inte om hjälp behövs
@@ -87,14 +90,18 @@ fn staff_read_in_swedish_what_a_child_told_in_english() {
         guide Retad: Fråga var och när det händer.
         guide Skadad: Agera i dag.
         note: Det här är ett stöd inför samtalet med barnet, inte en bedömning. Det barnet berättar är en början: fråga, lyssna och gör en egen bedömning.
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn the_same_answers_read_in_english_with_a_help_status() {
     let mut help = HelpStatus::default();
     help.set("teased".into(), HelpState::Planned, "We will talk on Tuesday.").unwrap();
-    check("en", Some(&help), expect![[r#"
+    check(
+        "en",
+        Some(&help),
+        expect![[r#"
         en | Test (test@1) | answered in English
         urgent:
           - Hurt | «Has any of this happened? — Someone hurt me» | once | not sure about help
@@ -112,7 +119,8 @@ fn the_same_answers_read_in_english_with_a_help_status() {
         guide Teased: Ask where and when it happens.
         guide Hurt: Act today.
         note: This supports your conversation with the child; it is not an assessment. What the child tells is a beginning: ask, listen and make your own judgement.
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -129,7 +137,8 @@ fn declined_questions_are_listed_apart() {
 #[test]
 fn staff_are_told_when_the_child_answered_an_unreviewed_translation() {
     let mut raw: crate::questionnaire::raw::RawQuestionnaire =
-        toml::from_str(&format!("{}{}", crate::questionnaire::tests::HEADER, crate::questionnaire::tests::VALID)).unwrap();
+        toml::from_str(&format!("{}{}", crate::questionnaire::tests::HEADER, crate::questionnaire::tests::VALID))
+            .unwrap();
     let draft = crate::questionnaire::draft::RawDraft {
         questionnaire: "test@1".into(),
         language: "so".into(),
