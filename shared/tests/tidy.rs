@@ -457,7 +457,7 @@ fn top_level_items(group: &str) -> Vec<&str> {
 #[test]
 fn no_files_of_the_front_end_import_each_other_in_a_circle() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/src");
-    let graph = front_end_imports(&src);
+    let graph = import_graph(&src);
     for (from, to) in [
         ("child/login.rs", "child/forget.rs"),
         ("child/mod.rs", "child/login.rs"),
@@ -465,7 +465,7 @@ fn no_files_of_the_front_end_import_each_other_in_a_circle() {
     ] {
         assert!(graph.get(from).is_some_and(|t| t.contains(to)), "the check does not see {from} → {to}: {graph:?}");
     }
-    let circles = front_end_circles(&graph);
+    let circles = circles(&graph);
     assert!(circles.is_empty(), "front-end files that import each other in a circle:\n{}", circles.join("\n"));
 }
 
@@ -477,7 +477,7 @@ fn the_front_end_circle_check_follows_groups_parents_and_submodules() {
             std::fs::create_dir_all(dir.join(name).parent().unwrap()).unwrap();
             std::fs::write(dir.join(name), text).unwrap();
         }
-        let circles = front_end_circles(&front_end_imports(&dir));
+        let circles = circles(&import_graph(&dir));
         std::fs::remove_dir_all(&dir).unwrap();
         circles
     };
@@ -491,141 +491,4 @@ fn the_front_end_circle_check_follows_groups_parents_and_submodules() {
     let mut circle = tree.to_vec();
     circle[3] = ("a/c.rs", "pub struct C(crate::a::B);\n");
     assert_eq!(graph(&circle), ["a/b.rs → a/c.rs → a/mod.rs → a/b.rs"]);
-}
-
-/// Which front-end files import which: every path a file names from `crate::`, `super::`,
-/// `self::` or one of its own submodules is an edge to the file of the deepest module it
-/// names. Declaring a module (`mod x;`) is no edge. Files are named by their path under
-/// `src`; the binaries (`main.rs`, `staff_main.rs`) are crates of their own and left out.
-fn front_end_imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    let mut files = Vec::new();
-    rust_files(src, &mut files);
-    let mut modules = BTreeMap::new();
-    for file in &files {
-        let name = file.strip_prefix(src).unwrap_or(file).to_string_lossy().replace('\\', "/");
-        if name == "main.rs" || name == "staff_main.rs" {
-            continue;
-        }
-        let module: Vec<String> = name.trim_end_matches(".rs").split('/').map(String::from).collect();
-        let module = match module.last().map(String::as_str) {
-            Some("lib") | Some("mod") => module[..module.len() - 1].to_vec(),
-            _ => module,
-        };
-        modules.insert(module, name);
-    }
-    let mut graph = BTreeMap::new();
-    for (module, name) in &modules {
-        let text = std::fs::read_to_string(src.join(name)).unwrap_or_default();
-        let code: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.starts_with("//")).collect();
-        let own: Vec<&str> =
-            code.iter().filter_map(|l| l.trim_start_matches("pub ").strip_prefix("mod ")?.strip_suffix(';')).collect();
-        let mut here = module.clone();
-        let mut edges = BTreeSet::new();
-        let mut logical = String::new();
-        for line in &code {
-            // An inline module (`mod tests {`): `super::` inside it is the file itself.
-            if line.starts_with("mod ") && line.ends_with('{') {
-                here = [module.clone(), vec![String::from("inline")]].concat();
-            }
-            logical.push_str(line);
-            logical.push('\n');
-            // A `use` over several lines is read as one.
-            if logical.trim_start_matches("pub ").starts_with("use ") && !line.contains(';') {
-                continue;
-            }
-            for path in front_end_paths(&logical, &own) {
-                let mut absolute = here.clone();
-                let mut rest = &path[..];
-                match path[0].as_str() {
-                    "crate" => {
-                        absolute.clear();
-                        rest = &path[1..];
-                    }
-                    "self" => rest = &path[1..],
-                    "super" => {
-                        while rest.first().is_some_and(|s| s == "super") {
-                            absolute.pop();
-                            rest = &rest[1..];
-                        }
-                    }
-                    // One of the file's own submodules.
-                    _ => absolute = module.clone(),
-                }
-                absolute.extend(rest.iter().cloned());
-                let file = (0..=absolute.len()).rev().find_map(|n| modules.get(&absolute[..n]));
-                if let Some(file) = file.filter(|f| *f != name) {
-                    edges.insert(file.clone());
-                }
-            }
-            logical.clear();
-        }
-        graph.insert(name.clone(), edges);
-    }
-    graph
-}
-
-/// The paths in `code` that start at `crate`, `super`, `self` or one of the submodules `own`,
-/// one per leaf of a `{…}` group, as their segments.
-fn front_end_paths(code: &str, own: &[&str]) -> Vec<Vec<String>> {
-    fn path(rest: &str, mut prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
-        let word = |s: &str| s.find(|c: char| c != '_' && !c.is_alphanumeric()).unwrap_or(s.len());
-        let mut rest = rest.trim_start();
-        loop {
-            if let Some(group) = rest.strip_prefix('{') {
-                for item in top_level_items(group).into_iter().filter(|i| !i.trim().is_empty()) {
-                    path(item, prefix.clone(), out);
-                }
-                return;
-            }
-            let end = word(rest);
-            if end > 0 && &rest[..end] != "self" || prefix.is_empty() {
-                prefix.push(rest[..end].to_string());
-            }
-            match rest[end..].strip_prefix("::") {
-                Some(next) => rest = next.trim_start(),
-                None => break,
-            }
-        }
-        out.push(prefix);
-    }
-    let mut out = Vec::new();
-    for start in ["crate", "super", "self"].iter().chain(own) {
-        let pattern = format!("{start}::");
-        for (at, _) in code.match_indices(&pattern) {
-            if !code[..at].ends_with(|c: char| c == '_' || c == ':' || c.is_alphanumeric()) {
-                path(&code[at..], Vec::new(), &mut out);
-            }
-        }
-    }
-    out
-}
-
-/// Every circle in the graph, written `a.rs → b.rs → a.rs`; at least one for every group of
-/// files that reach each other.
-fn front_end_circles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
-    fn visit<'a>(
-        node: &'a str,
-        graph: &'a BTreeMap<String, BTreeSet<String>>,
-        stack: &mut Vec<&'a str>,
-        done: &mut BTreeSet<&'a str>,
-        out: &mut Vec<String>,
-    ) {
-        stack.push(node);
-        for next in graph.get(node).into_iter().flatten() {
-            if let Some(start) = stack.iter().position(|s| s == next) {
-                out.push([&stack[start..], &[next.as_str()]].concat().join(" → "));
-            } else if !done.contains(next.as_str()) {
-                visit(next, graph, stack, done, out);
-            }
-        }
-        stack.pop();
-        done.insert(node);
-    }
-    let (mut done, mut out) = (BTreeSet::new(), Vec::new());
-    for node in graph.keys() {
-        if !done.contains(node.as_str()) {
-            visit(node, graph, &mut Vec::new(), &mut done, &mut out);
-        }
-    }
-    out
 }
