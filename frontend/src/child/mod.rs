@@ -263,23 +263,8 @@ fn ChildApp(props: &ChildProps) -> Html {
         let saver = saver.clone();
         let leaving = leaving.clone();
         Callback::from(move |_: MouseEvent| {
-            if *leaving {
-                return;
-            }
-            leaving.set(true);
-            let queue = saver.borrow_mut().take();
             let dispatcher = dispatcher.clone();
-            let leaving = leaving.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Some(queue) = queue {
-                    // Give the last answer a moment to reach the server.
-                    queue.settle(3_000).await;
-                    queue.stop();
-                }
-                login::logout().await;
-                leaving.set(false);
-                dispatcher.dispatch(then());
-            });
+            end_session(&saver, &leaving, 3_000, move || dispatcher.dispatch(then()));
         })
     };
     let on_logout = leave(|| AppAction::Reset);
@@ -318,20 +303,8 @@ fn ChildApp(props: &ChildProps) -> Html {
                 }
                 return;
             }
-            if *leaving {
-                return;
-            }
-            leaving.set(true);
-            let queue = saver.borrow_mut().take();
             let dispatcher = dispatcher.clone();
-            let leaving = leaving.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Some(queue) = queue {
-                    queue.settle(5_000).await;
-                    queue.stop();
-                }
-                login::logout().await;
-                leaving.set(false);
+            end_session(&saver, &leaving, 5_000, move || {
                 if kiosk {
                     // The next child at a kiosk starts afresh (the default language too); the
                     // note stays, for a child who comes back.
@@ -450,6 +423,33 @@ fn ChildApp(props: &ChildProps) -> Html {
             <idle::IdleGuard {lang} active={idle_active} warn={logged_in} on_expire={on_idle} />
         </>
     }
+}
+
+/// Ends the session the way every leaving does (logout, stopping for now, idle): the last
+/// answer gets up to `settle_ms` to reach the server, the queue stops, the server ends the
+/// session and forgets it in the tab, and `then` runs. A second leaving while one is under
+/// way does nothing.
+fn end_session(
+    saver: &Rc<RefCell<Option<Rc<Saver>>>>,
+    leaving: &UseStateHandle<bool>,
+    settle_ms: u32,
+    then: impl FnOnce() + 'static,
+) {
+    if **leaving {
+        return;
+    }
+    leaving.set(true);
+    let queue = saver.borrow_mut().take();
+    let leaving = leaving.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(queue) = queue {
+            queue.settle(settle_ms).await;
+            queue.stop();
+        }
+        login::logout().await;
+        leaving.set(false);
+        then();
+    });
 }
 
 #[cfg(test)]
