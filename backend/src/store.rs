@@ -243,7 +243,7 @@ pub trait Store: StaffStore + AuditStore + Send + Sync {
     fn delete_session(&self, key: &SessionKey) -> Result<(), StoreError>;
 
     /// Stores `sealed` if its counter is the stored one plus one (or 1 when nothing is
-    /// stored). The save may be acknowledged only once [`Store::durable`], called after
+    /// stored); a revoked assessment answers `NoAssessment`. The save may be acknowledged only once [`Store::durable`], called after
     /// this returned, has resolved: an acknowledged save must survive a power cut.
     fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError>;
 
@@ -330,18 +330,23 @@ impl SledStore {
     }
 
     /// Stores `record` if its counter is the stored one plus one. `slot` picks which
-    /// counter-guarded part of the assessment is saved.
+    /// counter-guarded part of the assessment is saved; with `live_only`, a revoked
+    /// assessment counts as gone.
     fn save_counted<T: Clone>(
         &self,
         assessment: &str,
         record: T,
         counter: u64,
+        live_only: bool,
         slot: impl Fn(&mut Assessment) -> &mut Option<T>,
         stored_counter: impl Fn(&T) -> u64,
     ) -> Result<SaveOutcome, StoreError> {
         loop {
             let Some(old) = self.assessments.get(assessment)? else { return Ok(SaveOutcome::NoAssessment) };
             let mut stored: Assessment = decode("assessment", &old)?;
+            if live_only && stored.revoked {
+                return Ok(SaveOutcome::NoAssessment);
+            }
             let expected = slot(&mut stored).as_ref().map_or(0, &stored_counter).saturating_add(1);
             if counter != expected {
                 return Ok(SaveOutcome::Stale);
@@ -617,7 +622,7 @@ impl Store for SledStore {
 
     fn save_help(&self, assessment: &str, help: SealedHelp) -> Result<SaveOutcome, StoreError> {
         let counter = help.counter;
-        self.save_counted(assessment, help, counter, |a| &mut a.help, |h| h.counter)
+        self.save_counted(assessment, help, counter, false, |a| &mut a.help, |h| h.counter)
     }
 
     fn record_failed_login(&self, assessment: &str) -> Result<u32, StoreError> {
@@ -697,7 +702,7 @@ impl Store for SledStore {
 
     fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError> {
         let counter = sealed.counter;
-        self.save_counted(assessment, sealed, counter, |a| &mut a.sealed, |s| s.counter)
+        self.save_counted(assessment, sealed, counter, true, |a| &mut a.sealed, |s| s.counter)
     }
 
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError> {

@@ -301,7 +301,7 @@ pub async fn save_answers(
     let counter = sealed.counter;
     let on_disk = state
         .blocking(move |state| {
-            assessment_of(state, &child)?;
+            // One read of the assessment: the store refuses a revoked one as gone.
             match state.store.save_answers(&child.session.assessment, sealed)? {
                 // Joins the flusher's queue only after the write, so its flush covers it.
                 SaveOutcome::Saved => Ok(state.store.durable()),
