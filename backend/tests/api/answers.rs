@@ -186,3 +186,22 @@ async fn a_saved_blob_is_still_there_after_the_store_is_closed_and_reopened() {
     assert_eq!(record.sealed, Some(sealed));
     drop(dir);
 }
+
+#[actix_web::test]
+async fn a_save_after_the_invitation_was_revoked_ends_the_session_and_changes_nothing() {
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let invitation = fx.invite();
+    let (cookie, assessment, secrets) = log_in!(&fx, app, &invitation);
+    let first = seal(&secrets, &assessment, &session_with("gender", "girl"), 1);
+    assert_eq!(send!(app, save_request(&cookie, &first)).status, StatusCode::OK);
+    fx.state.store.revoke_assessment(&assessment.assessment).expect("the store works").expect("it exists");
+
+    let second = seal(&secrets, &assessment, &session_with("gender", "boy"), 2);
+    let reply = send!(app, save_request(&cookie, &second));
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.error(), "no_session");
+    assert_eq!(stored(&fx, &assessment.assessment), Some(first));
+    let again = send!(app, TestRequest::get().uri("/api/child/session").insert_header(("cookie", cookie.as_str())));
+    assert_eq!(again.error(), "no_session", "the session ended with the refused save");
+}
