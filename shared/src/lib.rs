@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod child;
 pub mod engine;
 pub mod envelope;
+pub mod group;
 pub mod help;
 pub mod login;
 pub mod questionnaire;
