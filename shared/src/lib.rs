@@ -18,6 +18,7 @@ pub mod questionnaire;
 pub mod report;
 pub mod scoring;
 pub mod staff;
+pub mod status;
 pub mod summary;
 pub mod text;
 
