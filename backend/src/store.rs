@@ -729,7 +729,7 @@ impl Store for SledStore {
         // verifier, or its session is found here.
         for entry in self.sessions.iter() {
             let (key, value) = entry?;
-            let of_this = decode::<ChildSession>("session", &value).map_or(false, |s| s.assessment == id);
+            let of_this = decode::<ChildSession>("session", &value).is_ok_and(|s| s.assessment == id);
             if of_this {
                 self.sessions.remove(&key)?;
             }

@@ -84,8 +84,11 @@ pub fn ChildrenPage() -> Html {
                             Row { note: Note::of(&person, &record), record, state }
                         })
                         .collect();
-                    // Urgent children first; otherwise the newest invitation first.
-                    list.sort_by_key(|r| (!r.state.urgent(), std::cmp::Reverse(r.record.created_unix)));
+                    // Urgent children first (a revoked code is no longer followed up here);
+                    // otherwise the newest invitation first.
+                    list.sort_by_key(|r| {
+                        (!(r.state.urgent() && !r.record.revoked), std::cmp::Reverse(r.record.created_unix))
+                    });
                     rows.set(Some(list));
                 });
             }
