@@ -6,7 +6,7 @@
 //! (`beforeunload`), and a confirm on a link to another staff page.
 
 use super::context::{use_staff, Card};
-use super::page::{confirm, origin, print};
+use super::page::{confirm, origin, print, StaffPage};
 use gloo::events::{EventListener, EventListenerOptions, EventListenerPhase};
 use wasm_bindgen::JsCast;
 use base64::engine::general_purpose::STANDARD;
@@ -69,10 +69,9 @@ pub fn CardsPage(props: &CardsProps) -> Html {
 
     let Some(cards) = props.cards.as_ref().filter(|c| !c.is_empty()) else {
         return html! {
-            <section class="cards-page" aria-labelledby="cards-heading">
-                <h1 id="cards-heading">{ t.cards_heading }</h1>
+            <StaffPage class="cards-page" heading_id="cards-heading" heading={t.cards_heading}>
                 <p id="cards-none" class="note">{ t.cards_none }</p>
-            </section>
+            </StaffPage>
         };
     };
 
@@ -104,16 +103,15 @@ pub fn CardsPage(props: &CardsProps) -> Html {
         }
     });
 
+    let actions = html! {
+        <button id="print-cards" type="button" class="primary"
+            onclick={Callback::from(move |_: MouseEvent| { print(); printed.set(true); })}>{ t.print_cards }</button>
+    };
     html! {
-        <section class="cards-page" aria-labelledby="cards-heading">
-            <div class="no-print">
-                <h1 id="cards-heading">{ t.cards_heading }</h1>
-                <p id="cards-warning" class="warning" role="note">{ t.cards_warning }</p>
-                <button id="print-cards" type="button" class="primary"
-                    onclick={Callback::from(move |_: MouseEvent| { print(); printed.set(true); })}>{ t.print_cards }</button>
-            </div>
+        <StaffPage class="cards-page" head_class="no-print" heading_id="cards-heading" heading={t.cards_heading} {actions}>
+            <p id="cards-warning" class="warning no-print" role="note">{ t.cards_warning }</p>
             <div id="cards">{ for sheets }</div>
-        </section>
+        </StaffPage>
     }
 }
 
