@@ -13,6 +13,7 @@ import {
   ROOT, SERVER, freshDirs, startServer, launchBrowser,
   CURRENT, currentItem, nextItem, choose, answerUntil, waitSaved,
 } from './harness.mjs';
+import { checkablePage, axeViolations } from './a11y.mjs';
 
 const VIEW = { viewport: { width: 1366, height: 768 } };
 
@@ -63,7 +64,8 @@ test('the list shows who answered and puts the urgent child first without openin
   const password = 'kuratorns eget långa lösenord';
 
   // Set-up; the administrator is also the counsellor who invites.
-  const staff = await (await browser.newContext(VIEW)).newPage();
+  // A page axe can be injected into, so the list with an urgent child is checked too.
+  const staff = await checkablePage(browser);
   await staff.goto(`${server.url}${setupPath}`);
   await staff.locator('#setup-username').fill('kurator');
   await staff.locator('#setup-display-name').fill('Kim Kurator');
@@ -136,6 +138,7 @@ test('the list shows who answered and puts the urgent child first without openin
   assert.equal(byName.Alva.urgent || byName.Bo.urgent, false);
   assert.match(await staff.locator('#urgent-notice').innerText(), /anmälningsplikt[\s\S]*SoL 14 kap\. 1 §/);
   assert.match(await staff.locator('#overview-urgent').innerText(), /: 1$/);
+  assert.deepEqual(await axeViolations(staff), [], 'the list with an urgent child has accessibility violations');
 
   // No summary was opened; the list view was logged as one record.
   const actions = await auditActions(staff);
@@ -151,6 +154,7 @@ test('the list shows who answered and puts the urgent child first without openin
   assert.equal((await staff.locator('#cards .card-note').innerText()).trim(), 'Cim');
   const newCode = (await staff.locator('#cards .card-code').innerText()).trim();
   assert.notEqual(newCode, codes.Cim);
+  assert.deepEqual(await axeViolations(staff), [], 'the new card has accessibility violations');
   assert.ok((await auditActions(staff)).includes('child_code_replaced'));
 
   const session = await cim.evaluate(() => fetch('/api/child/session').then((r) => r.status));
