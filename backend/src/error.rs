@@ -190,7 +190,9 @@ impl ApiError {
             ApiError::NotSetUp => "The organisation has not been set up yet, so no child can be invited.",
             ApiError::StaleHelp => "Someone changed the help status in the meantime. Reload and try again.",
             ApiError::Revoked => "This invitation is revoked, so it cannot be given a new code.",
-            ApiError::StaleCode => "The child saved answers while the new code was being made. Nothing changed; try again.",
+            ApiError::StaleCode => {
+                "The child saved answers while the new code was being made. Nothing changed; try again."
+            }
             ApiError::OwnAccount => "You cannot disable your own account or take away your own administrator role.",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."

@@ -5,8 +5,8 @@
 use crate::api::{Bytes, ChildAssessment, SealedAnswers};
 use crate::engine::Session;
 use crate::envelope::{
-    open_answers, seal_answers, unwrap_data_key, wrap_data_key, AnswerSet, Binding, EnvelopeError, OrgPublicKey, OrgSecretKey,
-    SymmetricKey, WrapPurpose,
+    open_answers, seal_answers, unwrap_data_key, wrap_data_key, AnswerSet, Binding, EnvelopeError, OrgPublicKey,
+    OrgSecretKey, SymmetricKey, WrapPurpose,
 };
 use crate::help::{open_help, HelpError, HelpStatus};
 use crate::login::ChildSecrets;

@@ -92,7 +92,8 @@ impl AssessmentStatus {
         if version != STATUS_VERSION {
             return Err(StatusError::UnknownVersion(version));
         }
-        let [_, flags, help_wishes, d0, d1, d2, d3] = <[u8; STATUS_LEN]>::try_from(bytes).map_err(|_| StatusError::Malformed)?;
+        let [_, flags, help_wishes, d0, d1, d2, d3] =
+            <[u8; STATUS_LEN]>::try_from(bytes).map_err(|_| StatusError::Malformed)?;
         if flags & !(FINISHED | URGENT) != 0 {
             return Err(StatusError::Malformed);
         }

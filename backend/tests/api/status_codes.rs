@@ -6,12 +6,12 @@ use crate::support::staff::{batch, child_with, new_child, reserve_lookups, staff
 use crate::support::{app, login_request, save_request, send, session_with, Fixture, ORGANISATION};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
+use beratta_core::api::Role;
 use beratta_core::api::{AssessmentRecord, Bytes, ChildAssessment, CodeBasis, NewCode, StatusEntry};
 use beratta_core::audit::AuditAction;
 use beratta_core::child::{wrap_for_new_code, ChildKeys};
 use beratta_core::login::{derive_child_secrets, ChildCode, ChildSecrets};
 use beratta_core::status::{open_status, AssessmentStatus, Progress};
-use beratta_core::api::Role;
 use rand_core::OsRng;
 
 /// A child invited by `user`'s cookie: its code and assessment id.
@@ -110,8 +110,7 @@ async fn a_save_with_a_status_of_the_wrong_size_is_refused_and_changes_nothing()
 macro_rules! new_code_for {
     ($fx:expr, $app:expr, $cookie:expr, $id:expr) => {{
         let basis: CodeBasis =
-            send!($app, with_cookie(TestRequest::get().uri(&format!("/api/invitations/{}/code", $id)), $cookie))
-                .json();
+            send!($app, with_cookie(TestRequest::get().uri(&format!("/api/invitations/{}/code", $id)), $cookie)).json();
         let lookup = reserve_lookups!($app, $cookie, 1).remove(0);
         let (code, child) = child_with(&lookup);
         let secrets: ChildSecrets = derive_child_secrets(&code, &child.salt.0, &child.kdf).expect("derivable");

@@ -159,7 +159,8 @@ fn ChildApp(props: &ChildProps) -> Html {
         let dispatcher = state.dispatcher();
         let saver = saver.clone();
         Callback::from(move |loaded: Loaded| {
-            let queue = Saver::new(loaded.child.clone(), loaded.questionnaire.clone(), loaded.counter, dispatcher.clone());
+            let queue =
+                Saver::new(loaded.child.clone(), loaded.questionnaire.clone(), loaded.counter, dispatcher.clone());
             // A save this tab queued but the server never got goes first (`queue::recover`).
             let unsaved = loaded
                 .stored

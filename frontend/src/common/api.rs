@@ -4,8 +4,9 @@
 
 use beratta_core::api::{
     ApiErrorBody, AssessmentRecord, AuditEntry, ChildAssessment, ChildLogin, CodeBasis, Enrolment, InvitationBatch,
-    LoginParams, LookupRequest, NewCode, NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle, QuestionnaireRef,
-    ReservedLookups, SaveReceipt, SealedAnswers, SealedHelp, StaffChange, StaffLogin, StaffMember, StaffSession, StatusEntry, Unit,
+    LoginParams, LookupRequest, NewCode, NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle,
+    QuestionnaireRef, ReservedLookups, SaveReceipt, SealedAnswers, SealedHelp, StaffChange, StaffLogin, StaffMember,
+    StaffSession, StatusEntry, Unit,
 };
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};

@@ -7,14 +7,14 @@
 
 use super::context::{use_staff, Card};
 use super::page::{confirm, origin, print, StaffPage};
-use gloo::events::{EventListener, EventListenerOptions, EventListenerPhase};
-use wasm_bindgen::JsCast;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use beratta_core::login::ChildCode;
+use gloo::events::{EventListener, EventListenerOptions, EventListenerPhase};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Cards per printed A4 sheet: two columns of four.

@@ -6,7 +6,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use beratta_core::api::{AssessmentRecord, Bytes, CodeBasis, NewCode, NewInvitation, NewPassword, OrganisationSetup, SealedAnswers};
+use beratta_core::api::{
+    AssessmentRecord, Bytes, CodeBasis, NewCode, NewInvitation, NewPassword, OrganisationSetup, SealedAnswers,
+};
 use beratta_core::child::wrap_for_new_code;
 use beratta_core::envelope::{Binding, EnvelopeError, OrgPublicKey, OrgSecretKey, SymmetricKey};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, LoginError, SALT_LEN};
