@@ -52,6 +52,13 @@ struct Row {
     state: ChildState,
 }
 
+impl Row {
+    /// An urgent answer on a live code: listed first, under the mark.
+    fn urgent(&self) -> bool {
+        self.state.urgent() && !self.record.revoked
+    }
+}
+
 /// The children this person may read, with their notes and statuses opened: urgent
 /// children first (a revoked code is no longer followed up here), otherwise the newest
 /// invitation first. Fetching the statuses is one audit record.
@@ -70,7 +77,7 @@ async fn rows(person: Rc<super::context::SignedIn>, staff: super::context::Staff
             Row { note: Note::of(&person, &record), record, state }
         })
         .collect();
-    list.sort_by_key(|r| (!(r.state.urgent() && !r.record.revoked), std::cmp::Reverse(r.record.created_unix)));
+    list.sort_by_key(|r| (!r.urgent(), std::cmp::Reverse(r.record.created_unix)));
     Ok(list)
 }
 
@@ -197,7 +204,7 @@ pub fn ChildrenPage() -> Html {
                         { for list.iter().map(|row| {
                             let r = &row.record;
                             let (status, key, detail) = status_cell(t, staff.lang, row, now);
-                            let urgent = row.state.urgent() && !r.revoked;
+                            let urgent = row.urgent();
                             let note = row.note.text(t);
                             html! {
                                 <tr data-assessment={r.assessment.clone()} data-urgent={urgent.to_string()}
