@@ -285,7 +285,8 @@ pub trait Store: StaffStore + AuditStore + Send + Sync {
     fn delete_session(&self, key: &SessionKey) -> Result<(), StoreError>;
 
     /// Stores `sealed` if its counter is the stored one plus one (or 1 when nothing is
-    /// stored); a revoked assessment answers `NoAssessment`. The save may be acknowledged only once [`Store::durable`], called after
+    /// stored), keeping the stored child-wrapped key (which only [`Store::replace_code`]
+    /// changes); a revoked assessment answers `NoAssessment`. The save may be acknowledged only once [`Store::durable`], called after
     /// this returned, has resolved: an acknowledged save must survive a power cut.
     fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError>;
 
@@ -373,7 +374,8 @@ impl SledStore {
 
     /// Stores `record` if its counter is the stored one plus one. `slot` picks which
     /// counter-guarded part of the assessment is saved; with `live_only`, a revoked
-    /// assessment counts as gone.
+    /// assessment counts as gone. `carry` may keep parts of the stored record in the new one.
+    #[allow(clippy::too_many_arguments)]
     fn save_counted<T: Clone>(
         &self,
         assessment: &str,
@@ -382,6 +384,7 @@ impl SledStore {
         live_only: bool,
         slot: impl Fn(&mut Assessment) -> &mut Option<T>,
         stored_counter: impl Fn(&T) -> u64,
+        carry: impl Fn(&T, &mut T),
     ) -> Result<SaveOutcome, StoreError> {
         loop {
             let Some(old) = self.assessments.get(assessment)? else { return Ok(SaveOutcome::NoAssessment) };
@@ -393,7 +396,11 @@ impl SledStore {
             if counter != expected {
                 return Ok(SaveOutcome::Stale);
             }
-            *slot(&mut stored) = Some(record.clone());
+            let mut next = record.clone();
+            if let Some(previous) = slot(&mut stored).as_ref() {
+                carry(previous, &mut next);
+            }
+            *slot(&mut stored) = Some(next);
             if self.assessments.compare_and_swap(assessment, Some(old), Some(encode(&stored)?))?.is_ok() {
                 return Ok(SaveOutcome::Saved);
             }
@@ -739,7 +746,7 @@ impl Store for SledStore {
 
     fn save_help(&self, assessment: &str, help: SealedHelp) -> Result<SaveOutcome, StoreError> {
         let counter = help.counter;
-        self.save_counted(assessment, help, counter, false, |a| &mut a.help, |h| h.counter)
+        self.save_counted(assessment, help, counter, false, |a| &mut a.help, |h| h.counter, |_, _| {})
     }
 
     fn record_failed_login(&self, assessment: &str) -> Result<u32, StoreError> {
@@ -819,7 +826,14 @@ impl Store for SledStore {
 
     fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError> {
         let counter = sealed.counter;
-        self.save_counted(assessment, sealed, counter, true, |a| &mut a.sealed, |s| s.counter)
+        // The child's wrapped key is made once, at the first save, and replaced only with a
+        // new code (`replace_code`). A save keeps the stored one, so that a save from the
+        // old code's session that was already under way when the code was replaced cannot
+        // put back a key only the old code opens.
+        let keep_wrapped_key = |old: &SealedAnswers, new: &mut SealedAnswers| {
+            new.child_wrapped_key = old.child_wrapped_key.clone();
+        };
+        self.save_counted(assessment, sealed, counter, true, |a| &mut a.sealed, |s| s.counter, keep_wrapped_key)
     }
 
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError> {

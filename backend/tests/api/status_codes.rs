@@ -169,6 +169,15 @@ async fn a_new_code_opens_the_same_answers_and_the_old_code_and_its_sessions_sto
     assert_eq!(new_keys.open(&again).unwrap().unwrap().session, session);
     let next = new_keys.seal_with_status(&again, &session, "sv", 2, &status(), &mut OsRng).unwrap();
     assert_eq!(send!(app, save_request(&new_cookie, &next)).status, StatusCode::OK);
+
+    // A save carrying the old code's wrapped key (as one from the old session, already
+    // under way when the code was replaced, would) keeps the new code's key.
+    let late = keys.seal_with_status(&again, &session, "sv", 3, &status(), &mut OsRng).unwrap();
+    assert_ne!(late.child_wrapped_key, next.child_wrapped_key);
+    assert_eq!(send!(app, save_request(&new_cookie, &late)).status, StatusCode::OK);
+    let (_, after, new_secrets) = child_log_in!(&fx, app, &new_code, &id);
+    let reopened = ChildKeys::after_login(&new_secrets, &after, &mut OsRng).expect("the new code still unwraps");
+    assert_eq!(reopened.open(&after).unwrap().unwrap().session, session);
 }
 
 #[actix_web::test]
