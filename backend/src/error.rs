@@ -81,6 +81,10 @@ pub enum ApiError {
     NotSetUp,
     #[error("the help status counter is not the next one")]
     StaleHelp,
+    #[error("the invitation is revoked")]
+    Revoked,
+    #[error("the child saved since the new code was made")]
+    StaleCode,
     #[error("an administrator may not disable or demote their own account")]
     OwnAccount,
     #[error("the store failed: {0}")]
@@ -125,6 +129,8 @@ impl ApiError {
             ApiError::UnknownUnit => "unknown_unit",
             ApiError::NotSetUp => "not_set_up",
             ApiError::StaleHelp => "stale_help",
+            ApiError::Revoked => "revoked",
+            ApiError::StaleCode => "stale_code",
             ApiError::OwnAccount => "own_account",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_unavailable",
@@ -183,6 +189,10 @@ impl ApiError {
             ApiError::UnknownUnit => "The organisation has no such unit.",
             ApiError::NotSetUp => "The organisation has not been set up yet, so no child can be invited.",
             ApiError::StaleHelp => "Someone changed the help status in the meantime. Reload and try again.",
+            ApiError::Revoked => "This invitation is revoked, so it cannot be given a new code.",
+            ApiError::StaleCode => {
+                "The child saved answers while the new code was being made. Nothing changed; try again."
+            }
             ApiError::OwnAccount => "You cannot disable your own account or take away your own administrator role.",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."
@@ -212,6 +222,8 @@ impl ResponseError for ApiError {
             | ApiError::LookupNotReserved
             | ApiError::NotSetUp
             | ApiError::StaleHelp
+            | ApiError::Revoked
+            | ApiError::StaleCode
             | ApiError::OwnAccount => StatusCode::CONFLICT,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadLookup | ApiError::BadAnswers(_) | ApiError::BadJson | ApiError::BadPath => {

@@ -162,6 +162,35 @@ pub enum SaveOutcome {
     NoAssessment,
 }
 
+/// A child's new code for the same assessment, as the staff browser made it: a reserved
+/// lookup, the salt and cost, the verifier of the new proof, and the data key wrapped for
+/// the new code when answers are stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeReplacement {
+    pub lookup: String,
+    pub salt: beratta_core::api::Bytes,
+    pub kdf: beratta_core::login::KdfParams,
+    pub verifier: beratta_core::api::Bytes,
+    /// The save counter the browser made the new code against.
+    pub counter: u64,
+    pub child_wrapped_key: Option<beratta_core::api::Bytes>,
+}
+
+/// What came of giving a child a new code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplaceOutcome {
+    /// The assessment as it now stands; the old code's sessions are gone too.
+    Replaced(Box<Assessment>),
+    /// The lookup is not reserved for this staff member (as for invitations).
+    NotReserved,
+    /// A save came in after the browser read the counter; nothing changed.
+    Stale,
+    /// A wrapped key came without stored answers, or stored answers without one.
+    KeyMismatch,
+    /// The assessment does not exist or is revoked.
+    NoAssessment,
+}
+
 /// How long things live, for [`Store::sweep`].
 #[derive(Clone, Copy, Debug)]
 pub struct Expiry {
@@ -211,6 +240,19 @@ pub trait Store: StaffStore + AuditStore + Send + Sync {
     fn assessments_of(&self, organisation: &str) -> Result<Vec<Assessment>, StoreError>;
     /// Marks an assessment revoked; `None` if it does not exist.
     fn revoke_assessment(&self, id: &str) -> Result<Option<Assessment>, StoreError>;
+    /// Gives the assessment `id` a new code, in one transaction: the reserved lookup is used
+    /// up and names the assessment, the old lookup no longer does, the new verifier, salt
+    /// and cost replace the old ones, the count of wrong tries starts again, and the stored
+    /// answers get the data key wrapped for the new code. Then every session of the
+    /// assessment is ended. Answers stay as they are. Acknowledge only after
+    /// [`Store::durable`].
+    fn replace_code(
+        &self,
+        id: &str,
+        replacement: &CodeReplacement,
+        staff_id: &str,
+        now: u64,
+    ) -> Result<ReplaceOutcome, StoreError>;
     /// Stores the help status if its counter is the stored one plus one (or 1); like
     /// [`Store::save_answers`], it is acknowledged only after [`Store::durable`].
     fn save_help(&self, assessment: &str, help: SealedHelp) -> Result<SaveOutcome, StoreError>;
@@ -243,7 +285,8 @@ pub trait Store: StaffStore + AuditStore + Send + Sync {
     fn delete_session(&self, key: &SessionKey) -> Result<(), StoreError>;
 
     /// Stores `sealed` if its counter is the stored one plus one (or 1 when nothing is
-    /// stored); a revoked assessment answers `NoAssessment`. The save may be acknowledged only once [`Store::durable`], called after
+    /// stored), keeping the stored child-wrapped key (which only [`Store::replace_code`]
+    /// changes); a revoked assessment answers `NoAssessment`. The save may be acknowledged only once [`Store::durable`], called after
     /// this returned, has resolved: an acknowledged save must survive a power cut.
     fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError>;
 
@@ -331,7 +374,8 @@ impl SledStore {
 
     /// Stores `record` if its counter is the stored one plus one. `slot` picks which
     /// counter-guarded part of the assessment is saved; with `live_only`, a revoked
-    /// assessment counts as gone.
+    /// assessment counts as gone. `carry` may keep parts of the stored record in the new one.
+    #[allow(clippy::too_many_arguments)]
     fn save_counted<T: Clone>(
         &self,
         assessment: &str,
@@ -340,6 +384,7 @@ impl SledStore {
         live_only: bool,
         slot: impl Fn(&mut Assessment) -> &mut Option<T>,
         stored_counter: impl Fn(&T) -> u64,
+        carry: impl Fn(&T, &mut T),
     ) -> Result<SaveOutcome, StoreError> {
         loop {
             let Some(old) = self.assessments.get(assessment)? else { return Ok(SaveOutcome::NoAssessment) };
@@ -351,7 +396,11 @@ impl SledStore {
             if counter != expected {
                 return Ok(SaveOutcome::Stale);
             }
-            *slot(&mut stored) = Some(record.clone());
+            let mut next = record.clone();
+            if let Some(previous) = slot(&mut stored).as_ref() {
+                carry(previous, &mut next);
+            }
+            *slot(&mut stored) = Some(next);
             if self.assessments.compare_and_swap(assessment, Some(old), Some(encode(&stored)?))?.is_ok() {
                 return Ok(SaveOutcome::Saved);
             }
@@ -620,9 +669,84 @@ impl Store for SledStore {
         self.update_assessment(id, |a| a.revoked = true)
     }
 
+    fn replace_code(
+        &self,
+        id: &str,
+        replacement: &CodeReplacement,
+        staff_id: &str,
+        now: u64,
+    ) -> Result<ReplaceOutcome, StoreError> {
+        let trees = (&self.lookups, &self.assessments, &self.reservations, &self.staff_lookups);
+        let result = trees.transaction(|(lookups, assessments, reservations, staff_lookups)| {
+            let Some(bytes) = assessments.get(id.as_bytes())? else { return refuse(ReplaceOutcome::NoAssessment) };
+            let mut assessment: Assessment = decode("assessment", &bytes)?;
+            if assessment.revoked {
+                return refuse(ReplaceOutcome::NoAssessment);
+            }
+            if assessment.sealed.as_ref().map_or(0, |s| s.counter) != replacement.counter {
+                return refuse(ReplaceOutcome::Stale);
+            }
+            if assessment.sealed.is_some() != replacement.child_wrapped_key.is_some() {
+                return refuse(ReplaceOutcome::KeyMismatch);
+            }
+            let lookup = replacement.lookup.as_bytes();
+            let reservation = match reservations.get(lookup)? {
+                Some(v) => Some(decode::<LookupReservation>("lookup reservation", &v)?),
+                None => None,
+            };
+            if !reservation.is_some_and(|r| r.is_held(now) && r.staff_id == staff_id) {
+                return refuse(ReplaceOutcome::NotReserved);
+            }
+            // A held reservation is never live (the server draws only free lookups), but a
+            // live one would get the same answer as any lookup that is not yours.
+            if let Some(other) = lookups.get(lookup)? {
+                if let Some(v) = assessments.get(&other)? {
+                    if decode::<Assessment>("assessment", &v)?.is_live(now) {
+                        return refuse(ReplaceOutcome::NotReserved);
+                    }
+                }
+            }
+            reservations.remove(lookup)?;
+            if let Some(v) = staff_lookups.get(staff_id.as_bytes())? {
+                let mut held: StaffLookups = decode("staff lookups", &v)?;
+                held.held.retain(|(l, _)| l != &replacement.lookup);
+                staff_lookups.insert(staff_id.as_bytes(), encode(&held)?)?;
+            }
+            if lookups.get(assessment.lookup.as_bytes())?.is_some_and(|owner| owner.as_ref() == id.as_bytes()) {
+                lookups.remove(assessment.lookup.as_bytes())?;
+            }
+            lookups.insert(lookup, id.as_bytes())?;
+            assessment.lookup = replacement.lookup.clone();
+            assessment.salt = replacement.salt.clone();
+            assessment.kdf = replacement.kdf;
+            assessment.verifier = replacement.verifier.clone();
+            assessment.failed_logins = 0;
+            if let (Some(sealed), Some(wrapped)) = (assessment.sealed.as_mut(), &replacement.child_wrapped_key) {
+                sealed.child_wrapped_key = wrapped.clone();
+            }
+            assessments.insert(id.as_bytes(), encode(&assessment)?)?;
+            Ok(assessment)
+        });
+        let assessment = match transact(result)? {
+            Ok(assessment) => assessment,
+            Err(outcome) => return Ok(outcome),
+        };
+        // After the transaction, so that no session of the old code outlives it: a login
+        // with the old code that began before the transaction is refused by the new
+        // verifier, or its session is found here.
+        for entry in self.sessions.iter() {
+            let (key, value) = entry?;
+            let of_this = decode::<ChildSession>("session", &value).is_ok_and(|s| s.assessment == id);
+            if of_this {
+                self.sessions.remove(&key)?;
+            }
+        }
+        Ok(ReplaceOutcome::Replaced(Box::new(assessment)))
+    }
+
     fn save_help(&self, assessment: &str, help: SealedHelp) -> Result<SaveOutcome, StoreError> {
         let counter = help.counter;
-        self.save_counted(assessment, help, counter, false, |a| &mut a.help, |h| h.counter)
+        self.save_counted(assessment, help, counter, false, |a| &mut a.help, |h| h.counter, |_, _| {})
     }
 
     fn record_failed_login(&self, assessment: &str) -> Result<u32, StoreError> {
@@ -702,7 +826,14 @@ impl Store for SledStore {
 
     fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError> {
         let counter = sealed.counter;
-        self.save_counted(assessment, sealed, counter, true, |a| &mut a.sealed, |s| s.counter)
+        // The child's wrapped key is made once, at the first save, and replaced only with a
+        // new code (`replace_code`). A save keeps the stored one, so that a save from the
+        // old code's session that was already under way when the code was replaced cannot
+        // put back a key only the old code opens.
+        let keep_wrapped_key = |old: &SealedAnswers, new: &mut SealedAnswers| {
+            new.child_wrapped_key = old.child_wrapped_key.clone();
+        };
+        self.save_counted(assessment, sealed, counter, true, |a| &mut a.sealed, |s| s.counter, keep_wrapped_key)
     }
 
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError> {

@@ -60,6 +60,11 @@ pub struct SealedAnswers {
     pub org_sealed_key: Bytes,
     /// The data key wrapped under the child's code-derived key.
     pub child_wrapped_key: Bytes,
+    /// The assessment's status for the list of children, sealed to the organisation and
+    /// bound to this save (`status::seal_status`). Saves made before statuses existed have
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Bytes>,
 }
 
 /// What a logged-in child's browser gets: `POST /api/child/login` and
@@ -270,6 +275,50 @@ pub struct AssessmentRecord {
 pub struct SealedHelp {
     pub counter: u64,
     pub blob: Bytes,
+}
+
+/// One child's row of `GET /api/invitations/statuses` (audited once per call): what the
+/// staff browser needs to open the sealed status and, for unhandled help wishes, the help
+/// status. Never the answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusEntry {
+    pub assessment: String,
+    /// The save counter the status is bound to; 0 when the child has not saved.
+    pub counter: u64,
+    /// `None` before the first save, and for saves made before statuses existed.
+    pub status: Option<Bytes>,
+    /// The data key sealed to the organisation, so that the help status opens; `None`
+    /// before the first save.
+    pub org_sealed_key: Option<Bytes>,
+    pub help: Option<SealedHelp>,
+}
+
+/// `GET /api/invitations/{id}/code`: what a staff browser needs to give a child a new code
+/// for the same assessment. The server's share lets the browser derive the new code's wrap
+/// key; the sealed data key is what it wraps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeBasis {
+    pub assessment: String,
+    pub organisation: String,
+    /// The save counter the new code is made against; 0 when nothing is saved.
+    pub counter: u64,
+    pub org_sealed_key: Option<Bytes>,
+    pub server_share: Bytes,
+}
+
+/// `POST /api/invitations/{id}/code`: a new code for the same assessment, made around a
+/// lookup reserved for this staff member. The old code's lookup, verifier and sessions go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCode {
+    pub lookup: String,
+    pub salt: Bytes,
+    pub kdf: KdfParams,
+    pub proof: Bytes,
+    /// Must be the stored save counter (0 when nothing is saved), else `stale_save`.
+    pub counter: u64,
+    /// The data key wrapped under the new code's wrap key; present exactly when answers
+    /// are stored.
+    pub child_wrapped_key: Option<Bytes>,
 }
 
 /// One record of the audit log, as administrators read it: `GET /api/admin/audit`.

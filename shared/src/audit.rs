@@ -27,6 +27,10 @@ pub enum AuditAction {
     InvitationRevoked,
     ChildDataViewed,
     HelpStatusChanged,
+    /// The list's statuses were opened: one record per view of the list of children.
+    StatusesViewed,
+    /// A child was given a new code for the same assessment; the old one stopped working.
+    ChildCodeReplaced,
     AuditViewed,
     AccessDenied,
 }
@@ -48,6 +52,8 @@ impl AuditAction {
             AuditAction::InvitationRevoked => "invitation_revoked",
             AuditAction::ChildDataViewed => "child_data_viewed",
             AuditAction::HelpStatusChanged => "help_status_changed",
+            AuditAction::StatusesViewed => "statuses_viewed",
+            AuditAction::ChildCodeReplaced => "child_code_replaced",
             AuditAction::AuditViewed => "audit_viewed",
             AuditAction::AccessDenied => "access_denied",
         }

@@ -6,10 +6,11 @@ use crate::api::{Bytes, ChildAssessment, SealedAnswers};
 use crate::engine::Session;
 use crate::envelope::{
     open_answers, seal_answers, unwrap_data_key, wrap_data_key, AnswerSet, Binding, EnvelopeError, OrgPublicKey,
-    SymmetricKey, WrapPurpose,
+    OrgSecretKey, SymmetricKey, WrapPurpose,
 };
 use crate::help::{open_help, HelpError, HelpStatus};
 use crate::login::ChildSecrets;
+use crate::status::{seal_status, AssessmentStatus};
 use rand_core::CryptoRngCore;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -93,7 +94,26 @@ impl ChildKeys {
             .map(Some)
     }
 
-    /// Seals a session as save number `counter`.
+    /// Seals a session as save number `counter`, with its status for staff's list: how
+    /// the child's browser saves.
+    pub fn seal_with_status(
+        &self,
+        assessment: &ChildAssessment,
+        session: &Session,
+        language: &str,
+        counter: u64,
+        status: &AssessmentStatus,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<SealedAnswers, ChildKeyError> {
+        let mut sealed = self.seal(assessment, session, language, counter, rng)?;
+        let org = OrgPublicKey::from_slice(&assessment.org_public_key.0).ok_or(ChildKeyError::BadOrgKey)?;
+        let status = seal_status(&org, &assessment.organisation, &assessment.assessment, counter, status, rng);
+        sealed.status = Some(Bytes(status));
+        Ok(sealed)
+    }
+
+    /// Seals a session as save number `counter` without a status, as browsers did before
+    /// statuses existed (and as tests of such saves do).
     pub fn seal(
         &self,
         assessment: &ChildAssessment,
@@ -114,8 +134,25 @@ impl ChildKeys {
             blob: Bytes(blob),
             org_sealed_key: Bytes(org.seal_data_key(&self.data_key, rng)),
             child_wrapped_key: Bytes(self.child_wrapped_key.clone()),
+            status: None,
         })
     }
+}
+
+/// For a new code (staff side): opens the data key with the organisation key and wraps it
+/// under the key the new code derives with the server's share, exactly as the child's own
+/// browser wraps it after a first login ([`ChildKeys::after_login`]).
+pub fn wrap_for_new_code(
+    org: &OrgSecretKey,
+    org_sealed_key: &[u8],
+    secrets: &ChildSecrets,
+    server_share: &[u8],
+    assessment: &str,
+    rng: &mut impl CryptoRngCore,
+) -> Result<Vec<u8>, ChildKeyError> {
+    let data_key = org.open_data_key(org_sealed_key)?;
+    let wrap_key = secrets.wrap_key(server_share, assessment);
+    Ok(wrap_data_key(&wrap_key, WrapPurpose::Child, assessment, &data_key, rng))
 }
 
 fn resume_key(assessment: &ChildAssessment) -> Result<SymmetricKey, ChildKeyError> {

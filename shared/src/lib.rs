@@ -20,6 +20,7 @@ pub mod report;
 pub mod scoring;
 pub mod staff;
 pub mod statistics;
+pub mod status;
 pub mod summary;
 pub mod synthetic;
 pub mod text;

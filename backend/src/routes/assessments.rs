@@ -14,12 +14,13 @@ use crate::access::{off_worker, Inviter};
 use crate::error::ApiError;
 use crate::limits;
 use crate::records::Assessment;
-use crate::routes::child::{is_lookup, MIN_BLOB_LEN};
+use crate::routes::child::{is_lookup, CHILD_WRAPPED_KEY_LEN, MIN_BLOB_LEN};
 use crate::staff::{kdf_acceptable, new_id};
-use crate::store::{InsertOutcome, LookupClaim, ReserveOutcome, SaveOutcome};
+use crate::store::{CodeReplacement, InsertOutcome, LookupClaim, ReplaceOutcome, ReserveOutcome, SaveOutcome};
 use actix_web::web;
 use beratta_core::api::{
-    AssessmentRecord, Bytes, InvitationBatch, LookupRequest, NewInvitation, ReservedLookups, SaveReceipt, SealedHelp,
+    AssessmentRecord, Bytes, CodeBasis, InvitationBatch, LookupRequest, NewCode, NewInvitation, ReservedLookups,
+    SaveReceipt, SealedHelp, StatusEntry,
 };
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::KEY_LEN;
@@ -155,6 +156,115 @@ pub async fn list(inviter: Inviter) -> Result<web::Json<Vec<AssessmentRecord>>, 
         Ok(readable.iter().map(|r| r.assessment().record(false)).collect())
     });
     Ok(web::Json(records.await?))
+}
+
+/// `GET /api/invitations/statuses`: for every child this staff member may read, the
+/// sealed status of the newest save (with the data key sealed to the organisation and
+/// the help status, so that unhandled help wishes can be counted), never the answers. The
+/// browser opens them; the view is one audit record, on disk before the data leaves.
+pub async fn statuses(inviter: Inviter) -> Result<web::Json<Vec<StatusEntry>>, ApiError> {
+    let (entries, audited) = off_worker(inviter, |inviter| {
+        let readable = inviter.readable_assessments()?;
+        let staff = inviter.staff();
+        staff.audit(AuditAction::StatusesViewed, None)?;
+        let entries = readable
+            .iter()
+            .map(|r| {
+                let a = r.assessment();
+                StatusEntry {
+                    assessment: a.id.clone(),
+                    counter: a.sealed.as_ref().map_or(0, |s| s.counter),
+                    status: a.sealed.as_ref().and_then(|s| s.status.clone()),
+                    org_sealed_key: a.sealed.as_ref().map(|s| s.org_sealed_key.clone()),
+                    help: a.help.clone(),
+                }
+            })
+            .collect::<Vec<_>>();
+        Ok((entries, staff.state().store.durable()))
+    })
+    .await?;
+    audited.wait().await?;
+    Ok(web::Json(entries))
+}
+
+/// `GET /api/invitations/{id}/code`: what the staff browser needs to make a new code for
+/// this child: the save counter, the data key sealed to the organisation and the server's
+/// share of the child's wrap key. Not audited: it opens nothing, and the replacement is.
+pub async fn code_basis(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<CodeBasis>, ApiError> {
+    let id = path.into_inner();
+    let basis = off_worker(inviter, move |inviter| {
+        let readable = inviter.readable_assessment(&id)?;
+        let a = readable.assessment();
+        if a.revoked {
+            return Err(ApiError::Revoked);
+        }
+        Ok(CodeBasis {
+            assessment: a.id.clone(),
+            organisation: a.organisation.clone(),
+            counter: a.sealed.as_ref().map_or(0, |s| s.counter),
+            org_sealed_key: a.sealed.as_ref().map(|s| s.org_sealed_key.clone()),
+            server_share: Bytes(inviter.staff().state().secret.child_share(&a.id).to_vec()),
+        })
+    });
+    Ok(web::Json(basis.await?))
+}
+
+/// `POST /api/invitations/{id}/code`: gives the child a new code for the same assessment,
+/// for whoever may revoke it. The old code stops working at once (its lookup, verifier and
+/// sessions go), the answers stay, the change is audited and on disk before the answer.
+pub async fn replace_code(
+    inviter: Inviter,
+    path: web::Path<String>,
+    body: web::Json<NewCode>,
+) -> Result<web::Json<AssessmentRecord>, ApiError> {
+    let id = path.into_inner();
+    let code = body.into_inner();
+    let state = inviter.staff().state();
+    let floor = state.kdf_floor();
+    if !is_lookup(&code.lookup) {
+        return Err(ApiError::BadLookup);
+    }
+    if code.salt.0.len() != SALT_LEN {
+        return Err(ApiError::Invalid("a code's salt must be 16 bytes"));
+    }
+    if !kdf_acceptable(&code.kdf, &floor) {
+        return Err(ApiError::Invalid("a code's key-derivation cost is outside what the server accepts"));
+    }
+    if code.proof.0.len() != KEY_LEN {
+        return Err(ApiError::Invalid("a login proof must be 32 bytes"));
+    }
+    if code.child_wrapped_key.as_ref().is_some_and(|k| k.0.len() != CHILD_WRAPPED_KEY_LEN) {
+        return Err(ApiError::Invalid("a wrapped data key must be 72 bytes"));
+    }
+    let replacement = CodeReplacement {
+        lookup: code.lookup,
+        salt: code.salt,
+        kdf: code.kdf,
+        verifier: Bytes(state.secret.login_verifier(&code.proof.0).to_vec()),
+        counter: code.counter,
+        child_wrapped_key: code.child_wrapped_key,
+    };
+    let (record, on_disk) = off_worker(inviter, move |inviter| {
+        let readable = inviter.readable_assessment(&id)?;
+        let staff = inviter.staff();
+        let state = staff.state();
+        match state.store.replace_code(readable.id(), &replacement, &staff.account().id, state.now())? {
+            ReplaceOutcome::Replaced(assessment) => {
+                staff.audit(AuditAction::ChildCodeReplaced, Some(readable.id()))?;
+                Ok((assessment.record(false), state.store.durable()))
+            }
+            ReplaceOutcome::NotReserved => Err(ApiError::LookupNotReserved),
+            ReplaceOutcome::Stale => Err(ApiError::StaleCode),
+            ReplaceOutcome::KeyMismatch => {
+                Err(ApiError::Invalid("a wrapped data key is needed exactly when answers are stored"))
+            }
+            // It was readable a moment ago, so it has been revoked.
+            ReplaceOutcome::NoAssessment => Err(ApiError::Revoked),
+        }
+    })
+    .await?;
+    on_disk.wait().await?;
+    Ok(web::Json(record))
 }
 
 /// `POST /api/invitations/{id}/revoke`: the code stops working at once and a child's open

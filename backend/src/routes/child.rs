@@ -22,6 +22,7 @@ use beratta_core::api::{Bytes, ChildAssessment, ChildLogin, LoginParams, SaveRec
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{KEY_LEN, NONCE_LEN};
 use beratta_core::login::KdfParams;
+use beratta_core::status::SEALED_STATUS_LEN;
 use rand_core::{OsRng, RngCore};
 use std::future::Future;
 use std::pin::Pin;
@@ -34,7 +35,7 @@ pub const TAG_LEN: usize = 16;
 /// A data key sealed to the organisation: ephemeral public key, tag, key.
 const ORG_SEALED_KEY_LEN: usize = KEY_LEN + TAG_LEN + KEY_LEN;
 /// A data key wrapped under the child's key: nonce, key, tag.
-const CHILD_WRAPPED_KEY_LEN: usize = NONCE_LEN + KEY_LEN + TAG_LEN;
+pub const CHILD_WRAPPED_KEY_LEN: usize = NONCE_LEN + KEY_LEN + TAG_LEN;
 /// The shortest blob that can be a real encryption: nonce and tag around nothing.
 pub const MIN_BLOB_LEN: usize = NONCE_LEN + TAG_LEN;
 
@@ -286,6 +287,9 @@ fn check_shape(sealed: &SealedAnswers) -> Result<(), ApiError> {
     }
     if sealed.child_wrapped_key.0.len() != CHILD_WRAPPED_KEY_LEN {
         return Err(ApiError::BadAnswers("the child's wrapped key has the wrong length"));
+    }
+    if sealed.status.as_ref().is_some_and(|s| s.0.len() != SEALED_STATUS_LEN) {
+        return Err(ApiError::BadAnswers("the sealed status has the wrong length"));
     }
     Ok(())
 }

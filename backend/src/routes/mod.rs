@@ -52,6 +52,12 @@ pub fn api() -> Scope {
                 .route(web::post().to(assessments::create)),
         )
         .service(resource("/invitations/lookups").route(web::post().to(assessments::reserve_lookups)))
+        .service(resource("/invitations/statuses").route(web::get().to(assessments::statuses)))
+        .service(
+            resource("/invitations/{id}/code")
+                .route(web::get().to(assessments::code_basis))
+                .route(web::post().to(assessments::replace_code)),
+        )
         .service(resource("/invitations/{id}/revoke").route(web::post().to(assessments::revoke)))
         .service(resource("/assessments/{id}").route(web::get().to(assessments::view)))
         .service(

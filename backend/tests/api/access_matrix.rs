@@ -10,7 +10,7 @@
 use crate::support::staff::{batch, child_with, new_child, staff_log_in, with_cookie, StaffUser};
 use crate::support::{app, send, Fixture, ORGANISATION};
 use actix_web::test::TestRequest;
-use beratta_core::api::{AssessmentRecord, Bytes, NewStaffMember, Role, SealedHelp, StaffChange};
+use beratta_core::api::{AssessmentRecord, Bytes, NewCode, NewStaffMember, Role, SealedHelp, StaffChange};
 use beratta_core::audit::{AuditAction, AuditEntry};
 use beratta_core::login::random_lookup;
 use beratta_server::audit::NO_ORGANISATION;
@@ -43,6 +43,9 @@ const ROWS: &[&str] = &[
     "GET /api/assessments/{Y}",
     "GET /api/assessments/{unknown}",
     "PUT /api/assessments/{X}/help",
+    "GET /api/invitations/statuses",
+    "GET /api/invitations/{X}/code",
+    "POST /api/invitations/{X}/code",
     "POST /api/invitations/{X}/revoke",
     "GET /api/admin/staff",
     "POST /api/admin/staff",
@@ -76,6 +79,22 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
             TestRequest::put()
                 .uri(&format!("/api/assessments/{}/help", targets.x))
                 .set_json(SealedHelp { counter, blob: Bytes(vec![3; 48]) })
+        }
+        "GET /api/invitations/statuses" => TestRequest::get().uri("/api/invitations/statuses"),
+        "GET /api/invitations/{X}/code" => TestRequest::get().uri(&format!("/api/invitations/{}/code", targets.x)),
+        "POST /api/invitations/{X}/code" => {
+            // X has no answers yet: counter 0 and no wrapped key; a lookup reserved for
+            // whoever asks, so that only who may read X decides the answer.
+            let lookup = who.map_or_else(|| random_lookup(&mut OsRng), |user| fx.reserved_lookup(user));
+            let child = child_with(&lookup).1;
+            TestRequest::post().uri(&format!("/api/invitations/{}/code", targets.x)).set_json(NewCode {
+                lookup: child.lookup,
+                salt: child.salt,
+                kdf: child.kdf,
+                proof: child.proof,
+                counter: 0,
+                child_wrapped_key: None,
+            })
         }
         "POST /api/invitations/{X}/revoke" => {
             TestRequest::post().uri(&format!("/api/invitations/{}/revoke", targets.x))
@@ -117,6 +136,7 @@ fn audited_route(row: &str) -> String {
         "/api/assessments/{X}" | "/api/assessments/{Y}" | "/api/assessments/{unknown}" => "/api/assessments/{id}",
         "/api/assessments/{X}/help" => "/api/assessments/{id}/help",
         "/api/invitations/{X}/revoke" => "/api/invitations/{id}/revoke",
+        "/api/invitations/{X}/code" => "/api/invitations/{id}/code",
         "/api/admin/staff/{A's}" => "/api/admin/staff/{id}",
         other => other,
     };
@@ -221,6 +241,9 @@ GET /api/assessments/{X}              403    200    200    403    403    404    
 GET /api/assessments/{Y}              404    404    404    404    403    403    200    200    403    403    401
 GET /api/assessments/{unknown}        404    404    404    404    403    404    404    404    404    403    401
 PUT /api/assessments/{X}/help         403    200    200    403    403    404    404    404    404    403    401
+GET /api/invitations/statuses         200    200    200    200    403    200    200    200    200    403    401
+GET /api/invitations/{X}/code         403    200    200    403    403    404    404    404    404    403    401
+POST /api/invitations/{X}/code        403    200    200    403    403    404    404    404    404    403    401
 POST /api/invitations/{X}/revoke      403    200    200    403    403    404    404    404    404    403    401
 GET /api/admin/staff                  200    403    403    403    403    200    403    403    403    403    401
 POST /api/admin/staff                 200    403    403    403    403    200    403    403    403    403    401

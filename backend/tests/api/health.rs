@@ -67,6 +67,15 @@ impl Store for BrokenStore {
     fn save_help(&self, _: &str, _: SealedHelp) -> Result<SaveOutcome, StoreError> {
         Err(gone())
     }
+    fn replace_code(
+        &self,
+        _: &str,
+        _: &beratta_server::store::CodeReplacement,
+        _: &str,
+        _: u64,
+    ) -> Result<beratta_server::store::ReplaceOutcome, StoreError> {
+        Err(gone())
+    }
     fn clear_login_failures(&self, _: LoginCounter<'_>) -> Result<(), StoreError> {
         Err(gone())
     }

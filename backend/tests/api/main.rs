@@ -23,4 +23,5 @@ mod questionnaires;
 mod session;
 mod setup;
 mod staff_login;
+mod status_codes;
 mod store;

@@ -16,6 +16,8 @@ use crate::common::api::{self, ApiError};
 use crate::common::lang::Lang;
 use crate::common::log::log;
 use beratta_core::api::SealedAnswers;
+use beratta_core::questionnaire::Questionnaire;
+use beratta_core::status::AssessmentStatus;
 use beratta_core::Session;
 use gloo_timers::future::TimeoutFuture;
 use rand_core::OsRng;
@@ -35,6 +37,8 @@ fn next_delay(previous: u32) -> u32 {
 
 pub struct Saver {
     child: Rc<ChildContext>,
+    /// The instrument, for the status sealed with each save.
+    questionnaire: Rc<Questionnaire>,
     dispatch: UseReducerDispatcher<AppState>,
     queue: RefCell<Queue>,
 }
@@ -73,9 +77,14 @@ enum Attempt {
 
 impl Saver {
     /// A queue for one login, continuing after the stored save number `counter`.
-    pub fn new(child: Rc<ChildContext>, counter: u64, dispatch: UseReducerDispatcher<AppState>) -> Rc<Saver> {
+    pub fn new(
+        child: Rc<ChildContext>,
+        questionnaire: Rc<Questionnaire>,
+        counter: u64,
+        dispatch: UseReducerDispatcher<AppState>,
+    ) -> Rc<Saver> {
         let queue = Queue { waiting: None, counter, sent: Vec::new(), running: false, stopped: false };
-        Rc::new(Saver { child, dispatch, queue: RefCell::new(queue) })
+        Rc::new(Saver { child, questionnaire, dispatch, queue: RefCell::new(queue) })
     }
 
     /// Queues `session` as the newest state and starts sending if nothing is in flight.
@@ -166,12 +175,15 @@ impl Saver {
         }
     }
 
-    /// Seals `session` as save number `counter`.
+    /// Seals `session` as save number `counter`, with its status for staff's list (dated
+    /// today by the browser's clock).
     fn seal(&self, session: &Session, lang: Lang, counter: u64) -> Option<SealedAnswers> {
         let child = &self.child;
+        let today = (js_sys::Date::now() / 86_400_000.0) as u32;
+        let status = AssessmentStatus::of(&self.questionnaire, session, today);
         child
             .keys
-            .seal(&child.assessment, session, lang.code(), counter, &mut OsRng)
+            .seal_with_status(&child.assessment, session, lang.code(), counter, &status, &mut OsRng)
             .map_err(|error| log(&format!("the answers could not be sealed: {error}")))
             .ok()
     }

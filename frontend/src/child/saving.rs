@@ -26,7 +26,7 @@ impl Saving {
 
     /// A queue of its own for a login or resume, in place of any older one, which stops.
     pub fn start(&self, loaded: &Loaded, dispatcher: UseReducerDispatcher<AppState>) -> Rc<Saver> {
-        let queue = Saver::new(loaded.child.clone(), loaded.counter, dispatcher);
+        let queue = Saver::new(loaded.child.clone(), loaded.questionnaire.clone(), loaded.counter, dispatcher);
         if let Some(old) = self.queue.replace(Some(queue.clone())) {
             old.stop();
         }

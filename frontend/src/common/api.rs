@@ -3,9 +3,10 @@
 //! endpoint and the wire types from `beratta_core::api`.
 
 use beratta_core::api::{
-    ApiErrorBody, AssessmentRecord, AuditEntry, ChildAssessment, ChildLogin, Enrolment, InvitationBatch, LoginParams,
-    LookupRequest, NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle, QuestionnaireRef,
-    ReservedLookups, SaveReceipt, SealedAnswers, SealedHelp, StaffChange, StaffLogin, StaffMember, StaffSession, Unit,
+    ApiErrorBody, AssessmentRecord, AuditEntry, ChildAssessment, ChildLogin, CodeBasis, Enrolment, InvitationBatch,
+    LoginParams, LookupRequest, NewCode, NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle,
+    QuestionnaireRef, ReservedLookups, SaveReceipt, SealedAnswers, SealedHelp, StaffChange, StaffLogin, StaffMember,
+    StaffSession, StatusEntry, Unit,
 };
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -254,6 +255,22 @@ pub async fn invite(batch: &InvitationBatch) -> Result<Vec<AssessmentRecord>, Ap
 /// `GET /api/invitations`: the invitations this staff member may read, without answers.
 pub async fn invitations() -> Result<Vec<AssessmentRecord>, ApiError> {
     request(Method::GET, "/api/invitations", NO_BODY).await
+}
+
+/// `GET /api/invitations/statuses`: the sealed statuses of the children this staff member
+/// may read; the server audits each call.
+pub async fn statuses() -> Result<Vec<StatusEntry>, ApiError> {
+    request(Method::GET, "/api/invitations/statuses", NO_BODY).await
+}
+
+/// `GET /api/invitations/{id}/code`: what a new code for the child is made from.
+pub async fn code_basis(assessment: &str) -> Result<CodeBasis, ApiError> {
+    request(Method::GET, &format!("/api/invitations/{}/code", segment(assessment)), NO_BODY).await
+}
+
+/// `POST /api/invitations/{id}/code`: the child's new code; the old one stops at once.
+pub async fn replace_code(assessment: &str, code: &NewCode) -> Result<AssessmentRecord, ApiError> {
+    request(Method::POST, &format!("/api/invitations/{}/code", segment(assessment)), Some(code)).await
 }
 
 /// `POST /api/invitations/{id}/revoke`.

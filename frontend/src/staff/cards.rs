@@ -1,16 +1,20 @@
 //! The printable cards of codes just made: one card per child with the name or note, the
 //! code in large letters, the address to start from and a QR code that opens it with the
 //! code filled in. The codes exist only in this page's memory; leaving the page forgets
-//! them, and the server never had them.
+//! them, and the server never had them. So until the cards are printed, the page asks
+//! before it is left: the browser's own prompt on closing or reloading the tab
+//! (`beforeunload`), and a confirm on a link to another staff page.
 
 use super::context::{use_staff, Card};
-use super::page::{origin, print, StaffPage};
+use super::page::{confirm, origin, print, StaffPage};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use beratta_core::login::ChildCode;
+use gloo::events::{EventListener, EventListenerOptions, EventListenerPhase};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Cards per printed A4 sheet: two columns of four.
@@ -47,6 +51,21 @@ pub fn CardsPage(props: &CardsProps) -> Html {
             })
         })
     };
+
+    let printed = use_state(|| false);
+    {
+        // Guards are set while there are cards not yet printed; new cards start unprinted.
+        let printed_state = printed.clone();
+        use_effect_with(props.cards.clone(), move |_| printed_state.set(false));
+    }
+    {
+        let unprinted = props.cards.as_ref().is_some_and(|c| !c.is_empty()) && !*printed;
+        let question = t.cards_leave_confirm;
+        use_effect_with(unprinted, move |&unprinted| {
+            let guards = unprinted.then(|| leave_guards(question));
+            move || drop(guards)
+        });
+    }
 
     let Some(cards) = props.cards.as_ref().filter(|c| !c.is_empty()) else {
         return html! {
@@ -86,7 +105,7 @@ pub fn CardsPage(props: &CardsProps) -> Html {
 
     let actions = html! {
         <button id="print-cards" type="button" class="primary"
-            onclick={Callback::from(|_: MouseEvent| print())}>{ t.print_cards }</button>
+            onclick={Callback::from(move |_: MouseEvent| { print(); printed.set(true); })}>{ t.print_cards }</button>
     };
     html! {
         <StaffPage class="cards-page" head_class="no-print" heading_id="cards-heading" heading={t.cards_heading} {actions}>
@@ -94,6 +113,31 @@ pub fn CardsPage(props: &CardsProps) -> Html {
             <div id="cards">{ for sheets }</div>
         </StaffPage>
     }
+}
+
+/// While held: the browser asks before the tab is closed or reloaded, and a click on a
+/// link asks `question` and goes nowhere unless confirmed.
+fn leave_guards(question: &'static str) -> Option<[EventListener; 2]> {
+    let window = web_sys::window()?;
+    let document = window.document()?;
+    let active = EventListenerOptions { phase: EventListenerPhase::Bubble, passive: false };
+    let unload = EventListener::new_with_options(&window, "beforeunload", active, |event| {
+        event.prevent_default();
+        // Older browsers show the prompt only when `returnValue` is set.
+        let _ = js_sys::Reflect::set(event, &"returnValue".into(), &"".into());
+    });
+    let capture = EventListenerOptions { phase: EventListenerPhase::Capture, passive: false };
+    let links = EventListener::new_with_options(&document, "click", capture, move |event| {
+        let link = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten());
+        if link.is_some() && !confirm(question) {
+            event.prevent_default();
+            event.stop_propagation();
+        }
+    });
+    Some([unload, links])
 }
 
 #[cfg(test)]

@@ -1,14 +1,20 @@
-//! The staff home: the children this person may read, each with the name or note staff
-//! typed (opened here with the organisation key), the instrument's age band, dates and
-//! status, a link to the summary and a way to revoke the code. Answers are not opened here:
-//! only the summary page opens them, and the server logs every such opening.
+//! The staff home: how many children have urgent answers or unhandled help wishes, then
+//! the children this person may read, urgent ones first under a calm mark with the duty to
+//! report, each with the name or note staff typed and the status the child's browser
+//! sealed (both opened here with the organisation key), the age band, dates, a link to the
+//! summary, a new code and revoking. Answers are not opened here: only the summary page
+//! opens them. The server logs every view of the statuses.
 
-use super::context::use_staff;
+use super::context::{use_staff, Card};
 use super::keys;
+use super::overview::{self, ChildState, Seen};
 use super::page::{confirm, date, now_unix, use_fetch, Loading, StaffPage};
-use super::route::Route;
+use super::route::{go, Route};
 use crate::common::api;
 use beratta_core::api::AssessmentRecord;
+use beratta_core::status::Progress;
+use gloo_timers::future::TimeoutFuture;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// A staff-typed note as this page can show it.
@@ -43,14 +49,35 @@ impl Note {
 struct Row {
     record: AssessmentRecord,
     note: Note,
+    state: ChildState,
 }
 
-/// The children this person may read, newest first, with their notes opened.
-async fn rows(person: std::rc::Rc<super::context::SignedIn>, staff: super::context::Staff) -> Result<Vec<Row>, String> {
+impl Row {
+    /// An urgent answer on a live code: listed first, under the mark.
+    fn urgent(&self) -> bool {
+        self.state.urgent() && !self.record.revoked
+    }
+}
+
+/// The children this person may read, with their notes and statuses opened: urgent
+/// children first (a revoked code is no longer followed up here), otherwise the newest
+/// invitation first. Fetching the statuses is one audit record.
+async fn rows(person: Rc<super::context::SignedIn>, staff: super::context::Staff) -> Result<Vec<Row>, String> {
     let records = api::invitations().await.map_err(|e| staff.failure(&e))?;
-    let mut list: Vec<Row> =
-        records.into_iter().map(|record| Row { note: Note::of(&person, &record), record }).collect();
-    list.sort_by_key(|r| std::cmp::Reverse(r.record.created_unix));
+    let statuses = api::statuses().await.map_err(|e| staff.failure(&e))?;
+    let organisation = &person.session.organisation;
+    let mut list: Vec<Row> = records
+        .into_iter()
+        .map(|record| {
+            let state = match statuses.iter().find(|s| s.assessment == record.assessment) {
+                Some(entry) => overview::open(&person.org_key, organisation, entry),
+                // Invited after the statuses were read: nothing saved yet.
+                None => ChildState { seen: Seen::Invited, unhandled: Some(0) },
+            };
+            Row { note: Note::of(&person, &record), record, state }
+        })
+        .collect();
+    list.sort_by_key(|r| (!r.urgent(), std::cmp::Reverse(r.record.created_unix)));
     Ok(list)
 }
 
@@ -100,7 +127,63 @@ pub fn ChildrenPage() -> Html {
         })
     };
 
+    let new_code = |row: &Row| {
+        let (busy, error, staff) = (busy.clone(), error.clone(), staff.clone());
+        let record = row.record.clone();
+        let note = row.note.text(t);
+        Callback::from(move |_: MouseEvent| {
+            if busy.is_some() || !confirm(&(staff.t().new_code_confirm)(&note)) {
+                return;
+            }
+            let Some(person) = staff.signed_in.clone() else { return };
+            busy.set(Some(record.assessment.clone()));
+            let (busy, error, staff, record, note) =
+                (busy.clone(), error.clone(), staff.clone(), record.clone(), note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // Paints "making a new code" before Argon2id holds the thread.
+                TimeoutFuture::new(30).await;
+                match replace_code(&person, &record).await {
+                    Ok(code) => {
+                        let card = Card { note, code, band: record.questionnaire.id.clone() };
+                        staff.on_cards.emit(Rc::new(vec![card]));
+                        go(&Route::Cards, false);
+                    }
+                    Err(failure) => {
+                        error.set(Some(match failure {
+                            CodeFailure::Api(e) => staff.failure(&e),
+                            CodeFailure::Key => staff.t().new_code_key_failed.to_string(),
+                        }));
+                        busy.set(None);
+                    }
+                }
+            });
+        })
+    };
+
     let now = now_unix();
+    let summary = fetched.data().map(|list| {
+        let counts = overview::overview(list.iter().filter(|r| !r.record.revoked).map(|r| &r.state));
+        html! {
+            <>
+                <section id="overview" class="overview" aria-labelledby="overview-heading">
+                    <h2 id="overview-heading">{ t.overview_heading }</h2>
+                    <ul>
+                        <li id="overview-urgent">{ (t.overview_urgent)(counts.urgent) }</li>
+                        <li id="overview-unhandled">{ (t.overview_unhandled)(counts.unhandled) }</li>
+                        if counts.unknown > 0 {
+                            <li id="overview-unknown">{ (t.overview_unknown)(counts.unknown) }</li>
+                        }
+                    </ul>
+                </section>
+                if counts.urgent > 0 {
+                    <div id="urgent-notice" class="urgent-notice" role="note">
+                        <p class="urgent-heading"><strong>{ (t.list_urgent_heading)(counts.urgent) }</strong></p>
+                        <p>{ t.list_urgent_advice }</p>
+                    </div>
+                }
+            </>
+        }
+    });
     let table = fetched.view(html! { <Loading /> }, |list| match list {
         list if list.is_empty() => html! { <p id="no-children" class="note">{ t.no_children }</p> },
         list => html! {
@@ -120,27 +203,31 @@ pub fn ChildrenPage() -> Html {
                     <tbody>
                         { for list.iter().map(|row| {
                             let r = &row.record;
-                            let (status, key) = if r.revoked {
-                                (t.status_revoked.to_string(), "revoked")
-                            } else if let Some(sealed) = &r.sealed {
-                                ((t.status_answered)(sealed.counter), "answered")
-                            } else if r.expires_unix <= now {
-                                (t.status_expired.to_string(), "expired")
-                            } else {
-                                (t.status_invited.to_string(), "invited")
-                            };
+                            let (status, key, detail) = status_cell(t, staff.lang, row, now);
+                            let urgent = row.urgent();
                             let note = row.note.text(t);
                             html! {
-                                <tr data-assessment={r.assessment.clone()}>
+                                <tr data-assessment={r.assessment.clone()} data-urgent={urgent.to_string()}
+                                    class={classes!(urgent.then_some("urgent-row"))}>
                                     <th scope="row">
+                                        if urgent {
+                                            <span class="urgent-mark">{ t.list_urgent_mark }</span>{ " " }
+                                        }
                                         <a class="child-link" href={Route::Child(r.assessment.clone()).fragment()}>{ note.clone() }</a>
+                                        <span class="code-label">{ (t.code_label)(&r.lookup) }</span>
                                     </th>
                                     <td>{ (t.band)(&r.questionnaire.id) }</td>
                                     <td>{ date(staff.lang, r.created_unix) }</td>
                                     <td>{ if r.expires_unix == u64::MAX { "—".to_string() } else { date(staff.lang, r.expires_unix) } }</td>
-                                    <td class="status" data-status={key}>{ status }</td>
+                                    <td class="status" data-status={key}>
+                                        { status }
+                                        { for detail.into_iter().map(|d| html! { <span class="status-detail">{ d }</span> }) }
+                                    </td>
                                     <td>
                                         if !r.revoked {
+                                            <button type="button" class="new-code secondary small"
+                                                aria-label={(t.new_code_label)(&note)}
+                                                disabled={busy.is_some()} onclick={new_code(row)}>{ t.new_code }</button>
                                             <button type="button" class="revoke secondary small"
                                                 aria-label={(t.revoke_label)(&note)}
                                                 disabled={busy.is_some()} onclick={revoke(row)}>{ t.revoke }</button>
@@ -161,8 +248,69 @@ pub fn ChildrenPage() -> Html {
     html! {
         <StaffPage heading_id="children-heading" heading={t.children_heading} {actions}
             problem_id="children-error" problem={(*error).clone().or(fetched.problem())}>
+            { summary.unwrap_or_default() }
+            if busy.is_some() {
+                <p id="children-busy" class="checking" role="status" aria-live="polite">{ t.new_code_making }</p>
+            }
             { table }
             <p class="hint">{ t.list_note }</p>
         </StaffPage>
     }
+}
+
+/// The status cell: the words, a stable key for tests and styles, and details (help wishes,
+/// the day of the last change, or why the status is not known).
+fn status_cell(
+    t: &super::texts::Texts,
+    lang: crate::common::lang::Lang,
+    row: &Row,
+    now: u64,
+) -> (String, &'static str, Vec<String>) {
+    let r = &row.record;
+    if r.revoked {
+        return (t.status_revoked.to_string(), "revoked", Vec::new());
+    }
+    match &row.state.seen {
+        Seen::Known(status) => {
+            let mut details = Vec::new();
+            if status.help_wishes > 0 {
+                details.push((t.help_wishes)(status.help_wishes));
+            }
+            details.push((t.status_changed)(&date(lang, u64::from(status.changed_on) * 86_400)));
+            match status.progress {
+                Progress::Finished => (t.status_finished.to_string(), "finished", details),
+                Progress::Started => (t.status_started.to_string(), "started", details),
+            }
+        }
+        Seen::Pending => (t.status_pending.to_string(), "pending", vec![t.status_pending_hint.to_string()]),
+        Seen::Unreadable => (t.status_started.to_string(), "unreadable", vec![t.status_unreadable.to_string()]),
+        Seen::Invited if r.expires_unix <= now => (t.status_expired.to_string(), "expired", Vec::new()),
+        Seen::Invited => (t.status_invited.to_string(), "invited", Vec::new()),
+    }
+}
+
+/// Why a new code was not made.
+enum CodeFailure {
+    Api(api::ApiError),
+    /// The stored data key did not open with the organisation key.
+    Key,
+}
+
+/// Makes the child's new code: what the server needs to know, a lookup reserved for this
+/// staff member, then the code and the data key wrapped for it, sent once.
+async fn replace_code(
+    person: &super::context::SignedIn,
+    record: &AssessmentRecord,
+) -> Result<beratta_core::login::ChildCode, CodeFailure> {
+    let basis = api::code_basis(&record.assessment).await.map_err(CodeFailure::Api)?;
+    let mut reserved = api::reserve_lookups(1).await.map_err(CodeFailure::Api)?;
+    let lookup = reserved.lookups.pop().ok_or(CodeFailure::Api(api::ApiError::Malformed))?;
+    let (code, body) = keys::new_code(&lookup, &basis, &person.org_key).map_err(|problem| match problem {
+        keys::InvitationProblem::Key => CodeFailure::Key,
+        keys::InvitationProblem::NotALookup | keys::InvitationProblem::Derive => {
+            CodeFailure::Api(api::ApiError::Malformed)
+        }
+    })?;
+    api::replace_code(&record.assessment, &body).await.map_err(CodeFailure::Api)?;
+    Ok(code)
 }

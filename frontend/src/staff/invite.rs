@@ -263,7 +263,7 @@ async fn invite(
         TimeoutFuture::new(YIELD_MS).await;
         let (code, invitation) = keys::invitation(&note, &lookup, &person.org_public).map_err(|e| match e {
             keys::InvitationProblem::NotALookup => Failure::Api(ApiError::Malformed),
-            keys::InvitationProblem::Derive => Failure::Derive,
+            keys::InvitationProblem::Derive | keys::InvitationProblem::Key => Failure::Derive,
         })?;
         made.push(Made { note, code, invitation });
     }

@@ -6,7 +6,10 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use beratta_core::api::{AssessmentRecord, Bytes, NewInvitation, NewPassword, OrganisationSetup, SealedAnswers};
+use beratta_core::api::{
+    AssessmentRecord, Bytes, CodeBasis, NewCode, NewInvitation, NewPassword, OrganisationSetup, SealedAnswers,
+};
+use beratta_core::child::wrap_for_new_code;
 use beratta_core::envelope::{Binding, EnvelopeError, OrgPublicKey, OrgSecretKey, SymmetricKey};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, LoginError, SALT_LEN};
 use beratta_core::staff::{derive_staff_secrets, wrap_org_key, KeyHolder, PasswordError, RecoveryKey};
@@ -127,6 +130,8 @@ pub enum InvitationProblem {
     NotALookup,
     /// Argon2id refused its settings.
     Derive,
+    /// The stored data key did not open with the organisation key.
+    Key,
 }
 
 /// One child's invitation: a code around `lookup` (reserved for this staff member by the
@@ -149,6 +154,38 @@ pub fn invitation(
         sealed_note: Bytes(org_public.seal_note(note.trim(), &mut OsRng)),
     };
     Ok((code, invitation))
+}
+
+/// A new code for a child who lost or forgot theirs: a code around `lookup` (reserved by
+/// the server for this staff member), its salt and proof, and, when answers are stored,
+/// the data key opened with the organisation key and wrapped for the new code exactly as
+/// the child's browser wraps it (`beratta_core::child::wrap_for_new_code`). Runs Argon2id
+/// once.
+pub fn new_code(
+    lookup: &str,
+    basis: &CodeBasis,
+    org_key: &OrgSecretKey,
+) -> Result<(ChildCode, NewCode), InvitationProblem> {
+    let code = ChildCode::with_lookup(lookup, &mut OsRng).map_err(|_| InvitationProblem::NotALookup)?;
+    let salt = salt();
+    let kdf = KdfParams::STANDARD;
+    let secrets = derive_child_secrets(&code, &salt, &kdf).map_err(|_| InvitationProblem::Derive)?;
+    let child_wrapped_key = match &basis.org_sealed_key {
+        Some(sealed) => Some(Bytes(
+            wrap_for_new_code(org_key, &sealed.0, &secrets, &basis.server_share.0, &basis.assessment, &mut OsRng)
+                .map_err(|_| InvitationProblem::Key)?,
+        )),
+        None => None,
+    };
+    let body = NewCode {
+        lookup: code.lookup().to_string(),
+        salt: Bytes(salt.to_vec()),
+        kdf,
+        proof: Bytes(secrets.login_proof.to_vec()),
+        counter: basis.counter,
+        child_wrapped_key,
+    };
+    Ok((code, body))
 }
 
 /// What the answers of an assessment are bound to, as the child's browser bound them

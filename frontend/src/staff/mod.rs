@@ -17,6 +17,7 @@ mod enrol;
 mod invite;
 mod keys;
 mod login;
+mod overview;
 mod page;
 mod route;
 mod setup;

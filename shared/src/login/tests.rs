@@ -1,7 +1,7 @@
 //! Login code tests: the alphabet, parsing as children type, and the derived keys.
 
 use super::*;
-use crate::api::{Bytes, ChildAssessment, QuestionnaireRef};
+use crate::api::{Bytes, ChildAssessment, QuestionnaireRef, SealedAnswers};
 use crate::child::ChildKeys;
 use crate::engine::Session;
 use crate::envelope::OrgSecretKey;
@@ -212,4 +212,57 @@ fn the_child_reads_the_help_status_staff_sealed() {
     let blob = seal_help(&dk, &a.organisation, &a.assessment, 1, &status, &mut OsRng);
     a.help = Some(crate::api::SealedHelp { counter: 1, blob: Bytes(blob) });
     assert_eq!(keys.open_help(&a).unwrap(), Some(status));
+}
+
+#[test]
+fn a_new_code_made_by_staff_opens_the_same_answers_and_the_old_code_no_longer_does() {
+    let org = OrgSecretKey::generate(&mut OsRng);
+    let server = ServerSecret::generate(&mut OsRng);
+    let old_code = ChildCode::generate(&mut OsRng);
+    let mut a = assessment(&org, &server);
+    let old = derive_child_secrets(&old_code, &[4; SALT_LEN], &FAST).unwrap();
+    let keys = ChildKeys::after_login(&old, &a, &mut OsRng).unwrap();
+    let mut session = Session::default();
+    session.answers.insert("x".into(), crate::engine::Answer::Text("still here".into()));
+    a.sealed = Some(keys.seal(&a, &session, "sv", 1, &mut OsRng).unwrap());
+
+    // Staff: a new code and salt, the data key opened with the organisation key and
+    // wrapped for the new code, as the server then stores it.
+    let new_code = ChildCode::generate(&mut OsRng);
+    let new = derive_child_secrets(&new_code, &[9; SALT_LEN], &FAST).unwrap();
+    let sealed = a.sealed.clone().unwrap();
+    let wrapped = crate::child::wrap_for_new_code(
+        &org,
+        &sealed.org_sealed_key.0,
+        &new,
+        &server.child_share("as-1"),
+        "as-1",
+        &mut OsRng,
+    )
+    .unwrap();
+    a.sealed = Some(SealedAnswers { child_wrapped_key: Bytes(wrapped), ..sealed });
+
+    let again = ChildKeys::after_login(&new, &a, &mut OsRng).unwrap();
+    assert_eq!(again.open(&a).unwrap().unwrap().session, session);
+    assert!(ChildKeys::after_login(&old, &a, &mut OsRng).is_err());
+    // Another organisation's key cannot make a new code.
+    let stranger = OrgSecretKey::generate(&mut OsRng);
+    let share = server.child_share("as-1");
+    let org_sealed = &a.sealed.as_ref().unwrap().org_sealed_key.0;
+    assert!(crate::child::wrap_for_new_code(&stranger, org_sealed, &new, &share, "as-1", &mut OsRng).is_err());
+}
+
+#[test]
+fn a_save_with_status_carries_a_status_the_organisation_opens_for_that_save() {
+    use crate::status::{open_status, AssessmentStatus, Progress};
+    let org = OrgSecretKey::generate(&mut OsRng);
+    let server = ServerSecret::generate(&mut OsRng);
+    let a = assessment(&org, &server);
+    let secrets = derive_child_secrets(&ChildCode::generate(&mut OsRng), &[4; SALT_LEN], &FAST).unwrap();
+    let keys = ChildKeys::after_login(&secrets, &a, &mut OsRng).unwrap();
+    let status = AssessmentStatus { progress: Progress::Started, urgent: false, help_wishes: 1, changed_on: 20_000 };
+    let sealed = keys.seal_with_status(&a, &Session::default(), "sv", 3, &status, &mut OsRng).unwrap();
+    let blob = sealed.status.expect("a status is sealed with the save");
+    assert_eq!(open_status(&org, &a.organisation, &a.assessment, 3, &blob.0), Ok(status));
+    assert!(open_status(&org, &a.organisation, &a.assessment, 2, &blob.0).is_err());
 }
