@@ -122,6 +122,8 @@ pub struct OrganisationSetup {
     pub org_public_key: Bytes,
     /// The organisation key wrapped under the printable recovery key.
     pub recovery_wrapped_org_key: Bytes,
+    /// `RecoveryKey::proof`: the server keeps a keyed hash of it, to check a recovery later.
+    pub recovery_proof: Bytes,
 }
 
 /// What the server keeps of a password: a salt, the cost, the proof (it stores only a keyed
@@ -154,6 +156,12 @@ pub struct StaffSession {
     pub org_public_key: Bytes,
     /// Opens with the wrap key derived from the password, in the browser only.
     pub wrapped_org_key: Bytes,
+    /// 32 random bytes that live as long as this login session, on the server only: the
+    /// browser keeps the organisation key in `sessionStorage` wrapped under it (holder
+    /// `KeyHolder::Session`), so a reload need not ask for the password; after logout or
+    /// expiry the server has forgotten it and the kept copy opens nothing.
+    #[serde(default)]
+    pub session_key: Bytes,
 }
 
 /// A staff member as administrators see them: `GET /api/admin/staff`.
@@ -270,6 +278,51 @@ pub struct AssessmentRecord {
 pub struct SealedHelp {
     pub counter: u64,
     pub blob: Bytes,
+}
+
+/// `POST /api/recovery/open`: an administrator who lost their password proves they hold
+/// the organisation's recovery key (`RecoveryKey::proof`), never sending the key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryClaim {
+    pub username: String,
+    pub proof: Bytes,
+}
+
+/// The answer: whose account it is, and the organisation key wrapped under the recovery
+/// key, which only the browser that has the key can open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCopy {
+    pub staff_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub organisation_name: String,
+    pub recovery_wrapped_org_key: Bytes,
+}
+
+/// `POST /api/recovery/reset`: the same proof, and the new password with the organisation
+/// key wrapped under it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryReset {
+    pub username: String,
+    pub proof: Bytes,
+    pub password: NewPassword,
+}
+
+/// `GET /api/admin/children`: how many children's invitations exist in one unit (not
+/// revoked), with no names. `unit` is `None` for children in no unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitChildren {
+    pub unit: Option<String>,
+    pub children: u64,
+}
+
+/// `GET /api/admin/audit/children`: every invitation's sealed note, so that the
+/// administrator's browser can name children in the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildNote {
+    pub assessment: String,
+    pub sealed_note: Bytes,
 }
 
 /// One record of the audit log, as administrators read it: `GET /api/admin/audit`.
