@@ -83,6 +83,8 @@ pub enum ApiError {
     StaleHelp,
     #[error("an administrator may not disable or demote their own account")]
     OwnAccount,
+    #[error("the username or recovery key did not match")]
+    BadRecovery,
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
     /// Something the server itself got wrong; the detail goes to the log, not the client.
@@ -126,6 +128,7 @@ impl ApiError {
             ApiError::NotSetUp => "not_set_up",
             ApiError::StaleHelp => "stale_help",
             ApiError::OwnAccount => "own_account",
+            ApiError::BadRecovery => "bad_recovery",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_unavailable",
         }
@@ -184,6 +187,9 @@ impl ApiError {
             ApiError::NotSetUp => "The organisation has not been set up yet, so no child can be invited.",
             ApiError::StaleHelp => "Someone changed the help status in the meantime. Reload and try again.",
             ApiError::OwnAccount => "You cannot disable your own account or take away your own administrator role.",
+            ApiError::BadRecovery => {
+                "The username or the recovery key is wrong. Check both against the printed sheet and try again."
+            }
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."
             }
@@ -205,7 +211,7 @@ impl ResponseError for ApiError {
             ApiError::Invalid(_) | ApiError::BadUsername | ApiError::WrongUsername | ApiError::UnknownUnit => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::NoStaffSession | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
+            ApiError::NoStaffSession | ApiError::BadLogin | ApiError::BadRecovery => StatusCode::UNAUTHORIZED,
             ApiError::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::UsernameTaken

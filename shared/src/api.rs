@@ -206,7 +206,15 @@ pub struct Enrolment {
 pub struct StaffChange {
     pub disabled: Option<bool>,
     pub role: Option<Role>,
+    /// Absent: the unit stays. `null`: out of every unit. A unit id: moved there.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub unit: Option<Option<String>>,
+}
+
+/// A field that is present is `Some`, even when its value is `null`; an absent one is
+/// `None` through `#[serde(default)]`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// A unit (a school, a team) that children can be shared with.
@@ -327,3 +335,21 @@ pub struct ChildNote {
 
 /// One record of the audit log, as administrators read it: `GET /api/admin/audit`.
 pub use crate::audit::AuditEntry;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_staff_change_tells_an_absent_unit_from_leaving_every_unit() {
+        let read = |json: &str| serde_json::from_str::<StaffChange>(json).unwrap().unit;
+        assert_eq!(read(r#"{"disabled":null,"role":null}"#), None);
+        assert_eq!(read(r#"{"disabled":null,"role":null,"unit":null}"#), Some(None));
+        assert_eq!(read(r#"{"disabled":null,"role":null,"unit":"u1"}"#), Some(Some("u1".into())));
+        for unit in [None, Some(None), Some(Some("u1".to_string()))] {
+            let change = StaffChange { disabled: None, role: None, unit };
+            let back: StaffChange = serde_json::from_str(&serde_json::to_string(&change).unwrap()).unwrap();
+            assert_eq!(back, change);
+        }
+    }
+}
