@@ -3,6 +3,9 @@
 //! endpoint and the wire types from `beratta_core::api`.
 
 use beratta_core::api::{
+    ChildNote, RecoveryClaim, RecoveryCopy, RecoveryReset, UnitChildren,
+};
+use beratta_core::api::{
     ApiErrorBody, AssessmentRecord, AuditEntry, ChildAssessment, ChildLogin, Enrolment, InvitationBatch, LoginParams,
     LookupRequest, NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle, QuestionnaireRef,
     ReservedLookups, SaveReceipt, SealedAnswers, SealedHelp, StaffChange, StaffLogin, StaffMember, StaffSession, Unit,
@@ -277,4 +280,23 @@ pub async fn save_help(assessment: &str, help: &SealedHelp) -> Result<(), ApiErr
 /// One URL path segment, percent-encoded.
 fn segment(raw: &str) -> String {
     String::from(js_sys::encode_uri_component(raw))
+}
+
+// Issue 10 (administration): recovery with the printed key, children per unit, the notes
+// that name children in the audit log.
+
+pub async fn recovery_open(claim: &RecoveryClaim) -> Result<RecoveryCopy, ApiError> {
+    request(Method::POST, "/api/recovery/open", Some(claim)).await
+}
+
+pub async fn recovery_reset(reset: &RecoveryReset) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::POST, "/api/recovery/reset", Some(reset)).await.map(|_| ())
+}
+
+pub async fn admin_children() -> Result<Vec<UnitChildren>, ApiError> {
+    request(Method::GET, "/api/admin/children", NO_BODY).await
+}
+
+pub async fn audit_children() -> Result<Vec<ChildNote>, ApiError> {
+    request(Method::GET, "/api/admin/audit/children", NO_BODY).await
 }

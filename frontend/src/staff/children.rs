@@ -1,14 +1,16 @@
 //! The staff home: the children this person may read, each with the name or note staff
 //! typed (opened here with the organisation key), the instrument's age band, dates and
 //! status, a link to the summary and a way to revoke the code. Answers are not opened here:
-//! only the summary page opens them, and the server logs every such opening.
+//! only the summary page opens them, and the server logs every such opening. Administrators
+//! also see how many children each unit has (counts only); analysts get a home that says
+//! what their role will see and never see.
 
 use super::context::use_staff;
 use super::keys;
 use super::page::{confirm, date, now_unix, Loading, Problem};
 use super::route::Route;
 use crate::common::api;
-use beratta_core::api::AssessmentRecord;
+use beratta_core::api::{AssessmentRecord, Unit, UnitChildren};
 use yew::prelude::*;
 
 /// A staff-typed note as this page can show it.
@@ -78,12 +80,7 @@ pub fn ChildrenPage() -> Html {
     }
 
     if !reads {
-        return html! {
-            <section aria-labelledby="children-heading">
-                <h1 id="children-heading">{ t.children_heading }</h1>
-                <p class="note">{ t.analyst_home }</p>
-            </section>
-        };
+        return html! { <AnalystHome /> };
     }
 
     let revoke = |row: &Row| {
@@ -174,6 +171,84 @@ pub fn ChildrenPage() -> Html {
             <Problem id="children-error" message={(*error).clone()} />
             { table }
             <p class="hint">{ t.list_note }</p>
+            if person.as_ref().is_some_and(|p| p.is_admin()) {
+                <ChildrenPerUnit />
+            }
+        </section>
+    }
+}
+
+/// The analyst's home: what the role will see, and what it never will.
+#[function_component]
+fn AnalystHome() -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    html! {
+        <section id="analyst-home" aria-labelledby="analyst-heading">
+            <h1 id="analyst-heading">{ t.admin.analyst_heading }</h1>
+            <p class="lead">{ t.analyst_home }</p>
+            <h2 id="analyst-will">{ t.admin.analyst_will_heading }</h2>
+            <p>{ t.admin.analyst_will }</p>
+            <h2 id="analyst-never">{ t.admin.analyst_never_heading }</h2>
+            <p>{ t.admin.analyst_never }</p>
+        </section>
+    }
+}
+
+/// For administrators: how many children exist per unit, counted by the server, no names.
+#[function_component]
+fn ChildrenPerUnit() -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let counts = use_state(|| None::<(Vec<UnitChildren>, Vec<Unit>)>);
+    let error = use_state(|| None::<String>);
+    {
+        let (counts, error, staff) = (counts.clone(), error.clone(), staff.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match (api::admin_children().await, api::admin_units().await) {
+                    (Ok(list), Ok(units)) => counts.set(Some((list, units))),
+                    (Err(e), _) | (_, Err(e)) => error.set(Some(staff.failure(&e))),
+                }
+            });
+        });
+    }
+    let body = match &*counts {
+        None if error.is_none() => html! { <Loading /> },
+        None => Html::default(),
+        Some((list, units)) => {
+            let name = |unit: &Option<String>| match unit {
+                Some(id) => units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()),
+                None => t.admin.in_no_unit.to_string(),
+            };
+            let total: u64 = list.iter().map(|c| c.children).sum();
+            html! {
+                <table id="children-per-unit" class="data">
+                    <caption class="visually-hidden">{ t.admin.counts_heading }</caption>
+                    <thead>
+                        <tr><th scope="col">{ t.col_unit }</th><th scope="col">{ t.admin.col_children }</th></tr>
+                    </thead>
+                    <tbody>
+                        { for list.iter().map(|c| html! {
+                            <tr data-unit={c.unit.clone().unwrap_or_default()}>
+                                <th scope="row">{ name(&c.unit) }</th>
+                                <td class="count">{ c.children }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                    <tfoot>
+                        <tr><th scope="row">{ (t.admin.counts_total)(total) }</th><td id="children-total" class="count">{ total }</td></tr>
+                    </tfoot>
+                </table>
+            }
+        }
+    };
+    html! {
+        <section class="children-per-unit" aria-labelledby="per-unit-heading">
+            <h2 id="per-unit-heading">{ t.admin.counts_heading }</h2>
+            <p>{ t.admin.counts_intro }</p>
+            <Problem id="per-unit-error" message={(*error).clone()} />
+            { body }
         </section>
     }
 }

@@ -10,14 +10,17 @@
 //! the child's app (`crate::child`); what both use is in `crate::common`.
 
 mod admin;
+mod audit;
 mod cards;
 mod children;
 mod context;
 mod enrol;
 mod invite;
+mod keep;
 mod keys;
 mod login;
 mod page;
+mod recover;
 mod route;
 mod setup;
 mod shell;
