@@ -134,7 +134,8 @@ pub fn create_organisation(
     let admin_name = check_name(admin_name)?;
     let organisation = Organisation {
         id: id.to_string(),
-        name, public_key: None,
+        name,
+        public_key: None,
         recovery_wrapped_org_key: None,
         recovery_verifier: None,
         created_unix: now,

@@ -121,17 +121,16 @@ impl RecoveryKey {
         hex.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
     }
 
-    /// What the browser sends to prove it holds the recovery key, for `organisation`:
-    /// `HKDF-SHA256(ikm = key, salt = none, info = "beratta/staff/recovery-proof/v1" ‖
-    /// len32(org) ‖ org)`. The server keeps only a keyed hash of it (set at set-up), so it
-    /// can check a recovery without ever holding anything that opens the recovery copy.
-    pub fn proof(&self, organisation: &str) -> [u8; KEY_LEN] {
+    /// What the browser sends to prove it holds the recovery key:
+    /// `HKDF-SHA256(ikm = key, salt = none, info = "beratta/staff/recovery-proof/v1")`, 32
+    /// bytes. The server keeps only a keyed hash of it (set at set-up), so it can check a
+    /// recovery without ever holding anything that opens the recovery copy. It names no
+    /// organisation, because the person recovering knows only their username (each
+    /// organisation's key is 256 random bits of its own).
+    pub fn proof(&self) -> [u8; KEY_LEN] {
         let hk = Hkdf::<Sha256>::new(None, self.0.as_bytes());
-        let mut info = b"beratta/staff/recovery-proof/v1".to_vec();
-        info.extend_from_slice(&(organisation.len() as u32).to_be_bytes());
-        info.extend_from_slice(organisation.as_bytes());
         let mut proof = [0u8; KEY_LEN];
-        hk.expand(&info, &mut proof).expect("32 bytes is a valid HKDF length");
+        hk.expand(b"beratta/staff/recovery-proof/v1", &mut proof).expect("32 bytes is a valid HKDF length");
         proof
     }
 
@@ -199,11 +198,10 @@ mod tests {
         let org = OrgSecretKey::generate(&mut OsRng);
         let recovery = RecoveryKey::generate(&mut OsRng);
         let wrapped = wrap_org_key(recovery.key(), "org", &KeyHolder::Recovery, &org, &mut OsRng);
-        let proof = recovery.proof("org");
-        // The proof is the same every time, differs per organisation and per key.
-        assert_eq!(proof, RecoveryKey::parse(&recovery.display()).unwrap().proof("org"));
-        assert_ne!(proof, recovery.proof("org2"));
-        assert_ne!(proof, RecoveryKey::generate(&mut OsRng).proof("org"));
+        let proof = recovery.proof();
+        // The proof is the same every time, from the key as printed too, and differs per key.
+        assert_eq!(proof, RecoveryKey::parse(&recovery.display()).unwrap().proof());
+        assert_ne!(proof, RecoveryKey::generate(&mut OsRng).proof());
         // What the server receives, used as a key, opens nothing; the key itself does.
         let as_key = SymmetricKey::from_bytes(proof);
         assert!(unwrap_org_key(&as_key, "org", &KeyHolder::Recovery, &wrapped).is_err());

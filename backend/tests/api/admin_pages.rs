@@ -25,7 +25,8 @@ fn move_to(id: &str, unit: Option<&str>, cookie: &str) -> TestRequest {
 macro_rules! invite {
     ($app:expr, $cookie:expr, $share:expr) => {{
         let (_, child) = new_child!($app, $cookie);
-        let req = with_cookie(TestRequest::post().uri("/api/invitations"), $cookie).set_json(batch(vec![child], $share));
+        let req =
+            with_cookie(TestRequest::post().uri("/api/invitations"), $cookie).set_json(batch(vec![child], $share));
         let records: Vec<AssessmentRecord> = send!($app, req).json();
         records[0].assessment.clone()
     }};
@@ -51,7 +52,8 @@ async fn moving_a_colleague_to_another_unit_changes_what_they_read_and_is_audite
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     let moved: StaffMember = reply.json();
     assert_eq!(moved.unit.as_deref(), Some(second.as_str()));
-    let list: Vec<StaffMember> = send!(app, with_cookie(TestRequest::get().uri("/api/admin/staff"), &admin_cookie)).json();
+    let list: Vec<StaffMember> =
+        send!(app, with_cookie(TestRequest::get().uri("/api/admin/staff"), &admin_cookie)).json();
     assert_eq!(list.iter().find(|m| m.staff_id == kim.id).and_then(|m| m.unit.clone()), Some(second.clone()));
     assert_eq!(send!(app, child(&kim_cookie)).status, StatusCode::OK, "the move takes effect at once");
 

@@ -43,8 +43,9 @@ macro_rules! set_up {
             kdf: CHEAP_KDF,
         };
         let store = $fx.state.store.as_ref();
-        let kim = add_staff_with_password(store, &$fx.state.secret, ORG, &org_key, &member, $fx.state.now(), &mut OsRng)
-            .expect("a colleague");
+        let kim =
+            add_staff_with_password(store, &$fx.state.secret, ORG, &org_key, &member, $fx.state.now(), &mut OsRng)
+                .expect("a colleague");
         SetUp {
             admin: StaffUser { id: info.staff_id.clone(), username: "maria".into(), organisation: ORG.into() },
             colleague: StaffUser { id: kim.id, username: "kim".into(), organisation: ORG.into() },
@@ -79,7 +80,7 @@ async fn the_recovery_key_gives_the_administrator_a_new_password_and_leaves_coll
     let org = set_up!(fx, app);
     let (old_cookie, _) = staff_log_in!(&fx, app, &org.admin);
     let colleague_before = fx.state.store.staff(&org.colleague.id).expect("store").expect("there");
-    let proof = org.recovery.proof(ORG);
+    let proof = org.recovery.proof();
 
     // The proof opens the recovery copy, and only the printed key opens that.
     let reply = send!(app, open_request("Maria", &proof));
@@ -125,7 +126,7 @@ async fn a_wrong_recovery_key_changes_nothing_is_audited_and_is_limited() {
     let app = app!(fx.state);
     let org = set_up!(fx, app);
     let before = fx.state.store.staff(&org.admin.id).expect("store").expect("there");
-    let wrong = RecoveryKey::generate(&mut OsRng).proof(ORG);
+    let wrong = RecoveryKey::generate(&mut OsRng).proof();
 
     let reply = send!(app, reset_request("maria", &wrong, &org.org_key));
     assert_eq!((reply.status, reply.error().as_str()), (StatusCode::UNAUTHORIZED, "bad_recovery"));
@@ -137,7 +138,7 @@ async fn a_wrong_recovery_key_changes_nothing_is_audited_and_is_limited() {
 
     // A colleague's username, or nobody's, gets the same answer even with the right key;
     // nobody's is counted, not audited.
-    let proof = org.recovery.proof(ORG);
+    let proof = org.recovery.proof();
     for username in ["kim", "nobody"] {
         let reply = send!(app, open_request(username, &proof));
         assert_eq!((reply.status, reply.error().as_str()), (StatusCode::UNAUTHORIZED, "bad_recovery"), "{username}");
@@ -160,7 +161,7 @@ async fn malformed_recovery_requests_get_a_clear_error_and_cost_no_try() {
     let fx = Fixture::new();
     let app = app!(fx.state);
     let org = set_up!(fx, app);
-    let proof = org.recovery.proof(ORG);
+    let proof = org.recovery.proof();
     let reply = send!(app, open_request("maria", &proof[..5]));
     assert_eq!((reply.status, reply.error().as_str()), (StatusCode::BAD_REQUEST, "invalid"));
     let reply = send!(app, open_request("no spaces allowed", &proof));
@@ -186,6 +187,6 @@ async fn an_organisation_set_up_before_recovery_existed_cannot_be_recovered_onli
     let app = app!(fx.state);
     // The fixture's organisation was made as `demo` makes one: no recovery verifier.
     let admin = fx.add_staff(crate::support::ORGANISATION, "chef", Role::Administrator, None);
-    let reply = send!(app, open_request(&admin.username, &RecoveryKey::generate(&mut OsRng).proof("demo")));
+    let reply = send!(app, open_request(&admin.username, &RecoveryKey::generate(&mut OsRng).proof()));
     assert_eq!((reply.status, reply.error().as_str()), (StatusCode::UNAUTHORIZED, "bad_recovery"));
 }

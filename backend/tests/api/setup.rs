@@ -46,7 +46,7 @@ pub fn setup_body(info: &Enrolment, username: &str) -> (OrganisationSetup, OrgSe
             &org_key,
             &mut OsRng,
         )),
-        recovery_proof: Bytes(recovery.proof(&info.organisation).to_vec()),
+        recovery_proof: Bytes(recovery.proof().to_vec()),
     };
     (body, org_key, recovery)
 }

@@ -307,8 +307,13 @@ async fn each_login_session_has_its_own_key_that_the_server_forgets_at_logout() 
     // A copy kept under the key opens with what `me` returns, and with nothing after logout.
     let org_key = fx.org_secret(ORGANISATION);
     let key = beratta_core::envelope::SymmetricKey::from_slice(&again.session_key.0).expect("32 bytes");
-    let kept =
-        beratta_core::staff::wrap_org_key(&key, ORGANISATION, &KeyHolder::Session(&user.username), &org_key, &mut rand_core::OsRng);
+    let kept = beratta_core::staff::wrap_org_key(
+        &key,
+        ORGANISATION,
+        &KeyHolder::Session(&user.username),
+        &org_key,
+        &mut rand_core::OsRng,
+    );
     let reloaded: StaffSession = send!(app, me(&cookie)).json();
     let reopened = beratta_core::envelope::SymmetricKey::from_slice(&reloaded.session_key.0).expect("32 bytes");
     assert!(unwrap_org_key(&reopened, ORGANISATION, &KeyHolder::Session(&user.username), &kept).is_ok());

@@ -3,13 +3,11 @@
 //! endpoint and the wire types from `beratta_core::api`.
 
 use beratta_core::api::{
-    ChildNote, RecoveryClaim, RecoveryCopy, RecoveryReset, UnitChildren,
-};
-use beratta_core::api::{
     ApiErrorBody, AssessmentRecord, AuditEntry, ChildAssessment, ChildLogin, Enrolment, InvitationBatch, LoginParams,
     LookupRequest, NewPassword, NewStaffMember, OrganisationSetup, QuestionnaireBundle, QuestionnaireRef,
     ReservedLookups, SaveReceipt, SealedAnswers, SealedHelp, StaffChange, StaffLogin, StaffMember, StaffSession, Unit,
 };
+use beratta_core::api::{ChildNote, RecoveryClaim, RecoveryCopy, RecoveryReset, UnitChildren};
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;

@@ -51,7 +51,10 @@ pub struct Names {
 impl Names {
     pub fn new(members: &[StaffMember], units: &[Unit], children: HashMap<String, String>) -> Names {
         Names {
-            staff: members.iter().map(|m| (m.staff_id.clone(), format!("{} ({})", m.display_name, m.username))).collect(),
+            staff: members
+                .iter()
+                .map(|m| (m.staff_id.clone(), format!("{} ({})", m.display_name, m.username)))
+                .collect(),
             units: units.iter().map(|u| (u.unit_id.clone(), u.name.clone())).collect(),
             children,
         }
@@ -170,7 +173,13 @@ pub fn to_csv(t: &Texts, rows: &[&Row]) -> Result<String, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([t.col_seq, t.col_time, t.col_actor, t.col_action, t.col_subject])?;
     for row in rows {
-        out.write_record([row.seq.to_string(), cell(&row.time), cell(&row.actor), cell(&row.event), cell(&row.subject)])?;
+        out.write_record([
+            row.seq.to_string(),
+            cell(&row.time),
+            cell(&row.actor),
+            cell(&row.event),
+            cell(&row.subject),
+        ])?;
     }
     let bytes = out.into_inner().map_err(|e| e.into_error())?;
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
@@ -327,7 +336,9 @@ pub fn AuditPage() -> Html {
                 Callback::from(move |_: MouseEvent| {
                     let t = super::texts::texts(lang);
                     let rows: Vec<&Row> = found.rows.iter().filter(|r| filter.admits(r)).collect();
-                    let made = to_csv(t, &rows).map_err(|_| ()).and_then(|text| download(t.admin.csv_file, &text).map_err(|_| ()));
+                    let made = to_csv(t, &rows)
+                        .map_err(|_| ())
+                        .and_then(|text| download(t.admin.csv_file, &text).map_err(|_| ()));
                     if made.is_err() {
                         error.set(Some(t.server.to_string()));
                     }

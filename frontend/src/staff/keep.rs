@@ -24,7 +24,8 @@ fn storage() -> Option<web_sys::Storage> {
 /// Keeps `person`'s organisation key, wrapped under their session's key, for a reload.
 pub fn keep(person: &SignedIn) {
     let session = &person.session;
-    let Some(kept) = keys::session_copy(&session.session_key.0, &session.organisation, &session.username, &person.org_key)
+    let Some(kept) =
+        keys::session_copy(&session.session_key.0, &session.organisation, &session.username, &person.org_key)
     else {
         // An older server sends no session key: the page then asks for the password again.
         forget();

@@ -9,9 +9,7 @@ use base64::Engine;
 use beratta_core::api::{AssessmentRecord, Bytes, NewInvitation, NewPassword, OrganisationSetup, SealedAnswers};
 use beratta_core::envelope::{Binding, EnvelopeError, OrgPublicKey, OrgSecretKey, SymmetricKey};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, LoginError, SALT_LEN};
-use beratta_core::staff::{
-    derive_staff_secrets, unwrap_org_key, wrap_org_key, KeyHolder, PasswordError, RecoveryKey,
-};
+use beratta_core::staff::{derive_staff_secrets, unwrap_org_key, wrap_org_key, KeyHolder, PasswordError, RecoveryKey};
 use rand_core::{OsRng, RngCore};
 
 /// Longest name or note on an invitation, in characters. The server takes sealed notes up

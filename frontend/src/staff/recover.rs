@@ -28,7 +28,8 @@ pub fn RecoverPage() -> Html {
     let field = |state: &UseStateHandle<String>| typed_into(state, &error);
 
     let onsubmit = {
-        let (username, key_text, password, again) = (username.clone(), key_text.clone(), password.clone(), again.clone());
+        let (username, key_text, password, again) =
+            (username.clone(), key_text.clone(), password.clone(), again.clone());
         let (busy, error, staff) = (busy.clone(), error.clone(), staff.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
