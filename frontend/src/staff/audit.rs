@@ -6,7 +6,7 @@
 //! chain are only read.
 
 use super::context::{use_staff, SignedIn};
-use super::page::{date_time, Loading, Problem};
+use super::page::{date_time, use_fetch, Loading, StaffPage};
 use super::texts::Texts;
 use crate::common::api;
 use crate::common::lang::Lang;
@@ -241,7 +241,6 @@ struct Loaded {
     rows: Vec<Row>,
     people: Vec<(String, String)>,
     children: Vec<(String, String)>,
-    lang: Lang,
 }
 
 async fn load(person: Rc<SignedIn>, lang: Lang) -> Result<Loaded, api::ApiError> {
@@ -257,34 +256,25 @@ async fn load(person: Rc<SignedIn>, lang: Lang) -> Result<Loaded, api::ApiError>
     people.sort_by_key(|(_, name)| name.to_lowercase());
     let mut children: Vec<(String, String)> = names.children.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     children.sort_by_key(|(_, name)| name.to_lowercase());
-    Ok(Loaded { rows, people, children, lang })
+    Ok(Loaded { rows, people, children })
 }
 
 #[function_component]
 pub fn AuditPage() -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let loaded = use_state(|| None::<Rc<Loaded>>);
     let error = use_state(|| None::<String>);
     let filter = use_state(Filter::default);
     let dates = use_state(|| (String::new(), String::new()));
     let person = staff.signed_in.clone().filter(|p| p.is_admin());
-
-    {
-        let (loaded, error, staff, person) = (loaded.clone(), error.clone(), staff.clone(), person.clone());
+    let loaded = {
+        let (staff, person) = (staff.clone(), person.clone());
         // Read again when the language changes, so times and names follow it.
-        use_effect_with(staff.lang, move |lang| {
-            let lang = *lang;
-            if let Some(person) = person {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match load(person, lang).await {
-                        Ok(found) => loaded.set(Some(Rc::new(found))),
-                        Err(e) => error.set(Some(staff.failure(&e))),
-                    }
-                });
-            }
-        });
-    }
+        use_fetch(staff.lang, move |lang| {
+            let (lang, person) = (*lang, person?);
+            Some(async move { load(person, lang).await.map_err(|e| staff.failure(&e)) })
+        })
+    };
     if person.is_none() {
         return html! { <p class="note" role="status">{ t.admin_only }</p> };
     }
@@ -325,11 +315,9 @@ pub fn AuditPage() -> Html {
         })
     };
 
-    let body = match loaded.as_ref().filter(|l| l.lang == staff.lang) {
-        None if error.is_none() => html! { <Loading /> },
-        None => Html::default(),
-        Some(found) if found.rows.is_empty() => html! { <p class="note">{ t.audit_empty }</p> },
-        Some(found) => {
+    let body = loaded.view(html! { <Loading /> }, |found| match found {
+        found if found.rows.is_empty() => html! { <p class="note">{ t.audit_empty }</p> },
+        found => {
             let shown: Vec<&Row> = found.rows.iter().filter(|r| filter.admits(r)).collect();
             let on_export = {
                 let (found, filter, error, lang) = (found.clone(), (*filter).clone(), error.clone(), staff.lang);
@@ -421,14 +409,13 @@ pub fn AuditPage() -> Html {
                 </>
             }
         }
-    };
+    });
     html! {
-        <section aria-labelledby="audit-heading">
-            <h1 id="audit-heading">{ t.audit_heading }</h1>
+        <StaffPage heading_id="audit-heading" heading={t.audit_heading}
+            problem_id="audit-error" problem={(*error).clone().or(loaded.problem())}>
             <p>{ t.audit_intro }</p>
-            <Problem id="audit-error" message={(*error).clone()} />
             { body }
-        </section>
+        </StaffPage>
     }
 }
 

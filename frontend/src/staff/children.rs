@@ -7,7 +7,7 @@
 
 use super::context::use_staff;
 use super::keys;
-use super::page::{confirm, date, now_unix, Loading, Problem};
+use super::page::{confirm, date, now_unix, use_fetch, Loading, Problem, StaffPage};
 use super::route::Route;
 use crate::common::api;
 use beratta_core::api::{AssessmentRecord, Unit, UnitChildren};
@@ -47,44 +47,37 @@ struct Row {
     note: Note,
 }
 
+/// The children this person may read, newest first, with their notes opened.
+async fn rows(person: std::rc::Rc<super::context::SignedIn>, staff: super::context::Staff) -> Result<Vec<Row>, String> {
+    let records = api::invitations().await.map_err(|e| staff.failure(&e))?;
+    let mut list: Vec<Row> =
+        records.into_iter().map(|record| Row { note: Note::of(&person, &record), record }).collect();
+    list.sort_by_key(|r| std::cmp::Reverse(r.record.created_unix));
+    Ok(list)
+}
+
 #[function_component]
 pub fn ChildrenPage() -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let rows = use_state(|| None::<Vec<Row>>);
     let error = use_state(|| None::<String>);
     let busy = use_state(|| None::<String>);
-    let reloads = use_state(|| 0u32);
     let person = staff.signed_in.clone();
     let reads = person.as_ref().is_some_and(|p| p.reads_children());
-
-    {
-        let (rows, error, staff) = (rows.clone(), error.clone(), staff.clone());
-        use_effect_with(*reloads, move |_| {
-            if let Some(person) = staff.signed_in.clone().filter(|p| p.reads_children()) {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match api::invitations().await {
-                        Ok(records) => {
-                            let mut list: Vec<Row> = records
-                                .into_iter()
-                                .map(|record| Row { note: Note::of(&person, &record), record })
-                                .collect();
-                            list.sort_by_key(|r| std::cmp::Reverse(r.record.created_unix));
-                            rows.set(Some(list));
-                        }
-                        Err(e) => error.set(Some(staff.failure(&e))),
-                    }
-                });
-            }
-        });
-    }
+    let fetched = {
+        let staff = staff.clone();
+        use_fetch((), move |_| {
+            let person = staff.signed_in.clone().filter(|p| p.reads_children())?;
+            Some(rows(person, staff))
+        })
+    };
 
     if !reads {
         return html! { <AnalystHome /> };
     }
 
     let revoke = |row: &Row| {
-        let (busy, error, reloads, staff) = (busy.clone(), error.clone(), reloads.clone(), staff.clone());
+        let (busy, error, fetched, staff) = (busy.clone(), error.clone(), fetched.clone(), staff.clone());
         let id = row.record.assessment.clone();
         let note = row.note.text(t);
         Callback::from(move |_: MouseEvent| {
@@ -92,25 +85,23 @@ pub fn ChildrenPage() -> Html {
                 return;
             }
             busy.set(Some(id.clone()));
-            let (busy, error, reloads, staff, id) =
-                (busy.clone(), error.clone(), reloads.clone(), staff.clone(), id.clone());
+            let (busy, error, fetched, staff, id) =
+                (busy.clone(), error.clone(), fetched.clone(), staff.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::revoke(&id).await {
                     Ok(()) => error.set(None),
                     Err(e) => error.set(Some(staff.failure(&e))),
                 }
                 busy.set(None);
-                reloads.set(*reloads + 1);
+                fetched.reload();
             });
         })
     };
 
     let now = now_unix();
-    let table = match &*rows {
-        None if error.is_none() => html! { <Loading /> },
-        None => Html::default(),
-        Some(list) if list.is_empty() => html! { <p id="no-children" class="note">{ t.no_children }</p> },
-        Some(list) => html! {
+    let table = fetched.view(html! { <Loading /> }, |list| match list {
+        list if list.is_empty() => html! { <p id="no-children" class="note">{ t.no_children }</p> },
+        list => html! {
             <div class="table-wrap">
                 <table id="children" class="data">
                     <caption class="visually-hidden">{ t.children_heading }</caption>
@@ -160,21 +151,20 @@ pub fn ChildrenPage() -> Html {
                 </table>
             </div>
         },
-    };
+    });
 
+    let actions = html! {
+        <a id="invite-link" class="button primary" href={Route::Invite.fragment()}>{ t.invite_children }</a>
+    };
     html! {
-        <section aria-labelledby="children-heading">
-            <div class="page-head">
-                <h1 id="children-heading">{ t.children_heading }</h1>
-                <a id="invite-link" class="button primary" href={Route::Invite.fragment()}>{ t.invite_children }</a>
-            </div>
-            <Problem id="children-error" message={(*error).clone()} />
+        <StaffPage heading_id="children-heading" heading={t.children_heading} {actions}
+            problem_id="children-error" problem={(*error).clone().or(fetched.problem())}>
             { table }
             <p class="hint">{ t.list_note }</p>
             if person.as_ref().is_some_and(|p| p.is_admin()) {
                 <ChildrenPerUnit />
             }
-        </section>
+        </StaffPage>
     }
 }
 
@@ -184,14 +174,15 @@ fn AnalystHome() -> Html {
     let staff = use_staff();
     let t = staff.t();
     html! {
-        <section id="analyst-home" aria-labelledby="analyst-heading">
-            <h1 id="analyst-heading">{ t.admin.analyst_heading }</h1>
-            <p class="lead">{ t.analyst_home }</p>
-            <h2 id="analyst-will">{ t.admin.analyst_will_heading }</h2>
-            <p>{ t.admin.analyst_will }</p>
-            <h2 id="analyst-never">{ t.admin.analyst_never_heading }</h2>
-            <p>{ t.admin.analyst_never }</p>
-        </section>
+        <StaffPage heading_id="analyst-heading" heading={t.admin.analyst_heading}>
+            <div id="analyst-home">
+                <p class="lead">{ t.analyst_home }</p>
+                <h2 id="analyst-will">{ t.admin.analyst_will_heading }</h2>
+                <p>{ t.admin.analyst_will }</p>
+                <h2 id="analyst-never">{ t.admin.analyst_never_heading }</h2>
+                <p>{ t.admin.analyst_never }</p>
+            </div>
+        </StaffPage>
     }
 }
 
@@ -200,54 +191,48 @@ fn AnalystHome() -> Html {
 fn ChildrenPerUnit() -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let counts = use_state(|| None::<(Vec<UnitChildren>, Vec<Unit>)>);
-    let error = use_state(|| None::<String>);
-    {
-        let (counts, error, staff) = (counts.clone(), error.clone(), staff.clone());
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match (api::admin_children().await, api::admin_units().await) {
-                    (Ok(list), Ok(units)) => counts.set(Some((list, units))),
-                    (Err(e), _) | (_, Err(e)) => error.set(Some(staff.failure(&e))),
-                }
-            });
-        });
-    }
-    let body = match &*counts {
-        None if error.is_none() => html! { <Loading /> },
-        None => Html::default(),
-        Some((list, units)) => {
-            let name = |unit: &Option<String>| match unit {
-                Some(id) => units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()),
-                None => t.admin.in_no_unit.to_string(),
-            };
-            let total: u64 = list.iter().map(|c| c.children).sum();
-            html! {
-                <table id="children-per-unit" class="data">
-                    <caption class="visually-hidden">{ t.admin.counts_heading }</caption>
-                    <thead>
-                        <tr><th scope="col">{ t.col_unit }</th><th scope="col">{ t.admin.col_children }</th></tr>
-                    </thead>
-                    <tbody>
-                        { for list.iter().map(|c| html! {
-                            <tr data-unit={c.unit.clone().unwrap_or_default()}>
-                                <th scope="row">{ name(&c.unit) }</th>
-                                <td class="count">{ c.children }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                    <tfoot>
-                        <tr><th scope="row">{ (t.admin.counts_total)(total) }</th><td id="children-total" class="count">{ total }</td></tr>
-                    </tfoot>
-                </table>
-            }
-        }
+    let fetched = {
+        let staff = staff.clone();
+        use_fetch((), move |_| {
+            Some(async move {
+                let counts = api::admin_children().await.map_err(|e| staff.failure(&e))?;
+                let units = api::admin_units().await.map_err(|e| staff.failure(&e))?;
+                Ok::<_, String>((counts, units))
+            })
+        })
     };
+    let body = fetched.view(html! { <Loading /> }, |found| {
+        let (list, units): &(Vec<UnitChildren>, Vec<Unit>) = found;
+        let name = |unit: &Option<String>| match unit {
+            Some(id) => units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()),
+            None => t.admin.in_no_unit.to_string(),
+        };
+        let total: u64 = list.iter().map(|c| c.children).sum();
+        html! {
+            <table id="children-per-unit" class="data">
+                <caption class="visually-hidden">{ t.admin.counts_heading }</caption>
+                <thead>
+                    <tr><th scope="col">{ t.col_unit }</th><th scope="col">{ t.admin.col_children }</th></tr>
+                </thead>
+                <tbody>
+                    { for list.iter().map(|c| html! {
+                        <tr data-unit={c.unit.clone().unwrap_or_default()}>
+                            <th scope="row">{ name(&c.unit) }</th>
+                            <td class="count">{ c.children }</td>
+                        </tr>
+                    }) }
+                </tbody>
+                <tfoot>
+                    <tr><th scope="row">{ (t.admin.counts_total)(total) }</th><td id="children-total" class="count">{ total }</td></tr>
+                </tfoot>
+            </table>
+        }
+    });
     html! {
         <section class="children-per-unit" aria-labelledby="per-unit-heading">
             <h2 id="per-unit-heading">{ t.admin.counts_heading }</h2>
             <p>{ t.admin.counts_intro }</p>
-            <Problem id="per-unit-error" message={(*error).clone()} />
+            <Problem id="per-unit-error" message={fetched.problem()} />
             { body }
         </section>
     }

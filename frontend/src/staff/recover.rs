@@ -6,7 +6,7 @@
 
 use super::context::use_staff;
 use super::keys;
-use super::page::{typed_into, Problem};
+use super::page::{typed_into, Problem, StaffPage};
 use super::route::{go, Route};
 use super::setup::{new_password_fields, password_problem};
 use crate::common::api;
@@ -90,8 +90,7 @@ pub fn RecoverPage() -> Html {
 
     let invalid = if error.is_some() { "true" } else { "false" };
     html! {
-        <section class="staff-recover narrow" aria-labelledby="recover-heading">
-            <h1 id="recover-heading">{ t.admin.recover_heading }</h1>
+        <StaffPage heading_id="recover-heading" heading={t.admin.recover_heading} class={classes!("staff-recover", "narrow")}>
             <p class="lead">{ t.admin.recover_intro }</p>
             <form class="form-card" {onsubmit} novalidate=true>
                 <div class="field">
@@ -113,6 +112,6 @@ pub fn RecoverPage() -> Html {
                 <p class="checking" role="status" aria-live="polite">{ if *busy { t.admin.recover_working } else { "" } }</p>
             </form>
             <p class="hint"><a href={Route::Home.fragment()}>{ t.admin.back_to_login }</a></p>
-        </section>
+        </StaffPage>
     }
 }
