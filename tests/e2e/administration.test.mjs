@@ -3,7 +3,8 @@
 // without the password form, the administrator who forgot the password restoring access
 // with the printed recovery key while the colleague's login still opens the organisation key
 // (the colleague opens a child's summary), and the audit log filtered by event, named in
-// words, and exported as a CSV whose rows are exactly the filtered table's.
+// words, and exported as a CSV whose rows are exactly the filtered table's; a page left
+// idle logs out by itself.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -182,6 +183,16 @@ test('an administrator moves a colleague, keeps the login over a reload, recover
   await admin.locator('#audit-action').selectOption('recovery_used');
   await admin.locator('#audit-log tbody tr').first().waitFor();
   assert.equal(await admin.locator('#audit-log tbody tr').count(), 1);
+
+  // A staff page left idle logs out by itself and drops the kept key (`?idle=` shortens the
+  // wait for the test; it can never lengthen it).
+  const idle = await (await browser.newContext(VIEWPORT)).newPage();
+  await staffLogIn(idle, server.url, 'rektor', newPassword);
+  await idle.goto(`${server.url}/staff/?idle=2#/admin/units`);
+  await idle.waitForSelector('#units', { timeout: 30_000 });
+  await idle.waitForSelector('#staff-username', { timeout: 30_000 });
+  assert.equal(await idle.evaluate(() => sessionStorage.getItem('beratta.staff.key')), null);
+  await idle.waitForFunction(() => fetch('/api/staff/me').then((r) => r.status === 401), null, { timeout: 15_000 });
 
   await server.stop();
   const verify = execFileSync(SERVER, ['verify-audit', '--data', dirs.data], { encoding: 'utf8' });

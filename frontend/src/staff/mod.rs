@@ -15,6 +15,7 @@ mod cards;
 mod children;
 mod context;
 mod enrol;
+mod idle;
 mod invite;
 mod keep;
 mod keys;

@@ -1,13 +1,14 @@
 //! The staff app's frame: [`Root`], which the `beratta-staff` binary renders at `/staff/` and
 //! which follows the fragment, and [`StaffApp`], the one switch over [`Route`] with the
-//! header around every page. A reload first restores the login this tab kept (`keep`).
+//! header around every page. A reload first restores the login this tab kept (`keep`);
+//! a page left idle as long as the server's timeout logs out by itself (`idle`).
 
 use super::cards::CardsPage;
 use super::context::{use_staff, Card, LoginNotice, SignedIn, Staff};
 use super::page::Loading;
 use super::route::{current_fragment, go, Route};
 use super::texts::texts;
-use super::{admin, audit, children, enrol, invite, keep, login, recover, setup, summary};
+use super::{admin, audit, children, enrol, idle, invite, keep, login, recover, setup, summary};
 use crate::common::api;
 use crate::common::lang::Lang;
 use std::rc::Rc;
@@ -105,6 +106,22 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
             notice.set(Some(LoginNotice::SessionEnded));
         })
     };
+    // Idle as long as the server's timeout: log out here too, so the key leaves the tab.
+    let on_idle = {
+        let signed_in = signed_in.clone();
+        let notice = notice.clone();
+        use_callback((), move |_: (), _| {
+            keep::forget();
+            signed_in.set(None);
+            notice.set(Some(LoginNotice::SessionEnded));
+            wasm_bindgen_futures::spawn_local(async {
+                if let Err(error) = api::staff_logout().await {
+                    crate::common::log::log(&format!("logout did not reach the server: {error:?}"));
+                }
+            });
+        })
+    };
+    idle::use_idle_logout(signed_in.is_some(), on_idle);
     let on_cards = {
         let cards = cards.clone();
         use_callback((), move |made: Rc<Vec<Card>>, _| cards.set(Some(made)))
