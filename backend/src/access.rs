@@ -34,7 +34,7 @@ use crate::store::SessionKey;
 use crate::AppState;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use beratta_core::api::{Role, StaffSession};
+use beratta_core::api::{Bytes, Role, StaffSession};
 use beratta_core::audit::AuditAction;
 use std::future::Future;
 use std::pin::Pin;
@@ -45,6 +45,9 @@ pub const STAFF_COOKIE: &str = "__Host-beratta-staff";
 /// Proof that the request carries a live staff session of an enabled account.
 pub struct Staff {
     key: SessionKey,
+    /// The session's random key that the browser's kept copy of the organisation key is
+    /// wrapped under.
+    session_wrap_key: Bytes,
     account: StaffAccount,
     organisation: Organisation,
     /// The request's route, the subject of a denial.
@@ -58,7 +61,9 @@ impl Staff {
     /// `no_staff_session`.
     fn check(state: web::Data<AppState>, key: Option<SessionKey>, route: String) -> Result<Staff, ApiError> {
         match Staff::find(&state, key)? {
-            Some((key, account, organisation)) => Ok(Staff { key, account, organisation, route, state }),
+            Some((key, session_wrap_key, account, organisation)) => {
+                Ok(Staff { key, session_wrap_key, account, organisation, route, state })
+            }
             None => {
                 state.refusals.count(Refusal::NoStaffSession);
                 Err(ApiError::NoStaffSession)
@@ -85,7 +90,7 @@ impl Staff {
     fn find(
         state: &AppState,
         key: Option<SessionKey>,
-    ) -> Result<Option<(SessionKey, StaffAccount, Organisation)>, ApiError> {
+    ) -> Result<Option<(SessionKey, Bytes, StaffAccount, Organisation)>, ApiError> {
         let Some(key) = key else { return Ok(None) };
         let Some(session) = state.store.staff_session(&key)? else { return Ok(None) };
         let now = state.now();
@@ -105,7 +110,7 @@ impl Staff {
             .store
             .organisation(&account.organisation)?
             .ok_or(ApiError::Internal("a staff account names an organisation that does not exist"))?;
-        Ok(Some((key, account, organisation)))
+        Ok(Some((key, session.session_key, account, organisation)))
     }
 
     pub fn account(&self) -> &StaffAccount {
@@ -114,6 +119,11 @@ impl Staff {
 
     pub fn organisation(&self) -> &Organisation {
         &self.organisation
+    }
+
+    /// The session's own key (see [`StaffSession::session_key`]).
+    pub fn session_wrap_key(&self) -> &Bytes {
+        &self.session_wrap_key
     }
 
     /// The store key of this session, for logout.
@@ -158,7 +168,11 @@ impl Staff {
 
 /// What a staff member's browser needs: who they are and their copy of the organisation
 /// key, wrapped under their password (it opens only in their browser).
-pub fn staff_session(account: &StaffAccount, organisation: &Organisation) -> Result<StaffSession, ApiError> {
+pub fn staff_session(
+    account: &StaffAccount,
+    organisation: &Organisation,
+    session_key: &Bytes,
+) -> Result<StaffSession, ApiError> {
     let password = account.password.as_ref().ok_or(ApiError::Internal("a session without a password"))?;
     let public_key =
         organisation.public_key.clone().ok_or(ApiError::Internal("a session in an organisation without keys"))?;
@@ -172,6 +186,7 @@ pub fn staff_session(account: &StaffAccount, organisation: &Organisation) -> Res
         unit: account.unit.clone(),
         org_public_key: public_key,
         wrapped_org_key: password.wrapped_org_key.clone(),
+        session_key: session_key.clone(),
     })
 }
 

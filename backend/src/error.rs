@@ -87,6 +87,8 @@ pub enum ApiError {
     StaleCode,
     #[error("an administrator may not disable or demote their own account")]
     OwnAccount,
+    #[error("the username or recovery key did not match")]
+    BadRecovery,
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
     /// Something the server itself got wrong; the detail goes to the log, not the client.
@@ -132,6 +134,7 @@ impl ApiError {
             ApiError::Revoked => "revoked",
             ApiError::StaleCode => "stale_code",
             ApiError::OwnAccount => "own_account",
+            ApiError::BadRecovery => "bad_recovery",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_unavailable",
         }
@@ -194,6 +197,9 @@ impl ApiError {
                 "The child saved answers while the new code was being made. Nothing changed; try again."
             }
             ApiError::OwnAccount => "You cannot disable your own account or take away your own administrator role.",
+            ApiError::BadRecovery => {
+                "The username or the recovery key is wrong. Check both against the printed sheet and try again."
+            }
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."
             }
@@ -215,7 +221,7 @@ impl ResponseError for ApiError {
             ApiError::Invalid(_) | ApiError::BadUsername | ApiError::WrongUsername | ApiError::UnknownUnit => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::NoStaffSession | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
+            ApiError::NoStaffSession | ApiError::BadLogin | ApiError::BadRecovery => StatusCode::UNAUTHORIZED,
             ApiError::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::UsernameTaken

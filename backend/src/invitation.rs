@@ -38,6 +38,7 @@ pub fn new_organisation(id: &str, name: &str, now: u64, rng: &mut impl CryptoRng
         name: name.to_string(),
         public_key: Some(Bytes(secret.public_key().as_bytes().to_vec())),
         recovery_wrapped_org_key: None,
+        recovery_verifier: None,
         created_unix: now,
     };
     (organisation, secret)

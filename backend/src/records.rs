@@ -19,6 +19,11 @@ pub struct Organisation {
     /// The secret key wrapped under the printable recovery key, from the set-up.
     #[serde(default)]
     pub recovery_wrapped_org_key: Option<Bytes>,
+    /// `ServerSecret::login_verifier` of the recovery proof (`RecoveryKey::proof`), from
+    /// the set-up: checks a recovery without holding anything that opens the recovery copy.
+    /// `None` for organisations set up before recovery existed; they cannot recover online.
+    #[serde(default)]
+    pub recovery_verifier: Option<Bytes>,
     pub created_unix: u64,
 }
 
@@ -242,4 +247,8 @@ pub struct StaffSessionRecord {
     pub organisation: String,
     pub created_unix: u64,
     pub last_seen_unix: u64,
+    /// 32 random bytes made at login and handed to the browser with the session, which
+    /// keeps the organisation key wrapped under it; deleted with the session.
+    #[serde(default)]
+    pub session_key: Bytes,
 }

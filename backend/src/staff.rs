@@ -132,8 +132,14 @@ pub fn create_organisation(
     let name = check_name(name)?;
     let username = normalise_username(admin_username).ok_or(StaffError::BadUsername)?;
     let admin_name = check_name(admin_name)?;
-    let organisation =
-        Organisation { id: id.to_string(), name, public_key: None, recovery_wrapped_org_key: None, created_unix: now };
+    let organisation = Organisation {
+        id: id.to_string(),
+        name,
+        public_key: None,
+        recovery_wrapped_org_key: None,
+        recovery_verifier: None,
+        created_unix: now,
+    };
     let admin = StaffAccount {
         id: new_id(rng),
         organisation: id.to_string(),

@@ -79,10 +79,12 @@ pub enum LoginCounter<'a> {
     /// One username's wrong passwords, whether or not the username exists, so that the
     /// lock does not reveal which usernames exist.
     StaffUsername(&'a str),
+    /// One username's wrong recovery keys, whether or not the username exists.
+    Recovery(&'a str),
 }
 
 /// Key prefixes of the counters whose windows end, so that a sweep may remove them.
-const WINDOWED_COUNTERS: [&[u8]; 3] = [b"client:", b"staff-client:", b"staff-user:"];
+const WINDOWED_COUNTERS: [&[u8]; 4] = [b"client:", b"staff-client:", b"staff-user:", b"recovery:"];
 
 impl LoginCounter<'_> {
     fn key(&self) -> Vec<u8> {
@@ -91,6 +93,7 @@ impl LoginCounter<'_> {
             LoginCounter::UnknownLookup(l) => (b"lookup:", l),
             LoginCounter::StaffClient(c) => (b"staff-client:", c),
             LoginCounter::StaffUsername(u) => (b"staff-user:", u),
+            LoginCounter::Recovery(u) => (b"recovery:", u),
         };
         [prefix, name.as_bytes()].concat()
     }

@@ -127,6 +127,8 @@ pub struct OrganisationSetup {
     pub org_public_key: Bytes,
     /// The organisation key wrapped under the printable recovery key.
     pub recovery_wrapped_org_key: Bytes,
+    /// `RecoveryKey::proof`: the server keeps a keyed hash of it, to check a recovery later.
+    pub recovery_proof: Bytes,
 }
 
 /// What the server keeps of a password: a salt, the cost, the proof (it stores only a keyed
@@ -159,6 +161,12 @@ pub struct StaffSession {
     pub org_public_key: Bytes,
     /// Opens with the wrap key derived from the password, in the browser only.
     pub wrapped_org_key: Bytes,
+    /// 32 random bytes that live as long as this login session, on the server only: the
+    /// browser keeps the organisation key in `sessionStorage` wrapped under it (holder
+    /// `KeyHolder::Session`), so a reload need not ask for the password; after logout or
+    /// expiry the server has forgotten it and the kept copy opens nothing.
+    #[serde(default)]
+    pub session_key: Bytes,
 }
 
 /// A staff member as administrators see them: `GET /api/admin/staff`.
@@ -203,7 +211,15 @@ pub struct Enrolment {
 pub struct StaffChange {
     pub disabled: Option<bool>,
     pub role: Option<Role>,
+    /// Absent: the unit stays. `null`: out of every unit. A unit id: moved there.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub unit: Option<Option<String>>,
+}
+
+/// A field that is present is `Some`, even when its value is `null`; an absent one is
+/// `None` through `#[serde(default)]`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// A unit (a school, a team) that children can be shared with.
@@ -321,5 +337,68 @@ pub struct NewCode {
     pub child_wrapped_key: Option<Bytes>,
 }
 
+/// `POST /api/recovery/open`: an administrator who lost their password proves they hold
+/// the organisation's recovery key (`RecoveryKey::proof`), never sending the key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryClaim {
+    pub username: String,
+    pub proof: Bytes,
+}
+
+/// The answer: whose account it is, and the organisation key wrapped under the recovery
+/// key, which only the browser that has the key can open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCopy {
+    pub staff_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub organisation_name: String,
+    pub recovery_wrapped_org_key: Bytes,
+}
+
+/// `POST /api/recovery/reset`: the same proof, and the new password with the organisation
+/// key wrapped under it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryReset {
+    pub username: String,
+    pub proof: Bytes,
+    pub password: NewPassword,
+}
+
+/// `GET /api/admin/children`: how many children's invitations exist in one unit (not
+/// revoked), with no names. `unit` is `None` for children in no unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitChildren {
+    pub unit: Option<String>,
+    pub children: u64,
+}
+
+/// `GET /api/admin/audit/children`: every invitation's sealed note, so that the
+/// administrator's browser can name children in the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildNote {
+    pub assessment: String,
+    pub sealed_note: Bytes,
+}
+
 /// One record of the audit log, as administrators read it: `GET /api/admin/audit`.
 pub use crate::audit::AuditEntry;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_staff_change_tells_an_absent_unit_from_leaving_every_unit() {
+        let read = |json: &str| serde_json::from_str::<StaffChange>(json).unwrap().unit;
+        assert_eq!(read(r#"{"disabled":null,"role":null}"#), None);
+        assert_eq!(read(r#"{"disabled":null,"role":null,"unit":null}"#), Some(None));
+        assert_eq!(read(r#"{"disabled":null,"role":null,"unit":"u1"}"#), Some(Some("u1".into())));
+        for unit in [None, Some(None), Some(Some("u1".to_string()))] {
+            let change = StaffChange { disabled: None, role: None, unit };
+            let back: StaffChange = serde_json::from_str(&serde_json::to_string(&change).unwrap()).unwrap();
+            assert_eq!(back, change);
+        }
+    }
+}

@@ -33,9 +33,43 @@ pub enum AuditAction {
     ChildCodeReplaced,
     AuditViewed,
     AccessDenied,
+    /// An administrator moved a colleague to another unit (or out of every unit).
+    StaffMoved,
+    /// An administrator restored their access with the organisation's recovery key.
+    RecoveryUsed,
+    /// A recovery key that did not match was tried for an administrator's account.
+    RecoveryFailed,
 }
 
 impl AuditAction {
+    /// Every action, in the order the administrator's filter lists them.
+    pub const ALL: [AuditAction; 19] = [
+        AuditAction::StaffLogin,
+        AuditAction::StaffLoginFailed,
+        AuditAction::StaffLogout,
+        AuditAction::ChildLogin,
+        AuditAction::ChildLoginFailed,
+        AuditAction::OrganisationCreated,
+        AuditAction::StaffAdded,
+        AuditAction::StaffEnrolled,
+        AuditAction::StaffChanged,
+        AuditAction::StaffMoved,
+        AuditAction::UnitAdded,
+        AuditAction::InvitationCreated,
+        AuditAction::InvitationRevoked,
+        AuditAction::ChildDataViewed,
+        AuditAction::HelpStatusChanged,
+        AuditAction::AuditViewed,
+        AuditAction::AccessDenied,
+        AuditAction::RecoveryUsed,
+        AuditAction::RecoveryFailed,
+    ];
+
+    /// The action a stable name names (the inverse of [`AuditAction::name`]).
+    pub fn from_name(name: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             AuditAction::StaffLogin => "staff_login",
@@ -56,6 +90,9 @@ impl AuditAction {
             AuditAction::ChildCodeReplaced => "child_code_replaced",
             AuditAction::AuditViewed => "audit_viewed",
             AuditAction::AccessDenied => "access_denied",
+            AuditAction::StaffMoved => "staff_moved",
+            AuditAction::RecoveryUsed => "recovery_used",
+            AuditAction::RecoveryFailed => "recovery_failed",
         }
     }
 }
@@ -232,6 +269,18 @@ mod tests {
         let mut tail = c.clone();
         tail.pop();
         assert_eq!(verify_chain(&tail, Some((h.0, &h.1))), Err(ChainBreak::Truncated { last: 4, head: 5 }));
+    }
+
+    #[test]
+    fn every_action_has_its_own_name_and_reads_back_from_it() {
+        let names: std::collections::HashSet<&str> = AuditAction::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(names.len(), AuditAction::ALL.len());
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_name(action.name()), Some(action));
+            // The wire name is the same one the hash covers.
+            assert_eq!(serde_json::to_value(action).unwrap(), serde_json::json!(action.name()));
+        }
+        assert_eq!(AuditAction::from_name("nothing"), None);
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! Staff keys. The organisation's secret key exists in the clear only in staff browsers:
 //! it is stored wrapped under each staff member's password-derived wrap key, under the
 //! printable recovery key, and (while a new colleague enrols) under a one-time enrolment
-//! key that travels only in a link's fragment. SECURITY.md states the construction.
+//! key that travels only in a link's fragment; and, for one staff login session, under a
+//! key the server holds for that session only, so that a reload need not ask for the
+//! password again. SECURITY.md states the construction.
 
 use crate::envelope::{EnvelopeError, OrgSecretKey, SymmetricKey, KEY_LEN};
 use crate::login::{stretch_and_split, KdfParams, LoginError};
+use hkdf::Hkdf;
 use rand_core::CryptoRngCore;
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -57,6 +61,9 @@ pub enum KeyHolder<'a> {
     Staff(&'a str),
     Recovery,
     Enrolment(&'a str),
+    /// The copy a staff browser keeps in `sessionStorage` for one login session, wrapped
+    /// under the random key the server holds for that session (named by username).
+    Session(&'a str),
 }
 
 /// Which of an organisation's two secret keys a wrapped copy holds: the organisation key
@@ -73,6 +80,7 @@ fn holder_aad(kind: SecretKind, organisation: &str, holder: &KeyHolder) -> Vec<u
         KeyHolder::Staff(id) => (b"staff", id),
         KeyHolder::Recovery => (b"recovery", ""),
         KeyHolder::Enrolment(id) => (b"enrolment", id),
+        KeyHolder::Session(id) => (b"session", id),
     };
     let mut out = match kind {
         SecretKind::Organisation => b"beratta/org-key/v1/".to_vec(),
@@ -148,6 +156,19 @@ impl RecoveryKey {
         hex.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
     }
 
+    /// What the browser sends to prove it holds the recovery key:
+    /// `HKDF-SHA256(ikm = key, salt = none, info = "beratta/staff/recovery-proof/v1")`, 32
+    /// bytes. The server keeps only a keyed hash of it (set at set-up), so it can check a
+    /// recovery without ever holding anything that opens the recovery copy. It names no
+    /// organisation, because the person recovering knows only their username (each
+    /// organisation's key is 256 random bits of its own).
+    pub fn proof(&self) -> [u8; KEY_LEN] {
+        let hk = Hkdf::<Sha256>::new(None, self.0.as_bytes());
+        let mut proof = [0u8; KEY_LEN];
+        hk.expand(b"beratta/staff/recovery-proof/v1", &mut proof).expect("32 bytes is a valid HKDF length");
+        proof
+    }
+
     /// Reads a recovery key as printed, ignoring case, spaces and dashes.
     pub fn parse(text: &str) -> Option<RecoveryKey> {
         let digits: Vec<u8> = text
@@ -218,6 +239,35 @@ mod tests {
         assert_eq!(read.key().as_bytes(), recovery.key().as_bytes());
         assert!(RecoveryKey::parse("abcd").is_none());
         assert!(RecoveryKey::parse(&printed.replace('a', "g")).is_none() || !printed.contains('a'));
+    }
+
+    #[test]
+    fn the_recovery_proof_does_not_open_the_recovery_copy() {
+        let org = OrgSecretKey::generate(&mut OsRng);
+        let recovery = RecoveryKey::generate(&mut OsRng);
+        let wrapped = wrap_org_key(recovery.key(), "org", &KeyHolder::Recovery, &org, &mut OsRng);
+        let proof = recovery.proof();
+        // The proof is the same every time, from the key as printed too, and differs per key.
+        assert_eq!(proof, RecoveryKey::parse(&recovery.display()).unwrap().proof());
+        assert_ne!(proof, RecoveryKey::generate(&mut OsRng).proof());
+        // What the server receives, used as a key, opens nothing; the key itself does.
+        let as_key = SymmetricKey::from_bytes(proof);
+        assert!(unwrap_org_key(&as_key, "org", &KeyHolder::Recovery, &wrapped).is_err());
+        let opened = unwrap_org_key(recovery.key(), "org", &KeyHolder::Recovery, &wrapped).unwrap();
+        assert_eq!(opened.to_bytes(), org.to_bytes());
+    }
+
+    #[test]
+    fn a_session_copy_opens_only_with_its_session_key_and_holder() {
+        let org = OrgSecretKey::generate(&mut OsRng);
+        let session = SymmetricKey::generate(&mut OsRng);
+        let kept = wrap_org_key(&session, "org", &KeyHolder::Session("kim"), &org, &mut OsRng);
+        let opened = unwrap_org_key(&session, "org", &KeyHolder::Session("kim"), &kept).unwrap();
+        assert_eq!(opened.to_bytes(), org.to_bytes());
+        // Another session's key (after a new login, or once the server forgot it) opens nothing.
+        assert!(unwrap_org_key(&SymmetricKey::generate(&mut OsRng), "org", &KeyHolder::Session("kim"), &kept).is_err());
+        assert!(unwrap_org_key(&session, "org", &KeyHolder::Staff("kim"), &kept).is_err());
+        assert!(unwrap_org_key(&session, "org", &KeyHolder::Session("kam"), &kept).is_err());
     }
 
     #[test]

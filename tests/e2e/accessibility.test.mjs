@@ -173,5 +173,7 @@ test('every staff page passes axe-core with no violations', async (t) => {
     ['#/admin/staff', '#staff-list'],
     ['#/admin/units', '#units'],
     ['#/admin/audit', '#audit-log'],
+    ['#/staff', '#children-per-unit'],
+    ['#/recover', '#recover-key'],
   ]);
 });

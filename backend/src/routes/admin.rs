@@ -13,7 +13,9 @@ use crate::limits;
 use crate::records::{PendingEnrolment, StaffAccount};
 use crate::staff::{check_name, new_id, normalise_username, token_hash, WRAPPED_ORG_KEY_LEN};
 use actix_web::web;
-use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, StaffMember, Unit};
+use beratta_core::api::{
+    AuditEntry, Bytes, ChildNote, NewStaffMember, Role, StaffChange, StaffMember, Unit, UnitChildren,
+};
 use beratta_core::audit::AuditAction;
 use rand_core::OsRng;
 use serde::Deserialize;
@@ -78,7 +80,7 @@ pub async fn add_staff(admin: Admin, body: web::Json<NewStaffMember>) -> Result<
     Ok(web::Json(member.await?))
 }
 
-/// `PATCH /api/admin/staff/{id}`: role, unit, disabled. Disabling ends every session of the
+/// `PATCH /api/admin/staff/{id}`: role, unit (moving a colleague), disabled. Disabling ends every session of the
 /// account at once. An administrator cannot disable or demote themselves, so an
 /// organisation is never left without one by accident.
 pub async fn change_staff(
@@ -115,7 +117,15 @@ pub async fn change_staff(
         if updated.disabled {
             store.end_staff_sessions(&updated.id)?;
         }
-        staff.audit(AuditAction::StaffChanged, Some(&updated.id))?;
+        // A move to another unit is its own record, since it changes which children the
+        // colleague may read; anything else asked for is a change.
+        let moved = member.unit != updated.unit;
+        if !moved || change.disabled.is_some() || change.role.is_some() {
+            staff.audit(AuditAction::StaffChanged, Some(&updated.id))?;
+        }
+        if moved {
+            staff.audit(AuditAction::StaffMoved, Some(&updated.id))?;
+        }
         Ok(updated.member())
     });
     Ok(web::Json(changed.await?))
@@ -164,4 +174,50 @@ pub async fn audit(admin: Admin, query: web::Query<AuditPage>) -> Result<web::Js
         Ok(entries)
     });
     Ok(web::Json(entries.await?))
+}
+
+/// `GET /api/admin/children`: how many children's invitations (not revoked) the
+/// organisation has per unit, with no names and nothing sealed. A child counts in the unit
+/// it is shared with, else in its inviter's unit, else in no unit (`unit: None`, listed
+/// last). Units with no children are listed with 0.
+pub async fn children(admin: Admin) -> Result<web::Json<Vec<UnitChildren>>, ApiError> {
+    let counts = off_worker(admin, |admin| {
+        let staff = admin.staff();
+        let store = &staff.state().store;
+        let organisation = &staff.organisation().id;
+        let inviters: std::collections::HashMap<String, Option<String>> =
+            store.staff_of(organisation)?.into_iter().map(|a| (a.id, a.unit)).collect();
+        let mut counts: Vec<UnitChildren> = store
+            .units(organisation)?
+            .into_iter()
+            .map(|u| UnitChildren { unit: Some(u.unit_id), children: 0 })
+            .collect();
+        counts.push(UnitChildren { unit: None, children: 0 });
+        for assessment in store.assessments_of(organisation)?.iter().filter(|a| !a.revoked) {
+            let inviter_unit = assessment.invited_by.as_ref().and_then(|id| inviters.get(id).cloned().flatten());
+            let unit = assessment.unit.clone().or(inviter_unit);
+            // A unit that is no longer listed counts as none.
+            let index = counts.iter().position(|c| c.unit == unit).unwrap_or(counts.len() - 1);
+            counts[index].children += 1;
+        }
+        Ok(counts)
+    });
+    Ok(web::Json(counts.await?))
+}
+
+/// `GET /api/admin/audit/children`: every invitation's sealed note (no answers, no help
+/// status), so that the administrator's browser, which holds the organisation key, can show
+/// the child's name where the log names an assessment. Reading them is audited like
+/// reading the log.
+pub async fn audit_children(admin: Admin) -> Result<web::Json<Vec<ChildNote>>, ApiError> {
+    let notes = off_worker(admin, |admin| {
+        let staff = admin.staff();
+        let assessments = staff.state().store.assessments_of(&staff.organisation().id)?;
+        staff.audit(AuditAction::AuditViewed, Some("children"))?;
+        Ok(assessments
+            .into_iter()
+            .map(|a| ChildNote { assessment: a.id, sealed_note: a.sealed_note })
+            .collect::<Vec<_>>())
+    });
+    Ok(web::Json(notes.await?))
 }

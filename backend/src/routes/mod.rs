@@ -7,6 +7,7 @@ pub mod child;
 pub mod frontend;
 pub mod health;
 pub mod questionnaires;
+pub mod recovery;
 pub mod staff;
 
 use crate::error::ApiError;
@@ -45,6 +46,10 @@ pub fn api() -> Scope {
             resource("/admin/units").route(web::get().to(admin::list_units)).route(web::post().to(admin::add_unit)),
         )
         .service(resource("/admin/audit").route(web::get().to(admin::audit)))
+        .service(resource("/admin/audit/children").route(web::get().to(admin::audit_children)))
+        .service(resource("/admin/children").route(web::get().to(admin::children)))
+        .service(resource("/recovery/open").route(web::post().to(recovery::open)))
+        .service(resource("/recovery/reset").route(web::post().to(recovery::reset)))
         .service(
             resource("/invitations")
                 .app_data(json_limit(limits::MAX_BATCH_BODY_BYTES))

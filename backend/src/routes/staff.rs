@@ -26,6 +26,7 @@ use beratta_core::api::{
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::KEY_LEN;
 use beratta_core::login::KdfParams;
+use rand_core::{OsRng, RngCore};
 
 /// The name a decoy salt is derived under, kept apart from children's lookups.
 fn decoy_name(username: &str) -> String {
@@ -121,11 +122,14 @@ fn check_login(
         state.store.delete_staff_session(&old)?;
     }
     let (token, key) = cookies::new_token();
+    let mut session_key = [0u8; KEY_LEN];
+    OsRng.fill_bytes(&mut session_key);
     let record = StaffSessionRecord {
         staff_id: account.id.clone(),
         organisation: account.organisation.clone(),
         created_unix: now,
         last_seen_unix: now,
+        session_key: Bytes(session_key.to_vec()),
     };
     state.store.put_staff_session(&key, &record)?;
     audit::record(state, &account.organisation, &account.id, AuditAction::StaffLogin, Some(&account.id))?;
@@ -133,12 +137,13 @@ fn check_login(
         .store
         .organisation(&account.organisation)?
         .ok_or(ApiError::Internal("a staff account names an organisation that does not exist"))?;
-    Ok((token, staff_session(account, &organisation)?))
+    Ok((token, staff_session(account, &organisation, &record.session_key)?))
 }
 
-/// `GET /api/staff/me`.
+/// `GET /api/staff/me`: who is logged in, with this session's key, so that a reloaded page
+/// can open the organisation key it kept wrapped under it.
 pub async fn me(staff: Staff) -> Result<web::Json<StaffSession>, ApiError> {
-    Ok(web::Json(staff_session(staff.account(), staff.organisation())?))
+    Ok(web::Json(staff_session(staff.account(), staff.organisation(), staff.session_wrap_key())?))
 }
 
 /// `POST /api/staff/logout`: ends the session on the server and expires the cookie. Without
@@ -218,6 +223,9 @@ pub async fn setup(
     if body.recovery_wrapped_org_key.0.len() != WRAPPED_ORG_KEY_LEN {
         return Err(ApiError::Invalid("the recovery copy of the organisation key has the wrong length"));
     }
+    if body.recovery_proof.0.len() != KEY_LEN {
+        return Err(ApiError::Invalid("the recovery proof must be 32 bytes"));
+    }
     let display_name = check_name(&body.display_name).map_err(|_| ApiError::Invalid("the display name"))?;
     let password = password_record(&state.secret, &body.password, &state.kdf_floor()).map_err(ApiError::Invalid)?;
     let completion = SetupCompletion {
@@ -225,6 +233,7 @@ pub async fn setup(
         display_name,
         public_key: body.org_public_key,
         recovery_wrapped_org_key: body.recovery_wrapped_org_key,
+        recovery_verifier: Bytes(state.secret.login_verifier(&body.recovery_proof.0).to_vec()),
         password,
     };
     state

@@ -26,6 +26,7 @@ pub struct SetupCompletion {
     pub display_name: String,
     pub public_key: Bytes,
     pub recovery_wrapped_org_key: Bytes,
+    pub recovery_verifier: Bytes,
     pub password: PasswordRecord,
 }
 
@@ -185,6 +186,7 @@ impl StaffStore for SledStore {
                 let mut organisation: Organisation = decode("organisation", &bytes)?;
                 organisation.public_key = Some(done.public_key.clone());
                 organisation.recovery_wrapped_org_key = Some(done.recovery_wrapped_org_key.clone());
+                organisation.recovery_verifier = Some(done.recovery_verifier.clone());
                 admin.display_name = done.display_name.clone();
                 admin.password = Some(done.password.clone());
                 organisations.insert(organisation.id.as_bytes(), encode(&organisation)?)?;

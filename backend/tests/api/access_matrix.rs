@@ -50,9 +50,12 @@ const ROWS: &[&str] = &[
     "GET /api/admin/staff",
     "POST /api/admin/staff",
     "PATCH /api/admin/staff/{A's}",
+    "PATCH /api/admin/staff/{A's} move",
     "GET /api/admin/units",
     "POST /api/admin/units",
     "GET /api/admin/audit",
+    "GET /api/admin/audit/children",
+    "GET /api/admin/children",
     "POST /api/staff/logout",
 ];
 
@@ -111,9 +114,14 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
         "PATCH /api/admin/staff/{A's}" => TestRequest::patch()
             .uri(&format!("/api/admin/staff/{}", targets.target_staff))
             .set_json(StaffChange { disabled: Some(false), role: None, unit: None }),
+        "PATCH /api/admin/staff/{A's} move" => TestRequest::patch()
+            .uri(&format!("/api/admin/staff/{}", targets.target_staff))
+            .set_json(StaffChange { disabled: None, role: None, unit: Some(None) }),
         "GET /api/admin/units" => TestRequest::get().uri("/api/admin/units"),
         "POST /api/admin/units" => TestRequest::post().uri("/api/admin/units").set_json(json!({ "name": "Fritids" })),
         "GET /api/admin/audit" => TestRequest::get().uri("/api/admin/audit?from=1"),
+        "GET /api/admin/audit/children" => TestRequest::get().uri("/api/admin/audit/children"),
+        "GET /api/admin/children" => TestRequest::get().uri("/api/admin/children"),
         "POST /api/staff/logout" => TestRequest::post().uri("/api/staff/logout"),
         other => panic!("no request for {other}"),
     }
@@ -248,9 +256,12 @@ POST /api/invitations/{X}/revoke      403    200    200    403    403    404    
 GET /api/admin/staff                  200    403    403    403    403    200    403    403    403    403    401
 POST /api/admin/staff                 200    403    403    403    403    200    403    403    403    403    401
 PATCH /api/admin/staff/{A's}          200    403    403    403    403    404    403    403    403    403    401
+PATCH /api/admin/staff/{A's} move     200    403    403    403    403    404    403    403    403    403    401
 GET /api/admin/units                  200    403    403    403    403    200    403    403    403    403    401
 POST /api/admin/units                 200    403    403    403    403    200    403    403    403    403    401
 GET /api/admin/audit                  200    403    403    403    403    200    403    403    403    403    401
+GET /api/admin/audit/children         200    403    403    403    403    200    403    403    403    403    401
+GET /api/admin/children               200    403    403    403    403    200    403    403    403    403    401
 POST /api/staff/logout                204    204    204    204    204    204    204    204    204    204    204
 ";
     assert_eq!(table, expected, "\nthe matrix as it is:\n{table}");

@@ -5,6 +5,7 @@
 mod support;
 
 mod access_matrix;
+mod admin_pages;
 mod answers;
 mod audit_log;
 mod bodies;
@@ -20,6 +21,7 @@ mod lookups;
 mod origin;
 mod process;
 mod questionnaires;
+mod recovery;
 mod session;
 mod setup;
 mod staff_login;

@@ -13,10 +13,10 @@ use beratta_server::limits;
 use beratta_server::staff::create_organisation;
 use rand_core::OsRng;
 
-const ORG: &str = "socialtjansten";
+pub const ORG: &str = "socialtjansten";
 
 /// Creates the organisation as `create-org` does; returns the set-up token.
-fn create(fx: &Fixture) -> String {
+pub fn create(fx: &Fixture) -> String {
     create_organisation(
         fx.state.store.as_ref(),
         ORG,
@@ -31,7 +31,7 @@ fn create(fx: &Fixture) -> String {
 
 /// What the administrator's browser sends: a new key pair, the recovery copy and the
 /// password record, bound to the organisation and the account the link names.
-fn setup_body(info: &Enrolment, username: &str) -> (OrganisationSetup, OrgSecretKey, RecoveryKey) {
+pub fn setup_body(info: &Enrolment, username: &str) -> (OrganisationSetup, OrgSecretKey, RecoveryKey) {
     let org_key = OrgSecretKey::generate(&mut OsRng);
     let recovery = RecoveryKey::generate(&mut OsRng);
     let body = OrganisationSetup {
@@ -46,6 +46,7 @@ fn setup_body(info: &Enrolment, username: &str) -> (OrganisationSetup, OrgSecret
             &org_key,
             &mut OsRng,
         )),
+        recovery_proof: Bytes(recovery.proof().to_vec()),
     };
     (body, org_key, recovery)
 }

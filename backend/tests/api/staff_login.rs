@@ -291,3 +291,40 @@ async fn an_administrator_cannot_disable_or_demote_themselves() {
     }
     assert_eq!(send!(app, me(&cookie)).status, StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn each_login_session_has_its_own_key_that_the_server_forgets_at_logout() {
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let user = staff(&fx);
+    let (cookie, session) = staff_log_in!(&fx, app, &user);
+    assert_eq!(session.session_key.0.len(), 32, "a 256-bit key comes with the session");
+    let again: StaffSession = send!(app, me(&cookie)).json();
+    assert_eq!(again.session_key, session.session_key, "a reload gets the same key back");
+    let (other_cookie, other) = staff_log_in!(&fx, app, &user);
+    assert_ne!(other.session_key, session.session_key, "another login, another key");
+
+    // A copy kept under the key opens with what `me` returns, and with nothing after logout.
+    let org_key = fx.org_secret(ORGANISATION);
+    let key = beratta_core::envelope::SymmetricKey::from_slice(&again.session_key.0).expect("32 bytes");
+    let kept = beratta_core::staff::wrap_org_key(
+        &key,
+        ORGANISATION,
+        &KeyHolder::Session(&user.username),
+        &org_key,
+        &mut rand_core::OsRng,
+    );
+    let reloaded: StaffSession = send!(app, me(&cookie)).json();
+    let reopened = beratta_core::envelope::SymmetricKey::from_slice(&reloaded.session_key.0).expect("32 bytes");
+    assert!(unwrap_org_key(&reopened, ORGANISATION, &KeyHolder::Session(&user.username), &kept).is_ok());
+    let stored = |cookie: &str| {
+        let token = cookie.split_once('=').expect("name=value").1;
+        let key = beratta_server::staff::token_key(token).expect("a well-formed token");
+        fx.state.store.staff_session(&key).expect("store").map(|s| s.session_key)
+    };
+    assert_eq!(stored(&cookie), Some(session.session_key.clone()), "the server holds the key with the session");
+    send!(app, with_cookie(TestRequest::post().uri("/api/staff/logout"), &cookie));
+    assert_eq!(send!(app, me(&cookie)).status, StatusCode::UNAUTHORIZED, "the key went with the session");
+    assert_eq!(stored(&cookie), None, "the server no longer holds it");
+    assert_eq!(stored(&other_cookie), Some(other.session_key), "another session keeps its own");
+}

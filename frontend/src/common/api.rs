@@ -8,6 +8,7 @@ use beratta_core::api::{
     QuestionnaireRef, ReservedLookups, SaveReceipt, SealedAnswers, SealedHelp, StaffChange, StaffLogin, StaffMember,
     StaffSession, StatusEntry, Unit,
 };
+use beratta_core::api::{ChildNote, RecoveryClaim, RecoveryCopy, RecoveryReset, UnitChildren};
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
@@ -294,4 +295,23 @@ pub async fn save_help(assessment: &str, help: &SealedHelp) -> Result<(), ApiErr
 /// One URL path segment, percent-encoded.
 fn segment(raw: &str) -> String {
     String::from(js_sys::encode_uri_component(raw))
+}
+
+// Issue 10 (administration): recovery with the printed key, children per unit, the notes
+// that name children in the audit log.
+
+pub async fn recovery_open(claim: &RecoveryClaim) -> Result<RecoveryCopy, ApiError> {
+    request(Method::POST, "/api/recovery/open", Some(claim)).await
+}
+
+pub async fn recovery_reset(reset: &RecoveryReset) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::POST, "/api/recovery/reset", Some(reset)).await.map(|_| ())
+}
+
+pub async fn admin_children() -> Result<Vec<UnitChildren>, ApiError> {
+    request(Method::GET, "/api/admin/children", NO_BODY).await
+}
+
+pub async fn audit_children() -> Result<Vec<ChildNote>, ApiError> {
+    request(Method::GET, "/api/admin/audit/children", NO_BODY).await
 }

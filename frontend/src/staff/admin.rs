@@ -1,13 +1,14 @@
 //! The administrator's pages: staff (add a colleague with an enrolment link, change a
-//! role, disable an account), units, and the audit log. Adding a colleague needs the
+//! role, move them to another unit, disable an account) and units. The audit log has a
+//! module of its own (`audit`). Adding a colleague needs the
 //! organisation key, which only this browser holds: it wraps a copy under a fresh
 //! enrolment key that travels only in the link's fragment.
 
 use super::context::use_staff;
 use super::keys;
-use super::page::{date_time, origin, typed_into, use_fetch, Loading, Problem, StaffPage};
+use super::page::{origin, typed_into, use_fetch, Loading, Problem, StaffPage};
 use crate::common::api;
-use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, Unit};
+use beratta_core::api::{Bytes, NewStaffMember, Role, StaffChange, Unit};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -161,10 +162,6 @@ pub fn StaffListPage() -> Html {
         })
     };
     let units = units.data().unwrap_or_default();
-    let unit_name = |id: &Option<String>| match id {
-        Some(id) => units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()),
-        None => "—".to_string(),
-    };
 
     let table = members.view(html! { <Loading /> }, |list| {
         html! {
@@ -200,6 +197,17 @@ pub fn StaffListPage() -> Html {
                                     }
                                 })
                             };
+                            let on_move = {
+                                let (change, id, current) = (change.clone(), m.staff_id.clone(), m.unit.clone());
+                                Callback::from(move |e: Event| {
+                                    let select: HtmlSelectElement = e.target_unchecked_into();
+                                    let value = select.value();
+                                    let unit = (!value.is_empty()).then_some(value);
+                                    if unit != current {
+                                        change.emit((id.clone(), StaffChange { disabled: None, role: None, unit: Some(unit) }));
+                                    }
+                                })
+                            };
                             let action = if m.disabled { t.enable } else { t.disable };
                             html! {
                                 <tr data-staff={m.staff_id.clone()} data-username={m.username.clone()}>
@@ -213,7 +221,15 @@ pub fn StaffListPage() -> Html {
                                             }) }
                                         </select>
                                     </td>
-                                    <td>{ unit_name(&m.unit) }</td>
+                                    <td>
+                                        <select class="staff-unit" aria-label={(t.admin.unit_of)(&m.display_name)}
+                                            disabled={*busy} onchange={on_move}>
+                                            <option value="" selected={m.unit.is_none()}>{ t.no_unit }</option>
+                                            { for units.iter().map(|u| html! {
+                                                <option value={u.unit_id.clone()} selected={m.unit.as_deref() == Some(u.unit_id.as_str())}>{ &u.name }</option>
+                                            }) }
+                                        </select>
+                                    </td>
                                     <td class="status" data-status={if m.disabled { "disabled" } else if m.enrolling { "enrolling" } else { "active" }}>{ status }</td>
                                     <td>
                                         if !me {
@@ -353,103 +369,6 @@ pub fn UnitsPage() -> Html {
                 <Problem id="units-error" message={(*error).clone().or(units.problem())} />
                 <button id="add-unit" type="submit" class="primary" disabled={*busy}>{ t.add_unit }</button>
             </form>
-        </StaffPage>
-    }
-}
-
-/// The server gives the log a page at a time, oldest first.
-const AUDIT_PAGE: usize = 500;
-/// The most pages one visit reads, so a very long log cannot hold the page for long.
-const MAX_AUDIT_PAGES: usize = 40;
-
-/// Every page of the log, up to [`MAX_AUDIT_PAGES`].
-async fn whole_log() -> Result<Vec<AuditEntry>, api::ApiError> {
-    let mut all: Vec<AuditEntry> = Vec::new();
-    for _ in 0..MAX_AUDIT_PAGES {
-        let from = all.last().map_or(1, |e| e.seq + 1);
-        let page = api::audit(from).await?;
-        let full = page.len() >= AUDIT_PAGE;
-        all.extend(page);
-        if !full {
-            break;
-        }
-    }
-    Ok(all)
-}
-
-#[function_component]
-pub fn AuditPage() -> Html {
-    let staff = use_staff();
-    let t = staff.t();
-    let is_admin = staff.signed_in.as_ref().is_some_and(|p| p.is_admin());
-    let entries = {
-        let staff = staff.clone();
-        use_fetch((), move |_| {
-            is_admin.then_some(async move {
-                let mut list = whole_log().await.map_err(|e| staff.failure(&e))?;
-                list.sort_by_key(|e| std::cmp::Reverse(e.seq));
-                Ok(list)
-            })
-        })
-    };
-    // Names make the log readable; without them it still shows ids.
-    let members =
-        use_fetch((), move |_| is_admin.then_some(async { api::staff_members().await.map_err(|_| String::new()) }));
-    let units = use_fetch((), move |_| admin_units(is_admin));
-    if !is_admin {
-        return not_admin(t);
-    }
-    let (members, units) = (members.data().unwrap_or_default(), units.data().unwrap_or_default());
-
-    let who = |id: &str| -> String {
-        if let Some(m) = members.iter().find(|m| m.staff_id == id) {
-            return format!("{} ({})", m.display_name, m.username);
-        }
-        if let Some(u) = units.iter().find(|u| u.unit_id == id) {
-            return u.name.clone();
-        }
-        match id.strip_prefix("child:") {
-            Some(assessment) => format!("{} {assessment}", t.actor_child),
-            None if id == "anonymous" => t.actor_anonymous.to_string(),
-            None => id.to_string(),
-        }
-    };
-
-    let table = entries.view(html! { <Loading /> }, |list| match list {
-        list if list.is_empty() => html! { <p class="note">{ t.audit_empty }</p> },
-        list => html! {
-            <div class="table-wrap">
-                <table id="audit-log" class="data">
-                    <caption class="visually-hidden">{ t.audit_heading }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ t.col_seq }</th>
-                            <th scope="col">{ t.col_time }</th>
-                            <th scope="col">{ t.col_actor }</th>
-                            <th scope="col">{ t.col_action }</th>
-                            <th scope="col">{ t.col_subject }</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for list.iter().map(|e| html! {
-                            <tr data-action={e.action.name()}>
-                                <td>{ e.seq }</td>
-                                <td>{ date_time(staff.lang, e.at_unix) }</td>
-                                <td>{ who(&e.actor) }</td>
-                                <td>{ (t.action)(e.action) }</td>
-                                <td>{ e.subject.as_deref().map(&who).unwrap_or_default() }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            </div>
-        },
-    });
-    html! {
-        <StaffPage heading_id="audit-heading" heading={t.audit_heading}
-            problem_id="audit-error" problem={entries.problem()}>
-            <p>{ t.audit_intro }</p>
-            { table }
         </StaffPage>
     }
 }

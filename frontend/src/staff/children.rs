@@ -3,15 +3,17 @@
 //! report, each with the name or note staff typed and the status the child's browser
 //! sealed (both opened here with the organisation key), the age band, dates, a link to the
 //! summary, a new code and revoking. Answers are not opened here: only the summary page
-//! opens them. The server logs every view of the statuses.
+//! opens them. The server logs every view of the statuses. Administrators also see how many
+//! children each unit has (counts only); analysts get a home that says what their role will
+//! see and never see.
 
 use super::context::{use_staff, Card};
 use super::keys;
 use super::overview::{self, ChildState, Seen};
-use super::page::{confirm, date, now_unix, use_fetch, Loading, StaffPage};
+use super::page::{confirm, date, now_unix, use_fetch, Loading, Problem, StaffPage};
 use super::route::{go, Route};
 use crate::common::api;
-use beratta_core::api::AssessmentRecord;
+use beratta_core::api::{AssessmentRecord, Unit, UnitChildren};
 use beratta_core::status::Progress;
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
@@ -98,11 +100,7 @@ pub fn ChildrenPage() -> Html {
     };
 
     if !reads {
-        return html! {
-            <StaffPage heading_id="children-heading" heading={t.children_heading}>
-                <p class="note">{ t.analyst_home }</p>
-            </StaffPage>
-        };
+        return html! { <AnalystHome /> };
     }
 
     let revoke = |row: &Row| {
@@ -254,6 +252,9 @@ pub fn ChildrenPage() -> Html {
             }
             { table }
             <p class="hint">{ t.list_note }</p>
+            if person.as_ref().is_some_and(|p| p.is_admin()) {
+                <ChildrenPerUnit />
+            }
         </StaffPage>
     }
 }
@@ -313,4 +314,74 @@ async fn replace_code(
     })?;
     api::replace_code(&record.assessment, &body).await.map_err(CodeFailure::Api)?;
     Ok(code)
+}
+
+/// The analyst's home: what the role will see, and what it never will.
+#[function_component]
+fn AnalystHome() -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    html! {
+        <StaffPage heading_id="analyst-heading" heading={t.admin.analyst_heading}>
+            <div id="analyst-home">
+                <p class="lead">{ t.analyst_home }</p>
+                <h2 id="analyst-will">{ t.admin.analyst_will_heading }</h2>
+                <p>{ t.admin.analyst_will }</p>
+                <h2 id="analyst-never">{ t.admin.analyst_never_heading }</h2>
+                <p>{ t.admin.analyst_never }</p>
+            </div>
+        </StaffPage>
+    }
+}
+
+/// For administrators: how many children exist per unit, counted by the server, no names.
+#[function_component]
+fn ChildrenPerUnit() -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let fetched = {
+        let staff = staff.clone();
+        use_fetch((), move |_| {
+            Some(async move {
+                let counts = api::admin_children().await.map_err(|e| staff.failure(&e))?;
+                let units = api::admin_units().await.map_err(|e| staff.failure(&e))?;
+                Ok::<_, String>((counts, units))
+            })
+        })
+    };
+    let body = fetched.view(html! { <Loading /> }, |found| {
+        let (list, units): &(Vec<UnitChildren>, Vec<Unit>) = found;
+        let name = |unit: &Option<String>| match unit {
+            Some(id) => units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()),
+            None => t.admin.in_no_unit.to_string(),
+        };
+        let total: u64 = list.iter().map(|c| c.children).sum();
+        html! {
+            <table id="children-per-unit" class="data">
+                <caption class="visually-hidden">{ t.admin.counts_heading }</caption>
+                <thead>
+                    <tr><th scope="col">{ t.col_unit }</th><th scope="col">{ t.admin.col_children }</th></tr>
+                </thead>
+                <tbody>
+                    { for list.iter().map(|c| html! {
+                        <tr data-unit={c.unit.clone().unwrap_or_default()}>
+                            <th scope="row">{ name(&c.unit) }</th>
+                            <td class="count">{ c.children }</td>
+                        </tr>
+                    }) }
+                </tbody>
+                <tfoot>
+                    <tr><th scope="row">{ (t.admin.counts_total)(total) }</th><td id="children-total" class="count">{ total }</td></tr>
+                </tfoot>
+            </table>
+        }
+    });
+    html! {
+        <section class="children-per-unit" aria-labelledby="per-unit-heading">
+            <h2 id="per-unit-heading">{ t.admin.counts_heading }</h2>
+            <p>{ t.admin.counts_intro }</p>
+            <Problem id="per-unit-error" message={fetched.problem()} />
+            { body }
+        </section>
+    }
 }

@@ -12,7 +12,7 @@ use beratta_core::api::{
 use beratta_core::child::wrap_for_new_code;
 use beratta_core::envelope::{Binding, EnvelopeError, OrgPublicKey, OrgSecretKey, SymmetricKey};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, LoginError, SALT_LEN};
-use beratta_core::staff::{derive_staff_secrets, wrap_org_key, KeyHolder, PasswordError, RecoveryKey};
+use beratta_core::staff::{derive_staff_secrets, unwrap_org_key, wrap_org_key, KeyHolder, PasswordError, RecoveryKey};
 use rand_core::{OsRng, RngCore};
 
 /// Longest name or note on an invitation, in characters. The server takes sealed notes up
@@ -73,6 +73,7 @@ pub fn setup(organisation: &str, username: &str, display_name: &str, password: &
         password: new_password,
         org_public_key: Bytes(org_key.public_key().as_bytes().to_vec()),
         recovery_wrapped_org_key: Bytes(recovery_wrapped),
+        recovery_proof: Bytes(recovery.proof().to_vec()),
     };
     Ok(Setup { body, recovery })
 }
@@ -203,4 +204,24 @@ pub fn binding(record: &AssessmentRecord, sealed: &SealedAnswers) -> Binding {
 /// invitations without one).
 pub fn open_note(org_key: &OrgSecretKey, record: &AssessmentRecord) -> Option<Result<String, EnvelopeError>> {
     (!record.sealed_note.0.is_empty()).then(|| org_key.open_note(&record.sealed_note.0))
+}
+
+/// The recovery copy of the organisation key, opened with the printed recovery key; `None`
+/// if the key does not open it (another organisation's key, or a typing error that still
+/// reads as hex).
+pub fn open_recovery_copy(recovery: &RecoveryKey, organisation: &str, wrapped: &[u8]) -> Option<OrgSecretKey> {
+    unwrap_org_key(recovery.key(), organisation, &KeyHolder::Recovery, wrapped).ok()
+}
+
+/// The organisation key for this tab's `sessionStorage`, wrapped under the key the server
+/// holds for this login session only.
+pub fn session_copy(session_key: &[u8], organisation: &str, username: &str, org_key: &OrgSecretKey) -> Option<Vec<u8>> {
+    let key = SymmetricKey::from_slice(session_key)?;
+    Some(wrap_org_key(&key, organisation, &KeyHolder::Session(username), org_key, &mut OsRng))
+}
+
+/// Opens what [`session_copy`] made, with the session's key as the server returns it.
+pub fn open_session_copy(session_key: &[u8], organisation: &str, username: &str, kept: &[u8]) -> Option<OrgSecretKey> {
+    let key = SymmetricKey::from_slice(session_key)?;
+    unwrap_org_key(&key, organisation, &KeyHolder::Session(username), kept).ok()
 }

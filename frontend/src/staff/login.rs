@@ -1,10 +1,12 @@
 //! The staff login: the password never leaves the browser. Argon2id over it gives a proof
 //! (sent) and a wrap key (kept), and the wrap key opens this person's copy of the
-//! organisation key, which then lives only in this tab's memory.
+//! organisation key, which then lives in this tab's memory (and, for a reload, in its
+//! `sessionStorage` wrapped under the session's key: `keep`).
 
 use super::context::{use_staff, LoginNotice, SignedIn};
 use super::keys;
 use super::page::{Problem, StaffPage};
+use super::route::Route;
 use super::texts::texts;
 use crate::common::api;
 use crate::common::lang::Lang;
@@ -39,7 +41,7 @@ pub async fn sign_in(lang: Lang, typed_username: &str, password: &str) -> Result
 
 /// The opened key must be the one the organisation's children seal to; anything else
 /// would make invitations nobody can read.
-fn checked(lang: Lang, session: StaffSession, org_key: OrgSecretKey) -> Result<SignedIn, String> {
+pub(super) fn checked(lang: Lang, session: StaffSession, org_key: OrgSecretKey) -> Result<SignedIn, String> {
     if org_key.public_key().as_bytes().as_slice() != session.org_public_key.0.as_slice() {
         return Err(texts(lang).login_key_failed.to_string());
     }
@@ -141,6 +143,7 @@ pub fn LoginPage(props: &LoginProps) -> Html {
                 <p class="checking" role="status" aria-live="polite">{ if *busy { t.login_checking } else { "" } }</p>
                 <p class="hint">{ t.login_key_hint }</p>
             </form>
+            <p class="hint"><a id="recover-link" href={Route::Recover.fragment()}>{ t.admin.recover_link }</a></p>
         </StaffPage>
     }
 }

@@ -10,15 +10,19 @@
 //! the child's app (`crate::child`); what both use is in `crate::common`.
 
 mod admin;
+mod audit;
 mod cards;
 mod children;
 mod context;
 mod enrol;
+mod idle;
 mod invite;
+mod keep;
 mod keys;
 mod login;
 mod overview;
 mod page;
+mod recover;
 mod route;
 mod setup;
 mod shell;

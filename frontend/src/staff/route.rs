@@ -1,5 +1,5 @@
 //! Every staff page, as the URL fragment names it (`#/staff/…`, `#/setup/…`, `#/enrol/…`,
-//! `#/admin/…`), and going from one to another. Fragments are never sent to a server, so a
+//! `#/recover`, `#/admin/…`), and going from one to another. Fragments are never sent to a server, so a
 //! key in an enrolment link stays in the browser.
 
 /// Every staff page, as named by the URL fragment.
@@ -25,6 +25,8 @@ pub enum Route {
     AdminUnits,
     /// `#/admin/audit`.
     AdminAudit,
+    /// `#/recover`: an administrator who lost their password uses the recovery key.
+    Recover,
     /// A staff address that names no page.
     Unknown,
 }
@@ -43,6 +45,7 @@ impl Route {
             ["staff", "child", id] => Route::Child(id.to_string()),
             ["staff", "child", id, "print"] => Route::ChildPrint(id.to_string()),
             ["setup", token] => Route::Setup(token.to_string()),
+            ["recover"] => Route::Recover,
             ["enrol", link] => match link.split_once('.') {
                 Some((token, key)) => Route::Enrol { token: token.to_string(), key: key.to_string() },
                 None => Route::Enrol { token: link.to_string(), key: String::new() },
@@ -69,6 +72,7 @@ impl Route {
             Route::AdminStaff => "#/admin/staff".into(),
             Route::AdminUnits => "#/admin/units".into(),
             Route::AdminAudit => "#/admin/audit".into(),
+            Route::Recover => "#/recover".into(),
             Route::Unknown => "#/staff".into(),
         }
     }
@@ -108,6 +112,7 @@ mod tests {
             Route::AdminStaff,
             Route::AdminUnits,
             Route::AdminAudit,
+            Route::Recover,
         ];
         for route in routes {
             assert_eq!(Route::parse(&route.fragment()), Some(route.clone()), "{route:?}");

@@ -1,12 +1,14 @@
 //! The staff app's frame: [`Root`], which the `beratta-staff` binary renders at `/staff/` and
 //! which follows the fragment, and [`StaffApp`], the one switch over [`Route`] with the
-//! header around every page.
+//! header around every page. A reload first restores the login this tab kept (`keep`);
+//! a page left idle as long as the server's timeout logs out by itself (`idle`).
 
 use super::cards::CardsPage;
 use super::context::{use_staff, Card, LoginNotice, SignedIn, Staff};
+use super::page::Loading;
 use super::route::{current_fragment, go, Route};
 use super::texts::texts;
-use super::{admin, children, enrol, invite, login, setup, summary};
+use super::{admin, audit, children, enrol, idle, invite, keep, login, recover, setup, summary};
 use crate::common::api;
 use crate::common::lang::Lang;
 use std::rc::Rc;
@@ -43,7 +45,26 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
     let username_hint = use_state(String::new);
     let cards = use_state(|| None::<Rc<Vec<Card>>>);
     let leaving = use_state(|| false);
+    // A reload of a page this tab was logged in on: the kept key is opened before any page
+    // (or the login form) shows.
+    let restoring = use_state(keep::has_kept);
     let route = props.route.clone();
+
+    {
+        let (signed_in, restoring, username_hint, lang) =
+            (signed_in.clone(), restoring.clone(), username_hint.clone(), *lang);
+        use_effect_with((), move |_| {
+            if *restoring {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Some(person) = keep::restore(lang).await {
+                        username_hint.set(person.session.username.clone());
+                        signed_in.set(Some(Rc::new(person)));
+                    }
+                    restoring.set(false);
+                });
+            }
+        });
+    }
 
     // The codes live only while their page is shown: leaving it forgets them for good.
     {
@@ -69,6 +90,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         let notice = notice.clone();
         let username_hint = username_hint.clone();
         use_callback((), move |person: Rc<SignedIn>, _| {
+            keep::keep(&person);
             notice.set(None);
             // Kept for the login that follows if the server ends this session.
             username_hint.set(person.session.username.clone());
@@ -79,10 +101,27 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         let signed_in = signed_in.clone();
         let notice = notice.clone();
         use_callback((), move |_: (), _| {
+            keep::forget();
             signed_in.set(None);
             notice.set(Some(LoginNotice::SessionEnded));
         })
     };
+    // Idle as long as the server's timeout: log out here too, so the key leaves the tab.
+    let on_idle = {
+        let signed_in = signed_in.clone();
+        let notice = notice.clone();
+        use_callback((), move |_: (), _| {
+            keep::forget();
+            signed_in.set(None);
+            notice.set(Some(LoginNotice::SessionEnded));
+            wasm_bindgen_futures::spawn_local(async {
+                if let Err(error) = api::staff_logout().await {
+                    crate::common::log::log(&format!("logout did not reach the server: {error:?}"));
+                }
+            });
+        })
+    };
+    idle::use_idle_logout(signed_in.is_some(), on_idle);
     let on_cards = {
         let cards = cards.clone();
         use_callback((), move |made: Rc<Vec<Card>>, _| cards.set(Some(made)))
@@ -118,6 +157,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
                 return;
             }
             leaving.set(true);
+            keep::forget();
             let signed_in = signed_in.clone();
             let notice = notice.clone();
             let username_hint = username_hint.clone();
@@ -140,6 +180,8 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
     let page = match (&route, &person) {
         (Route::Setup(token), _) => html! { <setup::SetupPage token={token.clone()} /> },
         (Route::Enrol { token, key }, _) => html! { <enrol::EnrolPage token={token.clone()} link_key={key.clone()} /> },
+        (Route::Recover, _) => html! { <recover::RecoverPage /> },
+        (_, None) if *restoring => html! { <Loading /> },
         (_, None) => html! { <login::LoginPage notice={*notice} username={(*username_hint).clone()} /> },
         (Route::Home, Some(_)) => html! { <children::ChildrenPage /> },
         (Route::Invite, Some(_)) => html! { <invite::InvitePage /> },
@@ -148,7 +190,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         (Route::ChildPrint(id), Some(_)) => html! { <summary::SummaryPage id={id.clone()} print={true} /> },
         (Route::AdminStaff, Some(_)) => html! { <admin::StaffListPage /> },
         (Route::AdminUnits, Some(_)) => html! { <admin::UnitsPage /> },
-        (Route::AdminAudit, Some(_)) => html! { <admin::AuditPage /> },
+        (Route::AdminAudit, Some(_)) => html! { <audit::AuditPage /> },
         (Route::Unknown, Some(_)) => html! { <p class="notice" role="status">{ context.t().no_such_page }</p> },
     };
     // The print view is paper only: no header, no navigation.

@@ -1,0 +1,140 @@
+//! An administrator who lost their password restores access with the organisation's
+//! printed recovery key. The key never reaches the server: the browser sends
+//! `RecoveryKey::proof` (an HKDF output of it), and the server compares a keyed hash of
+//! that with the verifier stored at set-up. A right proof first gets the recovery copy of
+//! the organisation key (`POST /api/recovery/open`), which only the key opens; the browser
+//! then wraps the organisation key under a new password and sends that password record with
+//! the same proof (`POST /api/recovery/reset`). Colleagues' copies are not touched.
+//!
+//! Tries are limited like staff logins: every try is counted against the username (and
+//! the client's address) before it is checked and taken back only when right; after
+//! [`limits::MAX_FAILED_STAFF_LOGINS`] wrong keys in [`limits::STAFF_LOCK_SECS`] the
+//! username gets `login_locked`. A wrong key against a real administrator is audited as
+//! `recovery_failed`; an unknown username, or an account that cannot be recovered, gets the
+//! same 401 `bad_recovery` and is counted, not audited. A wrong key changes nothing else.
+
+use crate::audit::{self, ANONYMOUS};
+use crate::error::ApiError;
+use crate::limits;
+use crate::metrics::Refusal;
+use crate::records::{Organisation, StaffAccount};
+use crate::staff::{normalise_username, password_record};
+use crate::store::LoginCounter;
+use crate::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use beratta_core::api::{Bytes, RecoveryClaim, RecoveryCopy, RecoveryReset, Role};
+use beratta_core::audit::AuditAction;
+use beratta_core::envelope::KEY_LEN;
+
+/// The account and organisation a right recovery proof opens.
+struct Recovered {
+    account: StaffAccount,
+    organisation: Organisation,
+}
+
+/// Counts a try, checks the proof for `username` and takes the try back if it was right.
+fn check_claim(state: &AppState, client: &str, username: &str, proof: &[u8]) -> Result<Recovered, ApiError> {
+    let now = state.now();
+    let client_counter = LoginCounter::StaffClient(client);
+    let user_counter = LoginCounter::Recovery(username);
+    let window = state.store.record_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
+    let slow_down = (window.count > limits::MAX_CLIENT_FAILURES)
+        .then(|| ApiError::TooManyTries { retry_after_secs: window.remaining(now, limits::CLIENT_WINDOW_SECS) });
+    let window = state.store.record_login_failure(user_counter, now, limits::STAFF_LOCK_SECS)?;
+    if window.count > limits::MAX_FAILED_STAFF_LOGINS {
+        return Err(ApiError::LoginLocked { retry_after_secs: window.remaining(now, limits::STAFF_LOCK_SECS) });
+    }
+
+    // Only an enabled administrator of an organisation whose set-up stored a verifier.
+    let account = state.store.staff_by_username(username)?;
+    let admin = account.filter(|a| !a.disabled && a.role == Role::Administrator);
+    let organisation = match &admin {
+        Some(a) => state.store.organisation(&a.organisation)?,
+        None => None,
+    };
+    let verifier = organisation.as_ref().and_then(|o| o.recovery_verifier.as_ref().map(|v| v.0.clone()));
+    // Someone who cannot be recovered costs the same HMAC as someone who can.
+    let right = state.secret.verify_login(proof, verifier.as_deref().unwrap_or(&[0u8; KEY_LEN])) && verifier.is_some();
+    match (admin, organisation) {
+        (Some(account), Some(organisation)) if right => {
+            state.store.forget_login_failure(user_counter, now, limits::STAFF_LOCK_SECS)?;
+            state.store.forget_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
+            Ok(Recovered { account, organisation })
+        }
+        (Some(account), Some(_)) => {
+            audit::record(state, &account.organisation, ANONYMOUS, AuditAction::RecoveryFailed, Some(&account.id))?;
+            Err(slow_down.unwrap_or(ApiError::BadRecovery))
+        }
+        _ => {
+            state.refusals.count(Refusal::UnknownStaffLogin);
+            Err(slow_down.unwrap_or(ApiError::BadRecovery))
+        }
+    }
+}
+
+fn claimed(username: &str, proof: &Bytes) -> Result<String, ApiError> {
+    if proof.0.len() != KEY_LEN {
+        return Err(ApiError::Invalid("the recovery proof must be 32 bytes"));
+    }
+    normalise_username(username).ok_or(ApiError::BadUsername)
+}
+
+/// `POST /api/recovery/open`: a right proof gets the recovery copy of the organisation key.
+pub async fn open(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RecoveryClaim>,
+) -> Result<web::Json<RecoveryCopy>, ApiError> {
+    let RecoveryClaim { username, proof } = body.into_inner();
+    let username = claimed(&username, &proof)?;
+    let client = state.client_key(&req);
+    let copy = state
+        .blocking(move |state| {
+            let Recovered { account, organisation } = check_claim(state, &client, &username, &proof.0)?;
+            let wrapped = organisation
+                .recovery_wrapped_org_key
+                .clone()
+                .ok_or(ApiError::Internal("a recovery verifier without a recovery copy"))?;
+            Ok(RecoveryCopy {
+                staff_id: account.id,
+                username: account.username,
+                display_name: account.display_name,
+                organisation: organisation.id,
+                organisation_name: organisation.name,
+                recovery_wrapped_org_key: wrapped,
+            })
+        })
+        .await?;
+    Ok(web::Json(copy))
+}
+
+/// `POST /api/recovery/reset`: a right proof and a well-formed password record replace the
+/// administrator's password (and their copy of the organisation key) and end their
+/// sessions, so whoever may have had the old password is logged out. The username's
+/// password lock is lifted: they may log in with the new one at once.
+pub async fn reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RecoveryReset>,
+) -> Result<HttpResponse, ApiError> {
+    let RecoveryReset { username, proof, password } = body.into_inner();
+    let username = claimed(&username, &proof)?;
+    // A malformed password record is refused before the proof is tried, so it costs no try.
+    let record = password_record(&state.secret, &password, &state.kdf_floor()).map_err(ApiError::Invalid)?;
+    let client = state.client_key(&req);
+    state
+        .blocking(move |state| {
+            let Recovered { account, .. } = check_claim(state, &client, &username, &proof.0)?;
+            let store = &state.store;
+            store
+                .update_staff(&account.id, &|a: &mut StaffAccount| a.password = Some(record.clone()))?
+                .ok_or(ApiError::Internal("a recovered account vanished"))?;
+            store.end_staff_sessions(&account.id)?;
+            store.clear_login_failures(LoginCounter::StaffUsername(&account.username))?;
+            store.flush()?;
+            audit::record(state, &account.organisation, &account.id, AuditAction::RecoveryUsed, Some(&account.id))?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
