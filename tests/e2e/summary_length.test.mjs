@@ -27,7 +27,7 @@ test('the summary of a child who told of four risks is at most half as tall as b
 
   const staff = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
   await openSummary(staff, server.url);
-  assert.equal(await staff.locator('#domains .risk-name').count(), 4,
+  assert.equal(await staff.locator('#summary .risk-name').count(), 4,
     'the child told of exactly four risks');
   const screen = await pageHeight(staff);
   const id = await staff.evaluate(() => location.hash.split('/').pop());

@@ -96,6 +96,9 @@ pub struct Item {
     pub origin: Origin,
     /// A background factor this item describes (who the child lives with, …).
     pub describes: Option<String>,
+    /// On such an item, the answers that say something about the child (`signal` in the
+    /// file): "Ja" to a diagnosis, never "Nej" or "Vet inte". `None`: every answer does.
+    pub telling: Option<Vec<String>>,
     /// The side of the BBIC triangle it informs (follow-ups inherit their parent's).
     pub bbic: Option<Bbic>,
     /// The catalogue sources it draws on.

@@ -196,12 +196,19 @@ impl Builder<'_> {
 
         // Which answers signal the item-level factor, and what that factor is.
         let mut describes = None;
+        let mut telling = None;
         if let Some(factor_id) = &raw.factor {
             if let Some(factor) = self.factor(factor_id, id, report) {
                 if kind == Kind::Text {
                     report.add(Some(id), Problem::Options("a free-text item cannot signal a factor".into()));
                 } else if factor.kind == FactorKind::Background {
                     describes = Some(factor.id.clone());
+                    if let Some(signal) = &raw.signal {
+                        for s in signal.iter().filter(|s| !options.iter().any(|o| &o.id == *s)) {
+                            report.add(Some(id), Problem::UnknownOption { item: id.to_string(), option: s.clone() });
+                        }
+                        telling = Some(signal.clone());
+                    }
                 } else {
                     let signal: Vec<String> = match (&raw.signal, kind) {
                         (Some(s), _) => s.clone(),
@@ -261,6 +268,7 @@ impl Builder<'_> {
                 rule: None,
                 origin: Origin::Authored,
                 describes,
+                telling,
                 bbic: raw.bbic,
                 sources: raw.sources.clone(),
             },
@@ -414,6 +422,7 @@ impl Builder<'_> {
                         rule: None,
                         origin: Origin::FollowUp { parent, option: option.clone(), step },
                         describes: None,
+                        telling: None,
                         bbic: item.bbic,
                         sources: item.sources.clone(),
                     },
