@@ -16,6 +16,7 @@ mod help;
 mod help_status;
 mod idle;
 mod login;
+mod pictures;
 mod progress;
 mod question;
 mod queue;

@@ -8,6 +8,7 @@
 //! page's.
 
 use crate::child::buddy::{first_question, is_young, Buddy};
+use crate::child::pictures;
 use crate::child::speech::{self, Voices};
 use crate::child::texts::{no_voice, shown, texts};
 use crate::common::lang::Lang;
@@ -178,8 +179,9 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
         html! { <button id="next" type="button" class="primary" disabled={!ready} {onclick}>{ t.next }</button> }
     };
     // Options with pictures are drawn as pictures whatever the item's kind, so that a child who
-    // cannot yet read can answer a yes/no or a follow-up by its emoji, with the words under it.
-    let pictured = item.kind == Kind::Picture || item.options.iter().any(|o| o.emoji.is_some());
+    // cannot yet read can answer a yes/no or a follow-up by its picture, with the words under it.
+    // The pictures are the app's own SVG (`pictures`), the same on every device.
+    let pictured = item.kind == Kind::Picture || item.options.iter().any(|o| o.picture.is_some());
     let (body, next) = match item.kind {
         Kind::YesNo | Kind::Frequency | Kind::Single | Kind::Picture => {
             let body = html! {
@@ -194,8 +196,8 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                                     data-option={o.id.clone()}
                                     aria-pressed={pressed(chosen)}
                                     onclick={answer_with(Answer::Choice(o.id.clone()))}>
-                                    if let Some(emoji) = &o.emoji {
-                                        <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
+                                    if let Some(p) = o.picture {
+                                        <span class="picture-art" aria-hidden="true">{ pictures::picture(p) }</span>
                                     }
                                     <span class="label" lang={code.to_string()} dir="auto">{ words }</span>
                                 </button>
@@ -244,8 +246,8 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                                         data-option={o.id.clone()} aria-pressed={pressed(on)} {onclick}>
                                         <span class="tick" aria-hidden="true"></span>
                                         <span class="choice">
-                                            if let Some(emoji) = &o.emoji {
-                                                <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
+                                            if let Some(p) = o.picture {
+                                                <span class="picture-art" aria-hidden="true">{ pictures::picture(p) }</span>
                                             }
                                             <span class="label" lang={code.to_string()} dir="auto">{ words }</span>
                                         </span>

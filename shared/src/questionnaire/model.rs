@@ -5,6 +5,7 @@
 //! The model is expanded: each chain's follow-ups are items of their own, placed right after
 //! the item that opens them, so the engine only ever walks one list.
 
+use super::picture::Picture;
 use super::raw::Bbic;
 use super::rule::Rule;
 use crate::catalogue::Factor;
@@ -75,7 +76,8 @@ pub enum Origin {
 pub struct Choice {
     pub id: String,
     pub text: Text,
-    pub emoji: Option<String>,
+    /// The picture drawn beside the words, one the app ships.
+    pub picture: Option<Picture>,
     /// The factor picking this option signals, if any.
     pub signals: Option<String>,
     /// Stands alone on a multiple item ("none of these").

@@ -141,7 +141,7 @@ fn check_scales(raw: &RawQuestionnaire, report: &mut Report) -> BTreeMap<String,
 
 fn raw_choice(o: &RawOption, item: Option<&str>, place: &str, languages: &[String], report: &mut Report) -> Choice {
     let text = report.text(item, &format!("{place} `{}`", o.id), &o.text, languages);
-    Choice { id: o.id.clone(), text, emoji: o.emoji.clone(), signals: o.factor.clone(), exclusive: o.exclusive }
+    Choice { id: o.id.clone(), text, picture: o.picture, signals: o.factor.clone(), exclusive: o.exclusive }
 }
 
 /// Builds the expanded item list, one authored item (and its chains) at a time.
@@ -323,8 +323,8 @@ impl Builder<'_> {
                     Problem::Options(format!("option `{}`: only a multiple-choice option can be exclusive", o.id)),
                 );
             }
-            if kind == Kind::Picture && o.emoji.is_none() {
-                report.add(Some(id), Problem::Options(format!("option `{}` of a picture item needs an `emoji`", o.id)));
+            if kind == Kind::Picture && o.picture.is_none() {
+                report.add(Some(id), Problem::Options(format!("option `{}` of a picture item needs a `picture`", o.id)));
             }
         }
         if options.len() < 2 && !options.is_empty() {
