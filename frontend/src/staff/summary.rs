@@ -464,10 +464,12 @@ fn HelpEditor(props: &HelpEditorProps) -> Html {
                     aria-pressed={pressed(HelpState::Handled)} disabled={saving}
                     onclick={pick(HelpState::Handled)}>{ t.help_handled }</button>
             </div>
-            <label for={id.clone()}>{ t.help_note }</label>
-            <p class="hint">{ t.help_note_hint }</p>
-            <textarea id={id} class="help-note" data-key={props.finding_key.clone()} rows="2"
-                maxlength={MAX_NOTE_CHARS.to_string()} readonly={saving} value={(*note).clone()} oninput={on_note} />
+            <div class="help-note-field">
+                <label for={id.clone()}>{ t.help_note }</label>{ " " }
+                <span class="hint">{ t.help_note_hint }</span>
+                <textarea id={id} class="help-note" data-key={props.finding_key.clone()} rows="2"
+                    maxlength={MAX_NOTE_CHARS.to_string()} readonly={saving} value={(*note).clone()} oninput={on_note} />
+            </div>
             <button type="button" class="help-save secondary" data-key={props.finding_key.clone()} disabled={saving}
                 onclick={on_save}>{ t.help_save }</button>
             { match message {
