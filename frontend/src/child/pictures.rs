@@ -58,7 +58,9 @@ fn hand(fingers: &[(u32, u32)], thumb: bool, fill: &str) -> String {
         out += &format!(r#"<rect x="{x}" y="{}" width="7" height="{}" rx="3.5" fill="{fill}"/>"#, 34 - h, h + 8);
     }
     if thumb {
-        out += &format!(r#"<rect x="10" y="30" width="7" height="18" rx="3.5" transform="rotate(-35 13 44)" fill="{fill}"/>"#);
+        out += &format!(
+            r#"<rect x="10" y="30" width="7" height="18" rx="3.5" transform="rotate(-35 13 44)" fill="{fill}"/>"#
+        );
     }
     out += &format!(r#"<rect x="18" y="30" width="30" height="28" rx="9" fill="{fill}"/>"#);
     out
@@ -66,10 +68,7 @@ fn hand(fingers: &[(u32, u32)], thumb: bool, fill: &str) -> String {
 
 /// A small stick figure with a round head, from `limbs` (a path of arms, body and legs).
 fn figure(limbs: &str, head: (u32, u32)) -> String {
-    format!(
-        r#"<path d="{limbs}" stroke-width="5"/><circle cx="{}" cy="{}" r="7" fill="{SKIN}"/>"#,
-        head.0, head.1
-    )
+    format!(r#"<path d="{limbs}" stroke-width="5"/><circle cx="{}" cy="{}" r="7" fill="{SKIN}"/>"#, head.0, head.1)
 }
 
 /// The drawing of each picture, inside the `<svg>`.
@@ -116,15 +115,19 @@ fn svg_markup(p: Picture) -> String {
         Picture::FaceSad => face(&format!("{EYES}{SAD_MOUTH}")),
         Picture::FaceCrying => face(&format!("{EYES}{SAD_MOUTH}{TEAR}")),
         Picture::FaceWorried => face(&format!(r#"{EYES}{WORRIED_BROWS}<path d="M23 45q4-4 9 0t9 0"/>"#)),
-        Picture::FaceScared => face(&format!(r#"{WIDE_EYES}{WORRIED_BROWS}<ellipse cx="32" cy="45" rx="5" ry="4" fill="{INK}"/>"#)),
+        Picture::FaceScared => {
+            face(&format!(r#"{WIDE_EYES}{WORRIED_BROWS}<ellipse cx="32" cy="45" rx="5" ry="4" fill="{INK}"/>"#))
+        }
         Picture::FaceShocked => face(&format!(
             r#"{WIDE_EYES}<ellipse cx="32" cy="46" rx="6" ry="8" fill="{INK}"/><path d="M8 40l6 10M56 40l-6 10" stroke-width="5" stroke="{SKIN}"/>"#
         )),
-        Picture::FaceSweat => face(&format!(
-            r#"{EYES}{WORRIED_BROWS}{SAD_MOUTH}<path d="M50 12q-5 8 0 11q5-3 0-11z" fill="{SKY}"/>"#
-        )),
+        Picture::FaceSweat => {
+            face(&format!(r#"{EYES}{WORRIED_BROWS}{SAD_MOUTH}<path d="M50 12q-5 8 0 11q5-3 0-11z" fill="{SKY}"/>"#))
+        }
         Picture::FaceAfraid => face(&format!(r#"{EYES}{WORRIED_BROWS}<path d="M24 48q8-12 16 0z" fill="{INK}"/>"#)),
-        Picture::FaceTired => face(&format!(r#"<path d="M18 23l7 4-7 4M46 23l-7 4 7 4"/><path d="M24 48q8-10 16 0z" fill="{INK}"/>"#)),
+        Picture::FaceTired => {
+            face(&format!(r#"<path d="M18 23l7 4-7 4M46 23l-7 4 7 4"/><path d="M24 48q8-10 16 0z" fill="{INK}"/>"#))
+        }
         Picture::FaceSleeping => face(&format!(
             r#"<path d="M18 28q5 4 10 0M36 28q5 4 10 0"/><circle cx="32" cy="43" r="3"/><path d="M46 6h9l-9 9h9" stroke="{BLUE}"/>"#
         )),
@@ -141,22 +144,30 @@ fn svg_markup(p: Picture) -> String {
         )),
         // ── people ──
         Picture::Girl => person(
-            &format!(r#"<path d="M19 26q-1-15 13-15t13 15q-5-8-13-8t-13 8z" fill="{HAIR}"/><circle cx="16" cy="24" r="5" fill="{HAIR}"/><circle cx="48" cy="24" r="5" fill="{HAIR}"/>"#),
+            &format!(
+                r#"<path d="M19 26q-1-15 13-15t13 15q-5-8-13-8t-13 8z" fill="{HAIR}"/><circle cx="16" cy="24" r="5" fill="{HAIR}"/><circle cx="48" cy="24" r="5" fill="{HAIR}"/>"#
+            ),
             RED,
         ),
         Picture::Boy => person(&format!(r#"<path d="M19 24q0-13 13-13t13 13q-6-6-13-5t-13 5z" fill="{HAIR}"/>"#), BLUE),
-        Picture::Child => person(&format!(r#"<path d="M20 22q3-10 12-10t12 10q-4-3-12-3t-12 3z" fill="{FACE}"/>"#), GREEN),
+        Picture::Child => {
+            person(&format!(r#"<path d="M20 22q3-10 12-10t12 10q-4-3-12-3t-12 3z" fill="{FACE}"/>"#), GREEN)
+        }
         Picture::Adult => person(&format!(r#"<path d="M19 22q2-11 13-11t13 11z" fill="{INK}"/>"#), GREEN),
         Picture::Woman => person(
             &format!(r#"<path d="M18 40q-4-29 14-29t14 29q-4-12-4-20q-6 4-10 4t-10-4q0 8-4 20z" fill="{HAIR}"/>"#),
             RED,
         ),
         Picture::Man => person(
-            &format!(r#"<path d="M19 23q0-12 13-12t13 12q-6-5-13-5t-13 5z" fill="{INK}"/><path d="M22 33q10 10 20 0" stroke-width="4"/>"#),
+            &format!(
+                r#"<path d="M19 23q0-12 13-12t13 12q-6-5-13-5t-13 5z" fill="{INK}"/><path d="M22 33q10 10 20 0" stroke-width="4"/>"#
+            ),
             BLUE,
         ),
         Picture::Grandparent => person(
-            &format!(r#"<path d="M19 24q0-13 13-13t13 13q-6-6-13-6t-13 6z" fill="{GREY}"/><circle cx="32" cy="10" r="5" fill="{GREY}"/><circle cx="27" cy="27" r="4"/><circle cx="37" cy="27" r="4"/>"#),
+            &format!(
+                r#"<path d="M19 24q0-13 13-13t13 13q-6-6-13-6t-13 6z" fill="{GREY}"/><circle cx="32" cy="10" r="5" fill="{GREY}"/><circle cx="27" cy="27" r="4"/><circle cx="37" cy="27" r="4"/>"#
+            ),
             GREEN,
         ),
         Picture::Children => format!(
@@ -191,11 +202,15 @@ fn svg_markup(p: Picture) -> String {
         Picture::Star => format!(
             r#"<path d="M32 6l7.6 16.4 17.9 2.1-13.2 12.3 3.5 17.7L32 45.6l-15.8 8.9 3.5-17.7L6.5 24.5l17.9-2.1z" fill="{FACE}"/>"#
         ),
-        Picture::Heart => format!(r#"<path d="M32 54S8 40 8 23a12 12 0 0 1 24-4 12 12 0 0 1 24 4c0 17-24 31-24 31z" fill="{RED}"/>"#),
+        Picture::Heart => {
+            format!(r#"<path d="M32 54S8 40 8 23a12 12 0 0 1 24-4 12 12 0 0 1 24 4c0 17-24 31-24 31z" fill="{RED}"/>"#)
+        }
         Picture::LightBulb => format!(
             r#"<path d="M22 38q-8-8-6-18a16 16 0 0 1 32 0q2 10-6 18v6H22z" fill="{FACE}"/><rect x="23" y="46" width="18" height="10" rx="3" fill="{GREY}"/>"#
         ),
-        Picture::Speech => format!(r#"<path d="M8 12h48v30H28l-12 12v-12H8z" fill="{WHITE}"/><path d="M18 24h28M18 32h18"/>"#),
+        Picture::Speech => {
+            format!(r#"<path d="M8 12h48v30H28l-12 12v-12H8z" fill="{WHITE}"/><path d="M18 24h28M18 32h18"/>"#)
+        }
         Picture::Shout => format!(
             r#"<path d="M6 14l12 4 6-10 8 8 10-8 4 10 12-2-6 12 8 8-12 4 2 12-12-6-8 10-6-10-12 4 4-12-10-8 10-4z" fill="{WHITE}"/>"#
         ),

@@ -324,7 +324,8 @@ impl Builder<'_> {
                 );
             }
             if kind == Kind::Picture && o.picture.is_none() {
-                report.add(Some(id), Problem::Options(format!("option `{}` of a picture item needs a `picture`", o.id)));
+                report
+                    .add(Some(id), Problem::Options(format!("option `{}` of a picture item needs a `picture`", o.id)));
             }
         }
         if options.len() < 2 && !options.is_empty() {
