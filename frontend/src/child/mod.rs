@@ -151,6 +151,8 @@ struct ChildProps {
 fn ChildApp(props: &ChildProps) -> Html {
     let state = use_reducer(|| AppState::new(login::can_resume()));
     let saver: Rc<RefCell<Option<Rc<Saver>>>> = use_mut_ref(|| None);
+    // Languages the child has been told this device cannot read aloud (see `question`).
+    let no_voice_told = use_mut_ref(std::collections::BTreeSet::new);
     let leaving = use_state(|| false);
     let lang = state.lang;
     let t = texts(lang);
@@ -379,6 +381,7 @@ fn ChildApp(props: &ChildProps) -> Html {
                         accepts={accepts.clone()}
                         auto_read={state.auto_read()}
                         on_auto_read={on_auto_read.clone()}
+                        no_voice_told={no_voice_told.clone()}
                     />
                     { help_status(survey) }
                     { help(survey) }
