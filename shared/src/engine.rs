@@ -243,4 +243,4 @@ pub fn visibility(q: &Questionnaire, answers: &BTreeMap<String, Answer>) -> Vec<
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

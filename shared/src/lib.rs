@@ -12,12 +12,14 @@ pub mod catalogue;
 pub mod child;
 pub mod engine;
 pub mod envelope;
+pub mod group;
 pub mod help;
 pub mod login;
 pub mod questionnaire;
 pub mod report;
 pub mod scoring;
 pub mod staff;
+pub mod statistics;
 pub mod summary;
 pub mod text;
 

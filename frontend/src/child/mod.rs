@@ -7,14 +7,23 @@
 //! nothing here refers to it, or LTO could not drop it. Old staff links (`/#/staff…`,
 //! `/#/setup/…`, `/#/enrol/…`, `/#/admin…`) are forwarded there by [`staff_redirect`].
 //! The child's pages are the [`Route`] enum, derived from the state, and [`ChildApp`] holds
-//! the one switch over it.
+//! the one switch over it. What the pages need comes from hooks in files of their own: the
+//! save queue and the one way a session ends (`saving`), login and resume (`loader`), the
+//! language (`language`), leaving (`leave`), idleness (`idle_end`) and the child's moves
+//! (`answering`); the frame around the pages is drawn by `layout`.
 
+mod answering;
 mod buddy;
 mod finish;
 mod forget;
 mod help;
 mod help_status;
 mod idle;
+mod idle_end;
+mod language;
+mod layout;
+mod leave;
+mod loader;
 mod login;
 mod pictures;
 mod progress;
@@ -23,25 +32,25 @@ mod queue;
 mod quick_exit;
 mod save;
 mod save_status;
+mod saving;
 mod speech;
 mod start;
 mod state;
 mod texts;
 
-use crate::common::lang::Lang;
-use beratta_core::{Action, Position};
+use answering::use_answering;
+use beratta_core::Position;
 use finish::FinishPage;
 use gloo::events::EventListener;
-use help::{HelpNow, HelpScreen};
-use help_status::HelpStatusBox;
-use progress::Progress;
+use help::HelpScreen;
+use idle_end::use_idle_end;
+use language::use_language;
+use leave::use_leave;
+use loader::use_survey_loader;
 use question::QuestionPage;
-use save::Saver;
-use save_status::SaveStatus;
+use saving::use_saver;
 use start::StartPage;
-use state::{AppAction, AppState, Loaded, Phase, Survey};
-use std::cell::RefCell;
-use std::rc::Rc;
+use state::{AppState, Phase, Survey};
 use texts::{texts, Notice};
 use yew::prelude::*;
 
@@ -147,229 +156,42 @@ struct ChildProps {
     on_leave: Callback<quick_exit::Leave>,
 }
 
+/// The one switch over [`Route`]; what each page needs comes from the hooks.
 #[function_component]
 fn ChildApp(props: &ChildProps) -> Html {
     let state = use_reducer(|| AppState::new(login::can_resume()));
-    let saver: Rc<RefCell<Option<Rc<Saver>>>> = use_mut_ref(|| None);
+    let saving = use_saver(&state);
+    let on_loaded = use_survey_loader(&state, &saving);
+    let languages = use_language(&state);
+    let leave = use_leave(&state, &saving, &props.on_leave);
+    let idle = use_idle_end(&state, &saving, &props.on_leave);
+    let answering = use_answering(&state);
     // Languages the child has been told this device cannot read aloud (see `question`).
     let no_voice_told = use_mut_ref(std::collections::BTreeSet::new);
-    let leaving = use_state(|| false);
-    let lang = state.lang;
+    let (lang, leaving) = (state.lang, saving.leaving());
     let t = texts(lang);
 
-    // A login or resume starts a save queue of its own, then the survey.
-    let on_loaded = {
-        let dispatcher = state.dispatcher();
-        let saver = saver.clone();
-        Callback::from(move |loaded: Loaded| {
-            let queue = Saver::new(loaded.child.clone(), loaded.counter, dispatcher.clone());
-            // A save this tab queued but the server never got goes first (`queue::recover`).
-            let unsaved = loaded
-                .stored
-                .as_ref()
-                .filter(|_| loaded.unsaved)
-                .map(|stored| (stored.session.clone(), Lang::from_code(&stored.language).unwrap_or_default()));
-            if let Some(old) = saver.replace(Some(queue.clone())) {
-                old.stop();
-            }
-            dispatcher.dispatch(AppAction::Begin(loaded));
-            if let Some((session, lang)) = unsaved {
-                queue.push(session, lang);
-            }
-        })
-    };
-
-    // After a reload: back to the same question without the code, if the server agrees.
-    {
-        let resuming = matches!(state.phase, Phase::Resuming);
-        let dispatcher = state.dispatcher();
-        let on_loaded = on_loaded.clone();
-        use_effect_with((), move |_| {
-            if resuming {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match login::resume().await {
-                        Ok(loaded) => on_loaded.emit(loaded),
-                        Err(notice) => dispatcher.dispatch(AppAction::ShowStart(Some(notice))),
-                    }
-                });
-            }
-        });
-    }
-
-    // The page says which language its own texts are in, for screen readers and
-    // hyphenation, and which way it runs (questionnaire texts carry their own `lang`).
-    // Leaving for the staff side gives the page back its left-to-right direction.
-    use_effect_with(lang, |lang| {
-        let document = web_sys::window().and_then(|w| w.document());
-        let root = document.as_ref().and_then(|d| d.document_element());
-        if let Some(root) = &root {
-            let _ = root.set_attribute("lang", lang.ui().code());
-            let _ = root.set_attribute("dir", lang.dir());
-        }
-        if let Some(document) = &document {
-            document.set_title(texts(*lang).page_title);
-        }
-        move || {
-            if let Some(root) = root {
-                let _ = root.remove_attribute("dir");
-            }
-        }
-    });
-
-    // Every change the child makes is sealed and saved.
-    {
-        let revision = state.survey().map(|s| s.revision);
-        let session = state.survey().map(|s| s.session.clone());
-        let saver = saver.clone();
-        // A new language is saved too, so the stored answers tell which one the child last read.
-        use_effect_with((state.generation, revision, lang), move |(_, revision, _)| {
-            if let (Some(revision), Some(session)) = (revision, session) {
-                if *revision > 0 {
-                    if let Some(queue) = saver.borrow().as_ref() {
-                        queue.push(session, lang);
-                    }
-                }
-            }
-        });
-    }
-
-    let on_lang = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |lang: Lang| dispatcher.dispatch(AppAction::SetLang(lang)))
-    };
-    let on_auto_read = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |on: bool| dispatcher.dispatch(AppAction::SetAutoRead(on)))
-    };
-    // While answering, the languages the questionnaire has; before, every one.
-    let languages = match state.survey() {
-        Some(survey) => Lang::offered(&survey.questionnaire, lang),
-        None => Lang::ALL.to_vec(),
-    };
-    let on_action = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |action: Action| dispatcher.dispatch(AppAction::Child(action)))
-    };
-    let accepts = {
-        let state = state.clone();
-        Callback::from(move |action: Action| state.survey().is_some_and(|s| s.accepts(action)))
-    };
-    let on_back = {
-        let on_action = on_action.clone();
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::Back))
-    };
-    // Logging out and stopping for now end the same way: the last answer gets a moment to
-    // reach the server, the session ends there and in the tab, and `then` says which start
-    // page follows.
-    let leave = |then: fn() -> AppAction| {
-        let dispatcher = state.dispatcher();
-        let saver = saver.clone();
-        let leaving = leaving.clone();
-        Callback::from(move |_: MouseEvent| {
-            let dispatcher = dispatcher.clone();
-            end_session(&saver, &leaving, 3_000, move || dispatcher.dispatch(then()));
-        })
-    };
-    let on_logout = leave(|| AppAction::Reset);
-    let on_stop = leave(|| AppAction::Stopped);
-
-    // Quick exit (the button, or Escape twice): the neutral page at once, in place of this
-    // whole app, and the session ended behind it.
-    let on_quick_exit = {
-        let saver = saver.clone();
-        let on_leave = props.on_leave.clone();
-        Callback::from(move |_: ()| {
-            if let Some(queue) = saver.borrow_mut().take() {
-                queue.stop();
-            }
-            quick_exit::leave_now(lang);
-            on_leave.emit(quick_exit::Leave::Neutral(lang));
-        })
-    };
-    quick_exit::use_escape_twice(on_quick_exit.clone());
-
-    // No input for a long while: after a gentle question, the last answer gets a moment to
-    // reach the server and the session ends as at logout, with a calm note. In kiosk mode a
-    // start page nobody uses (a half-typed code) also starts over, unless a login is under way.
-    let kiosk = idle::timing().kiosk;
-    let logged_in = state.survey().is_some();
-    let idle_active = !*leaving && (logged_in || (kiosk && matches!(state.phase, Phase::Start(_))));
-    let on_idle = {
-        let dispatcher = state.dispatcher();
-        let saver = saver.clone();
-        let leaving = leaving.clone();
-        let on_leave = props.on_leave.clone();
-        Callback::from(move |_: ()| {
-            if !logged_in {
-                if !login::logging_in() {
-                    on_leave.emit(quick_exit::Leave::Fresh);
-                }
-                return;
-            }
-            let dispatcher = dispatcher.clone();
-            end_session(&saver, &leaving, 5_000, move || {
-                if kiosk {
-                    // The next child at a kiosk starts afresh (the default language too); the
-                    // note stays, for a child who comes back.
-                    dispatcher.dispatch(AppAction::Reset);
-                }
-                dispatcher.dispatch(AppAction::ShowStart(Some(Notice::Idle)));
-            });
-        })
-    };
-    let on_go_on = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(AppAction::CloseHelp))
-    };
-
-    let statusbar = |progress: f32| {
-        html! {
-            <div class="statusbar">
-                <Progress {lang} {progress} />
-                <SaveStatus {lang} state={state.save} />
-            </div>
-        }
-    };
-    let help = |survey: &Survey| {
-        if survey.acute {
-            html! { <HelpNow {lang} /> }
-        } else {
-            Html::default()
-        }
-    };
-    let help_status = |survey: &Survey| match &survey.help {
-        Some(status) => html! {
-            <HelpStatusBox {lang} questionnaire={survey.questionnaire.clone()} status={status.clone()} />
-        },
-        None => Html::default(),
-    };
-
     let current = route(&state);
-    let logout_in_header = matches!(current, Route::Question(..));
+    let logout = matches!(current, Route::Question(..)).then(|| leave.on_logout.clone());
     let content = match current {
         Route::Resuming => html! {
             <section class="waiting">
                 <p class="checking" role="status" aria-live="polite">{ t.resuming }</p>
             </section>
         },
-        Route::Start(notice) => html! {
-            <StartPage {lang} notice={notice.cloned()} on_loaded={on_loaded.clone()} />
+        Route::Start(notice) => html! { <StartPage {lang} notice={notice.cloned()} {on_loaded} /> },
+        Route::Help(survey) => html! {
+            <>
+                { layout::status_bar(lang, state.save, survey.session.view(&survey.questionnaire).progress) }
+                <HelpScreen {lang} on_go_on={answering.on_go_on} on_stop={leave.on_stop} {leaving} />
+            </>
         },
-        Route::Help(survey) => {
-            let view = survey.session.view(&survey.questionnaire);
-            html! {
-                <>
-                    { statusbar(view.progress) }
-                    <HelpScreen {lang} on_go_on={on_go_on.clone()} on_stop={on_stop.clone()} leaving={*leaving} />
-                </>
-            }
-        }
         Route::Question(survey, index) => {
             let view = survey.session.view(&survey.questionnaire);
             let item = &survey.questionnaire.items[index];
             html! {
                 <>
-                    { statusbar(view.progress) }
+                    { layout::status_bar(lang, state.save, view.progress) }
                     <QuestionPage
                         key={item.id.clone()}
                         {lang}
@@ -377,83 +199,35 @@ fn ChildApp(props: &ChildProps) -> Html {
                         {index}
                         answer={survey.session.answers.get(&item.id).cloned()}
                         first={view.path.first() == Some(&index)}
-                        on_action={on_action.clone()}
-                        accepts={accepts.clone()}
+                        on_action={answering.on_action}
+                        accepts={answering.accepts}
                         auto_read={state.auto_read()}
-                        on_auto_read={on_auto_read.clone()}
+                        on_auto_read={answering.on_auto_read}
                         no_voice_told={no_voice_told.clone()}
                     />
-                    { help_status(survey) }
-                    { help(survey) }
+                    { layout::help_status(lang, survey) }
+                    { layout::help_now(lang, survey) }
                 </>
             }
         }
-        Route::Finished(survey) => {
-            let view = survey.session.view(&survey.questionnaire);
-            html! {
-                <>
-                    { statusbar(view.progress) }
-                    <FinishPage {lang} on_back={on_back.clone()} on_logout={on_logout.clone()} leaving={*leaving} />
-                    { help_status(survey) }
-                    { help(survey) }
-                </>
-            }
-        }
+        Route::Finished(survey) => html! {
+            <>
+                { layout::status_bar(lang, state.save, survey.session.view(&survey.questionnaire).progress) }
+                <FinishPage {lang} on_back={answering.on_back} on_logout={leave.on_logout} {leaving} />
+                { layout::help_status(lang, survey) }
+                { layout::help_now(lang, survey) }
+            </>
+        },
     };
 
     html! {
         <>
-            <quick_exit::QuickExitButton {lang} on_exit={on_quick_exit} />
-            <header class="top">
-                <span class="brand">{ t.app_name }</span>
-                <div class="lang-switch" role="group" aria-label={t.language}>
-                    { for languages.into_iter().map(|l| {
-                        let on_lang = on_lang.clone();
-                        html! {
-                            <button type="button" id={format!("lang-{}", l.code())} lang={l.code()}
-                                aria-pressed={if l == lang { "true" } else { "false" }}
-                                onclick={Callback::from(move |_: MouseEvent| on_lang.emit(l))}>
-                                { l.own_name() }
-                            </button>
-                        }
-                    }) }
-                </div>
-                if logout_in_header {
-                    <button id="logout" type="button" class="quiet logout" disabled={*leaving}
-                        onclick={on_logout.clone()}>{ t.logout }</button>
-                }
-            </header>
+            <quick_exit::QuickExitButton {lang} on_exit={leave.on_quick_exit} />
+            { layout::top_bar(lang, languages, logout, leaving) }
             <main id="main" class="page">{ content }</main>
-            <idle::IdleGuard {lang} active={idle_active} warn={logged_in} on_expire={on_idle} />
+            <idle::IdleGuard {lang} active={idle.active} warn={idle.warn} on_expire={idle.on_expire} />
         </>
     }
-}
-
-/// Ends the session the way every leaving does (logout, stopping for now, idle): the last
-/// answer gets up to `settle_ms` to reach the server, the queue stops, the server ends the
-/// session and forgets it in the tab, and `then` runs. A second leaving while one is under
-/// way does nothing.
-fn end_session(
-    saver: &Rc<RefCell<Option<Rc<Saver>>>>,
-    leaving: &UseStateHandle<bool>,
-    settle_ms: u32,
-    then: impl FnOnce() + 'static,
-) {
-    if **leaving {
-        return;
-    }
-    leaving.set(true);
-    let queue = saver.borrow_mut().take();
-    let leaving = leaving.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Some(queue) = queue {
-            queue.settle(settle_ms).await;
-            queue.stop();
-        }
-        login::logout().await;
-        leaving.set(false);
-        then();
-    });
 }
 
 #[cfg(test)]

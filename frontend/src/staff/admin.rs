@@ -5,10 +5,10 @@
 
 use super::context::use_staff;
 use super::keys;
-use super::page::{date_time, origin, Loading, Problem};
+use super::page::{date_time, origin, typed_into, use_fetch, Loading, Problem, StaffPage};
 use crate::common::api;
-use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, StaffMember, Unit};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use beratta_core::api::{AuditEntry, Bytes, NewStaffMember, Role, StaffChange, Unit};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 const ROLES: [Role; 3] = [Role::Staff, Role::Administrator, Role::Analyst];
@@ -30,52 +30,46 @@ fn not_admin(t: &super::texts::Texts) -> Html {
     html! { <p class="note" role="status">{ t.admin_only }</p> }
 }
 
+/// The organisation's units, for names beside ids; `None` when this person is not an
+/// administrator and so fetches nothing. A failure leaves the ids showing.
+fn admin_units(is_admin: bool) -> Option<impl std::future::Future<Output = Result<Vec<Unit>, String>>> {
+    is_admin.then_some(async { api::admin_units().await.map_err(|_| String::new()) })
+}
+
 #[function_component]
-pub fn StaffPage() -> Html {
+pub fn StaffListPage() -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let members = use_state(|| None::<Vec<StaffMember>>);
-    let units = use_state(Vec::<Unit>::new);
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
-    let reloads = use_state(|| 0u32);
     let username = use_state(String::new);
     let display_name = use_state(String::new);
     let role = use_state(|| Role::Staff);
     let unit = use_state(|| None::<String>);
     let link = use_state(|| None::<(String, String)>);
     let is_admin = staff.signed_in.as_ref().is_some_and(|p| p.is_admin());
-
-    {
-        let (members, units, error, staff) = (members.clone(), units.clone(), error.clone(), staff.clone());
-        use_effect_with(*reloads, move |_| {
-            if is_admin {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match api::staff_members().await {
-                        Ok(mut list) => {
-                            list.sort_by_key(|m| m.display_name.to_lowercase());
-                            members.set(Some(list));
-                        }
-                        Err(e) => error.set(Some(staff.failure(&e))),
-                    }
-                    if let Ok(list) = api::admin_units().await {
-                        units.set(list);
-                    }
-                });
-            }
-        });
-    }
+    let members = {
+        let staff = staff.clone();
+        use_fetch((), move |_| {
+            is_admin.then_some(async move {
+                let mut list = api::staff_members().await.map_err(|e| staff.failure(&e))?;
+                list.sort_by_key(|m| m.display_name.to_lowercase());
+                Ok(list)
+            })
+        })
+    };
+    let units = use_fetch((), move |_| admin_units(is_admin));
+    let reload = {
+        let (members, units) = (members.clone(), units.clone());
+        move || {
+            members.reload();
+            units.reload();
+        }
+    };
 
     let Some(person) = staff.signed_in.clone().filter(|p| p.is_admin()) else { return not_admin(t) };
 
-    let text_input = |state: &UseStateHandle<String>| {
-        let (state, error) = (state.clone(), error.clone());
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.set(input.value());
-            error.set(None);
-        })
-    };
+    let text_input = |state: &UseStateHandle<String>| typed_into(state, &error);
     let on_role = {
         let role = role.clone();
         Callback::from(move |e: Event| {
@@ -97,8 +91,8 @@ pub fn StaffPage() -> Html {
     let onsubmit = {
         let (username, display_name, role, unit, link) =
             (username.clone(), display_name.clone(), role.clone(), unit.clone(), link.clone());
-        let (busy, error, reloads, staff, person) =
-            (busy.clone(), error.clone(), reloads.clone(), staff.clone(), person.clone());
+        let (busy, error, reload, staff, person) =
+            (busy.clone(), error.clone(), reload.clone(), staff.clone(), person.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
@@ -126,13 +120,13 @@ pub fn StaffPage() -> Html {
             };
             busy.set(true);
             link.set(None);
-            let (username, display_name, link, busy, error, reloads, staff) = (
+            let (username, display_name, link, busy, error, reload, staff) = (
                 username.clone(),
                 display_name.clone(),
                 link.clone(),
                 busy.clone(),
                 error.clone(),
-                reloads.clone(),
+                reload.clone(),
                 staff.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
@@ -142,7 +136,7 @@ pub fn StaffPage() -> Html {
                         username.set(String::new());
                         display_name.set(String::new());
                         error.set(None);
-                        reloads.set(*reloads + 1);
+                        reload();
                     }
                     Err(e) => error.set(Some(staff.failure(&e))),
                 }
@@ -152,28 +146,28 @@ pub fn StaffPage() -> Html {
     };
 
     let change = {
-        let (busy, error, reloads, staff) = (busy.clone(), error.clone(), reloads.clone(), staff.clone());
+        let (busy, error, reload, staff) = (busy.clone(), error.clone(), reload.clone(), staff.clone());
         Callback::from(move |(id, change): (String, StaffChange)| {
             busy.set(true);
-            let (busy, error, reloads, staff) = (busy.clone(), error.clone(), reloads.clone(), staff.clone());
+            let (busy, error, reload, staff) = (busy.clone(), error.clone(), reload.clone(), staff.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::change_staff(&id, &change).await {
                     Ok(()) => error.set(None),
                     Err(e) => error.set(Some(staff.failure(&e))),
                 }
                 busy.set(false);
-                reloads.set(*reloads + 1);
+                reload();
             });
         })
     };
+    let units = units.data().unwrap_or_default();
     let unit_name = |id: &Option<String>| match id {
         Some(id) => units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()),
         None => "—".to_string(),
     };
 
-    let table = match &*members {
-        None => html! { <Loading /> },
-        Some(list) => html! {
+    let table = members.view(html! { <Loading /> }, |list| {
+        html! {
             <div class="table-wrap">
                 <table id="staff-list" class="data">
                     <caption class="visually-hidden">{ t.staff_heading }</caption>
@@ -233,14 +227,13 @@ pub fn StaffPage() -> Html {
                     </tbody>
                 </table>
             </div>
-        },
-    };
+        }
+    });
 
     html! {
-        <section aria-labelledby="staff-heading">
-            <h1 id="staff-heading">{ t.staff_heading }</h1>
+        <StaffPage heading_id="staff-heading" heading={t.staff_heading}
+            problem_id="admin-error" problem={(*error).clone().or(members.problem())}>
             <p>{ t.staff_intro }</p>
-            <Problem id="admin-error" message={(*error).clone()} />
             { table }
             if let Some((name, url)) = &*link {
                 <section class="enrol-link-box" aria-labelledby="enrol-link-heading">
@@ -284,7 +277,7 @@ pub fn StaffPage() -> Html {
                     { if *busy { t.adding } else { t.add_staff } }
                 </button>
             </form>
-        </section>
+        </StaffPage>
     }
 }
 
@@ -292,41 +285,24 @@ pub fn StaffPage() -> Html {
 pub fn UnitsPage() -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let units = use_state(|| None::<Vec<Unit>>);
     let name = use_state(String::new);
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
-    let reloads = use_state(|| 0u32);
     let is_admin = staff.signed_in.as_ref().is_some_and(|p| p.is_admin());
-
-    {
-        let (units, error, staff) = (units.clone(), error.clone(), staff.clone());
-        use_effect_with(*reloads, move |_| {
-            if is_admin {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match api::admin_units().await {
-                        Ok(list) => units.set(Some(list)),
-                        Err(e) => error.set(Some(staff.failure(&e))),
-                    }
-                });
-            }
-        });
-    }
+    let units = {
+        let staff = staff.clone();
+        use_fetch((), move |_| {
+            is_admin.then_some(async move { api::admin_units().await.map_err(|e| staff.failure(&e)) })
+        })
+    };
     if !is_admin {
         return not_admin(t);
     }
 
-    let oninput = {
-        let (name, error) = (name.clone(), error.clone());
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            name.set(input.value());
-            error.set(None);
-        })
-    };
+    let oninput = typed_into(&name, &error);
     let onsubmit = {
-        let (name, busy, error, reloads, staff) =
-            (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
+        let (name, busy, error, units, staff) =
+            (name.clone(), busy.clone(), error.clone(), units.clone(), staff.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let typed = name.trim().to_string();
@@ -338,13 +314,13 @@ pub fn UnitsPage() -> Html {
                 return;
             }
             busy.set(true);
-            let (name, busy, error, reloads, staff) =
-                (name.clone(), busy.clone(), error.clone(), reloads.clone(), staff.clone());
+            let (name, busy, error, units, staff) =
+                (name.clone(), busy.clone(), error.clone(), units.clone(), staff.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::add_unit(&typed).await {
                     Ok(_) => {
                         name.set(String::new());
-                        reloads.set(*reloads + 1);
+                        units.reload();
                     }
                     Err(e) => error.set(Some(staff.failure(&e))),
                 }
@@ -353,10 +329,9 @@ pub fn UnitsPage() -> Html {
         })
     };
 
-    let list = match &*units {
-        None => html! { <Loading /> },
-        Some(list) if list.is_empty() => html! { <p id="no-units" class="note">{ t.no_units }</p> },
-        Some(list) => html! {
+    let list = units.view(html! { <Loading /> }, |list| match list {
+        list if list.is_empty() => html! { <p id="no-units" class="note">{ t.no_units }</p> },
+        list => html! {
             <table id="units" class="data">
                 <caption class="visually-hidden">{ t.units_heading }</caption>
                 <thead><tr><th scope="col">{ t.unit_name }</th></tr></thead>
@@ -365,10 +340,9 @@ pub fn UnitsPage() -> Html {
                 </tbody>
             </table>
         },
-    };
+    });
     html! {
-        <section aria-labelledby="units-heading">
-            <h1 id="units-heading">{ t.units_heading }</h1>
+        <StaffPage heading_id="units-heading" heading={t.units_heading}>
             <p>{ t.units_intro }</p>
             { list }
             <form class="form-card inline-form" {onsubmit} novalidate=true>
@@ -376,10 +350,10 @@ pub fn UnitsPage() -> Html {
                     <label for="unit-name">{ t.unit_name }</label>
                     <input id="unit-name" type="text" autocomplete="off" readonly={*busy} value={(*name).clone()} {oninput} />
                 </div>
-                <Problem id="units-error" message={(*error).clone()} />
+                <Problem id="units-error" message={(*error).clone().or(units.problem())} />
                 <button id="add-unit" type="submit" class="primary" disabled={*busy}>{ t.add_unit }</button>
             </form>
-        </section>
+        </StaffPage>
     }
 }
 
@@ -407,39 +381,25 @@ async fn whole_log() -> Result<Vec<AuditEntry>, api::ApiError> {
 pub fn AuditPage() -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let entries = use_state(|| None::<Vec<AuditEntry>>);
-    let members = use_state(Vec::<StaffMember>::new);
-    let units = use_state(Vec::<Unit>::new);
-    let error = use_state(|| None::<String>);
     let is_admin = staff.signed_in.as_ref().is_some_and(|p| p.is_admin());
-
-    {
-        let (entries, members, units, error, staff) =
-            (entries.clone(), members.clone(), units.clone(), error.clone(), staff.clone());
-        use_effect_with((), move |_| {
-            if is_admin {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match whole_log().await {
-                        Ok(mut list) => {
-                            list.sort_by_key(|e| std::cmp::Reverse(e.seq));
-                            entries.set(Some(list));
-                        }
-                        Err(e) => error.set(Some(staff.failure(&e))),
-                    }
-                    // Names make the log readable; without them it still shows ids.
-                    if let Ok(list) = api::staff_members().await {
-                        members.set(list);
-                    }
-                    if let Ok(list) = api::admin_units().await {
-                        units.set(list);
-                    }
-                });
-            }
-        });
-    }
+    let entries = {
+        let staff = staff.clone();
+        use_fetch((), move |_| {
+            is_admin.then_some(async move {
+                let mut list = whole_log().await.map_err(|e| staff.failure(&e))?;
+                list.sort_by_key(|e| std::cmp::Reverse(e.seq));
+                Ok(list)
+            })
+        })
+    };
+    // Names make the log readable; without them it still shows ids.
+    let members =
+        use_fetch((), move |_| is_admin.then_some(async { api::staff_members().await.map_err(|_| String::new()) }));
+    let units = use_fetch((), move |_| admin_units(is_admin));
     if !is_admin {
         return not_admin(t);
     }
+    let (members, units) = (members.data().unwrap_or_default(), units.data().unwrap_or_default());
 
     let who = |id: &str| -> String {
         if let Some(m) = members.iter().find(|m| m.staff_id == id) {
@@ -455,11 +415,9 @@ pub fn AuditPage() -> Html {
         }
     };
 
-    let table = match &*entries {
-        None if error.is_none() => html! { <Loading /> },
-        None => Html::default(),
-        Some(list) if list.is_empty() => html! { <p class="note">{ t.audit_empty }</p> },
-        Some(list) => html! {
+    let table = entries.view(html! { <Loading /> }, |list| match list {
+        list if list.is_empty() => html! { <p class="note">{ t.audit_empty }</p> },
+        list => html! {
             <div class="table-wrap">
                 <table id="audit-log" class="data">
                     <caption class="visually-hidden">{ t.audit_heading }</caption>
@@ -486,13 +444,12 @@ pub fn AuditPage() -> Html {
                 </table>
             </div>
         },
-    };
+    });
     html! {
-        <section aria-labelledby="audit-heading">
-            <h1 id="audit-heading">{ t.audit_heading }</h1>
+        <StaffPage heading_id="audit-heading" heading={t.audit_heading}
+            problem_id="audit-error" problem={entries.problem()}>
             <p>{ t.audit_intro }</p>
-            <Problem id="audit-error" message={(*error).clone()} />
             { table }
-        </section>
+        </StaffPage>
     }
 }

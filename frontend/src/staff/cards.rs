@@ -4,7 +4,7 @@
 //! them, and the server never had them.
 
 use super::context::{use_staff, Card};
-use super::page::{origin, print};
+use super::page::{origin, print, StaffPage};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use beratta_core::login::ChildCode;
@@ -50,10 +50,9 @@ pub fn CardsPage(props: &CardsProps) -> Html {
 
     let Some(cards) = props.cards.as_ref().filter(|c| !c.is_empty()) else {
         return html! {
-            <section class="cards-page" aria-labelledby="cards-heading">
-                <h1 id="cards-heading">{ t.cards_heading }</h1>
+            <StaffPage class="cards-page" heading_id="cards-heading" heading={t.cards_heading}>
                 <p id="cards-none" class="note">{ t.cards_none }</p>
-            </section>
+            </StaffPage>
         };
     };
 
@@ -85,16 +84,15 @@ pub fn CardsPage(props: &CardsProps) -> Html {
         }
     });
 
+    let actions = html! {
+        <button id="print-cards" type="button" class="primary"
+            onclick={Callback::from(|_: MouseEvent| print())}>{ t.print_cards }</button>
+    };
     html! {
-        <section class="cards-page" aria-labelledby="cards-heading">
-            <div class="no-print">
-                <h1 id="cards-heading">{ t.cards_heading }</h1>
-                <p id="cards-warning" class="warning" role="note">{ t.cards_warning }</p>
-                <button id="print-cards" type="button" class="primary"
-                    onclick={Callback::from(|_: MouseEvent| print())}>{ t.print_cards }</button>
-            </div>
+        <StaffPage class="cards-page" head_class="no-print" heading_id="cards-heading" heading={t.cards_heading} {actions}>
+            <p id="cards-warning" class="warning no-print" role="note">{ t.cards_warning }</p>
             <div id="cards">{ for sheets }</div>
-        </section>
+        </StaffPage>
     }
 }
 

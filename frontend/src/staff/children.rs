@@ -5,7 +5,7 @@
 
 use super::context::use_staff;
 use super::keys;
-use super::page::{confirm, date, now_unix, Loading, Problem};
+use super::page::{confirm, date, now_unix, use_fetch, Loading, StaffPage};
 use super::route::Route;
 use crate::common::api;
 use beratta_core::api::AssessmentRecord;
@@ -45,49 +45,41 @@ struct Row {
     note: Note,
 }
 
+/// The children this person may read, newest first, with their notes opened.
+async fn rows(person: std::rc::Rc<super::context::SignedIn>, staff: super::context::Staff) -> Result<Vec<Row>, String> {
+    let records = api::invitations().await.map_err(|e| staff.failure(&e))?;
+    let mut list: Vec<Row> =
+        records.into_iter().map(|record| Row { note: Note::of(&person, &record), record }).collect();
+    list.sort_by_key(|r| std::cmp::Reverse(r.record.created_unix));
+    Ok(list)
+}
+
 #[function_component]
 pub fn ChildrenPage() -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let rows = use_state(|| None::<Vec<Row>>);
     let error = use_state(|| None::<String>);
     let busy = use_state(|| None::<String>);
-    let reloads = use_state(|| 0u32);
     let person = staff.signed_in.clone();
     let reads = person.as_ref().is_some_and(|p| p.reads_children());
-
-    {
-        let (rows, error, staff) = (rows.clone(), error.clone(), staff.clone());
-        use_effect_with(*reloads, move |_| {
-            if let Some(person) = staff.signed_in.clone().filter(|p| p.reads_children()) {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match api::invitations().await {
-                        Ok(records) => {
-                            let mut list: Vec<Row> = records
-                                .into_iter()
-                                .map(|record| Row { note: Note::of(&person, &record), record })
-                                .collect();
-                            list.sort_by_key(|r| std::cmp::Reverse(r.record.created_unix));
-                            rows.set(Some(list));
-                        }
-                        Err(e) => error.set(Some(staff.failure(&e))),
-                    }
-                });
-            }
-        });
-    }
+    let fetched = {
+        let staff = staff.clone();
+        use_fetch((), move |_| {
+            let person = staff.signed_in.clone().filter(|p| p.reads_children())?;
+            Some(rows(person, staff))
+        })
+    };
 
     if !reads {
         return html! {
-            <section aria-labelledby="children-heading">
-                <h1 id="children-heading">{ t.children_heading }</h1>
+            <StaffPage heading_id="children-heading" heading={t.children_heading}>
                 <p class="note">{ t.analyst_home }</p>
-            </section>
+            </StaffPage>
         };
     }
 
     let revoke = |row: &Row| {
-        let (busy, error, reloads, staff) = (busy.clone(), error.clone(), reloads.clone(), staff.clone());
+        let (busy, error, fetched, staff) = (busy.clone(), error.clone(), fetched.clone(), staff.clone());
         let id = row.record.assessment.clone();
         let note = row.note.text(t);
         Callback::from(move |_: MouseEvent| {
@@ -95,25 +87,23 @@ pub fn ChildrenPage() -> Html {
                 return;
             }
             busy.set(Some(id.clone()));
-            let (busy, error, reloads, staff, id) =
-                (busy.clone(), error.clone(), reloads.clone(), staff.clone(), id.clone());
+            let (busy, error, fetched, staff, id) =
+                (busy.clone(), error.clone(), fetched.clone(), staff.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::revoke(&id).await {
                     Ok(()) => error.set(None),
                     Err(e) => error.set(Some(staff.failure(&e))),
                 }
                 busy.set(None);
-                reloads.set(*reloads + 1);
+                fetched.reload();
             });
         })
     };
 
     let now = now_unix();
-    let table = match &*rows {
-        None if error.is_none() => html! { <Loading /> },
-        None => Html::default(),
-        Some(list) if list.is_empty() => html! { <p id="no-children" class="note">{ t.no_children }</p> },
-        Some(list) => html! {
+    let table = fetched.view(html! { <Loading /> }, |list| match list {
+        list if list.is_empty() => html! { <p id="no-children" class="note">{ t.no_children }</p> },
+        list => html! {
             <div class="table-wrap">
                 <table id="children" class="data">
                     <caption class="visually-hidden">{ t.children_heading }</caption>
@@ -163,17 +153,16 @@ pub fn ChildrenPage() -> Html {
                 </table>
             </div>
         },
-    };
+    });
 
+    let actions = html! {
+        <a id="invite-link" class="button primary" href={Route::Invite.fragment()}>{ t.invite_children }</a>
+    };
     html! {
-        <section aria-labelledby="children-heading">
-            <div class="page-head">
-                <h1 id="children-heading">{ t.children_heading }</h1>
-                <a id="invite-link" class="button primary" href={Route::Invite.fragment()}>{ t.invite_children }</a>
-            </div>
-            <Problem id="children-error" message={(*error).clone()} />
+        <StaffPage heading_id="children-heading" heading={t.children_heading} {actions}
+            problem_id="children-error" problem={(*error).clone().or(fetched.problem())}>
             { table }
             <p class="hint">{ t.list_note }</p>
-        </section>
+        </StaffPage>
     }
 }

@@ -5,7 +5,7 @@
 
 use super::context::use_staff;
 use super::keys;
-use super::page::Problem;
+use super::page::{use_fetch, Loading, Problem, StaffPage};
 use super::route::{go, Route};
 use super::setup::{new_password_fields, password_problem};
 use crate::common::api;
@@ -23,60 +23,47 @@ pub struct EnrolProps {
     pub link_key: String,
 }
 
-#[derive(Clone)]
-enum Phase {
-    Checking,
-    Broken(String),
-    Ready(Rc<(Enrolment, OrgSecretKey)>),
+/// The enrolment behind a link, with the organisation key it opens; or why the link is of
+/// no use, in words.
+async fn open_link(
+    staff: super::context::Staff,
+    token: String,
+    link_key: String,
+) -> Result<(Enrolment, OrgSecretKey), String> {
+    let t = staff.t();
+    let key = keys::enrolment_key(&link_key).ok_or_else(|| t.enrol_link_broken.to_string())?;
+    let enrolment = api::enrolment(&token).await.map_err(|e| match e {
+        api::ApiError::Status { status: 404, .. } => t.link_unusable.to_string(),
+        e => t.api_error(&e),
+    })?;
+    let holder = KeyHolder::Enrolment(&enrolment.username);
+    match unwrap_org_key(&key, &enrolment.organisation, &holder, &enrolment.enrolment_wrapped_org_key.0) {
+        Ok(org_key) => Ok((enrolment, org_key)),
+        Err(_) => Err(t.enrol_key_wrong.to_string()),
+    }
 }
 
 #[function_component]
 pub fn EnrolPage(props: &EnrolProps) -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let phase = use_state(|| Phase::Checking);
-
-    {
-        let phase = phase.clone();
+    let opened = {
         let staff = staff.clone();
-        use_effect_with((props.token.clone(), props.link_key.clone()), move |(token, key)| {
-            let (token, key) = (token.clone(), keys::enrolment_key(key));
-            wasm_bindgen_futures::spawn_local(async move {
-                let t = staff.t();
-                let Some(key) = key else {
-                    phase.set(Phase::Broken(t.enrol_link_broken.to_string()));
-                    return;
-                };
-                let enrolment = match api::enrolment(&token).await {
-                    Ok(enrolment) => enrolment,
-                    Err(api::ApiError::Status { status: 404, .. }) => {
-                        phase.set(Phase::Broken(t.link_unusable.to_string()));
-                        return;
-                    }
-                    Err(e) => {
-                        phase.set(Phase::Broken(t.api_error(&e)));
-                        return;
-                    }
-                };
-                let holder = KeyHolder::Enrolment(&enrolment.username);
-                match unwrap_org_key(&key, &enrolment.organisation, &holder, &enrolment.enrolment_wrapped_org_key.0) {
-                    Ok(org_key) => phase.set(Phase::Ready(Rc::new((enrolment, org_key)))),
-                    Err(_) => phase.set(Phase::Broken(t.enrol_key_wrong.to_string())),
-                }
-            });
-        });
-    }
-
-    let body = match &*phase {
-        Phase::Checking => html! { <p class="checking" role="status" aria-live="polite">{ t.loading }</p> },
-        Phase::Broken(message) => html! { <Problem id="enrol-error" message={Some(message.clone())} /> },
-        Phase::Ready(opened) => html! { <EnrolForm token={props.token.clone()} opened={opened.clone()} /> },
+        use_fetch((props.token.clone(), props.link_key.clone()), move |(token, key)| {
+            Some(open_link(staff, token.clone(), key.clone()))
+        })
     };
+
+    let body = opened.view(html! { <Loading /> }, |opened| {
+        html! { <EnrolForm token={props.token.clone()} opened={opened.clone()} /> }
+    });
     html! {
-        <section class="staff-enrol narrow" aria-labelledby="enrol-heading">
-            <h1 id="enrol-heading">{ t.enrol_heading }</h1>
+        <StaffPage class="staff-enrol narrow" heading_id="enrol-heading" heading={t.enrol_heading}>
+            if let Some(problem) = opened.problem() {
+                <Problem id="enrol-error" message={Some(problem)} />
+            }
             { body }
-        </section>
+        </StaffPage>
     }
 }
 

@@ -8,10 +8,10 @@
 
 use super::context::{use_staff, Card};
 use super::keys;
-use super::page::Problem;
+use super::page::{typed_into, use_fetch, Problem, StaffPage};
 use super::route::{go, Route};
 use crate::common::api::{self, ApiError};
-use beratta_core::api::{InvitationBatch, NewInvitation, QuestionnaireRef, Unit};
+use beratta_core::api::{InvitationBatch, NewInvitation, QuestionnaireRef};
 use beratta_core::login::ChildCode;
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
@@ -78,35 +78,18 @@ pub fn InvitePage() -> Html {
     let busy = use_state(|| false);
     let progress = use_state(|| None::<(usize, usize)>);
     let error = use_state(|| None::<String>);
-    let units = use_state(Vec::<Unit>::new);
     let person = staff.signed_in.clone();
     let my_unit = person.as_ref().and_then(|p| p.session.unit.clone());
-
-    {
-        let units = units.clone();
-        use_effect_with(my_unit.clone(), move |unit| {
-            if unit.is_some() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(list) = api::units().await {
-                        units.set(list);
-                    }
-                });
-            }
-        });
-    }
+    // The unit's name, for the sharing box; without it the box names the unit by its id.
+    let units = use_fetch(my_unit.clone(), |unit| {
+        unit.is_some().then_some(async { api::units().await.map_err(|_| String::new()) })
+    });
 
     let Some(person) = person.filter(|p| p.reads_children()) else {
         return html! { <p class="note" role="status">{ t.forbidden }</p> };
     };
 
-    let text_input = |state: &UseStateHandle<String>| {
-        let (state, error) = (state.clone(), error.clone());
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.set(input.value());
-            error.set(None);
-        })
-    };
+    let text_input = |state: &UseStateHandle<String>| typed_into(state, &error);
     let on_list = {
         let (list, error) = (list.clone(), error.clone());
         Callback::from(move |e: InputEvent| {
@@ -190,6 +173,7 @@ pub fn InvitePage() -> Html {
         })
     };
 
+    let units = units.data().unwrap_or_default();
     let unit_name = my_unit
         .as_ref()
         .map(|id| units.iter().find(|u| &u.unit_id == id).map_or_else(|| id.clone(), |u| u.name.clone()));
@@ -199,8 +183,7 @@ pub fn InvitePage() -> Html {
         None => String::new(),
     };
     html! {
-        <section class="invite narrow" aria-labelledby="invite-heading">
-            <h1 id="invite-heading">{ t.invite_heading }</h1>
+        <StaffPage class="invite narrow" heading_id="invite-heading" heading={t.invite_heading}>
             <p>{ t.invite_intro }</p>
             <form class="form-card" {onsubmit} novalidate=true>
                 <div class="field">
@@ -248,7 +231,7 @@ pub fn InvitePage() -> Html {
                 }
                 <p id="invite-progress" class="checking" role="status" aria-live="polite">{ status }</p>
             </form>
-        </section>
+        </StaffPage>
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::context::{use_staff, LoginNotice, SignedIn};
 use super::keys;
-use super::page::Problem;
+use super::page::{Problem, StaffPage};
 use super::texts::texts;
 use crate::common::api;
 use crate::common::lang::Lang;
@@ -118,8 +118,7 @@ pub fn LoginPage(props: &LoginProps) -> Html {
     });
     let invalid = if error.is_some() { "true" } else { "false" };
     html! {
-        <section class="staff-login narrow" aria-labelledby="staff-login-heading">
-            <h1 id="staff-login-heading">{ t.login_heading }</h1>
+        <StaffPage class="staff-login narrow" heading_id="staff-login-heading" heading={t.login_heading}>
             <p class="lead">{ t.login_intro }</p>
             if let Some(notice) = notice {
                 <p id="staff-notice" class="note" role="status">{ notice }</p>
@@ -142,6 +141,6 @@ pub fn LoginPage(props: &LoginProps) -> Html {
                 <p class="checking" role="status" aria-live="polite">{ if *busy { t.login_checking } else { "" } }</p>
                 <p class="hint">{ t.login_key_hint }</p>
             </form>
-        </section>
+        </StaffPage>
     }
 }

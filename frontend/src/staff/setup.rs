@@ -6,7 +6,7 @@
 
 use super::context::use_staff;
 use super::keys;
-use super::page::{print, Problem};
+use super::page::{print, use_fetch, Loading, Problem, StaffPage};
 use super::route::{go, Route};
 use crate::common::api;
 use beratta_core::api::Enrolment;
@@ -20,46 +20,40 @@ pub struct SetupProps {
     pub token: String,
 }
 
-enum Phase {
-    Checking,
-    Broken(String),
-    Form(Enrolment),
-    Recovery { organisation: String, key: String },
+/// The recovery key to show once, after the organisation is made.
+struct Recovery {
+    organisation: String,
+    key: String,
 }
 
 #[function_component]
 pub fn SetupPage(props: &SetupProps) -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let phase = use_state(|| Phase::Checking);
+    let recovery = use_state(|| None::<Recovery>);
     let username = use_state(String::new);
-
-    {
-        let phase = phase.clone();
+    let info = {
         let staff = staff.clone();
-        use_effect_with(props.token.clone(), move |token| {
+        use_fetch(props.token.clone(), move |token| {
             let token = token.clone();
-            wasm_bindgen_futures::spawn_local(async move {
+            Some(async move {
                 let t = staff.t();
-                phase.set(match api::setup_info(&token).await {
-                    Ok(info) => Phase::Form(info),
-                    Err(e)
-                        if e.code() == Some("not_found") || matches!(e, api::ApiError::Status { status: 404, .. }) =>
-                    {
-                        Phase::Broken(t.link_unusable.to_string())
+                api::setup_info(&token).await.map_err(|e| match e {
+                    e if e.code() == Some("not_found") || matches!(e, api::ApiError::Status { status: 404, .. }) => {
+                        t.link_unusable.to_string()
                     }
-                    Err(e) => Phase::Broken(t.api_error(&e)),
-                });
-            });
-        });
-    }
+                    e => t.api_error(&e),
+                })
+            })
+        })
+    };
 
     let on_done = {
-        let phase = phase.clone();
+        let recovery = recovery.clone();
         let username = username.clone();
         Callback::from(move |(organisation, key, name): (String, String, String)| {
             username.set(name);
-            phase.set(Phase::Recovery { organisation, key });
+            recovery.set(Some(Recovery { organisation, key }));
         })
     };
 
@@ -74,24 +68,20 @@ pub fn SetupPage(props: &SetupProps) -> Html {
         })
     };
 
-    let body = match &*phase {
-        Phase::Checking => html! {
-            <p class="checking" role="status" aria-live="polite">{ t.setup_checking_link }</p>
-        },
-        Phase::Broken(message) => html! { <Problem id="setup-error" message={Some(message.clone())} /> },
-        Phase::Form(info) => html! {
-            <SetupForm token={props.token.clone()} info={info.clone()} on_done={on_done} />
-        },
-        Phase::Recovery { organisation, key } => html! {
+    let body = match (&*recovery, info.problem()) {
+        (Some(Recovery { organisation, key }), _) => html! {
             <RecoveryKeySheet organisation={organisation.clone()} key_text={key.clone()}
                 on_continue={on_continue} />
         },
+        (None, Some(problem)) => html! { <Problem id="setup-error" message={Some(problem)} /> },
+        (None, None) => info.view(html! { <Loading text={t.setup_checking_link} /> }, |info| {
+            html! { <SetupForm token={props.token.clone()} info={(**info).clone()} on_done={on_done} /> }
+        }),
     };
     html! {
-        <section class="staff-setup narrow" aria-labelledby="setup-heading">
-            <h1 id="setup-heading" class="no-print">{ t.setup_heading }</h1>
+        <StaffPage class="staff-setup narrow" head_class="no-print" heading_id="setup-heading" heading={t.setup_heading}>
             { body }
-        </section>
+        </StaffPage>
     }
 }
 

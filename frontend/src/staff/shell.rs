@@ -146,7 +146,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         (Route::Cards, Some(_)) => html! { <CardsPage cards={(*cards).clone()} /> },
         (Route::Child(id), Some(_)) => html! { <summary::SummaryPage id={id.clone()} print={false} /> },
         (Route::ChildPrint(id), Some(_)) => html! { <summary::SummaryPage id={id.clone()} print={true} /> },
-        (Route::AdminStaff, Some(_)) => html! { <admin::StaffPage /> },
+        (Route::AdminStaff, Some(_)) => html! { <admin::StaffListPage /> },
         (Route::AdminUnits, Some(_)) => html! { <admin::UnitsPage /> },
         (Route::AdminAudit, Some(_)) => html! { <admin::AuditPage /> },
         (Route::Unknown, Some(_)) => html! { <p class="notice" role="status">{ context.t().no_such_page }</p> },

@@ -13,7 +13,7 @@
 use super::children::Note;
 use super::context::{use_staff, SignedIn};
 use super::keys;
-use super::page::{date, Problem};
+use super::page::{date, use_fetch, Loading, Problem};
 use super::route::Route;
 use crate::common::api;
 use beratta_core::api::{AssessmentRecord, Bytes, SealedHelp};
@@ -23,7 +23,6 @@ use beratta_core::help::{open_help, seal_help, HelpEntry, HelpError, HelpState, 
 use beratta_core::summary::{child_summary, declined, Finding};
 use beratta_core::{Action, Questionnaire, Session};
 use rand_core::OsRng;
-use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -44,10 +43,7 @@ struct Answers {
     help: (HelpStatus, u64),
 }
 
-/// Why a summary cannot be shown, in words.
-type Failed = String;
-
-async fn open(person: &SignedIn, staff: &super::context::Staff, id: &str) -> Result<Opened, Failed> {
+async fn open(person: &SignedIn, staff: &super::context::Staff, id: &str) -> Result<Opened, String> {
     let t = staff.t();
     let record = api::assessment(id).await.map_err(|e| staff.failure(&e))?;
     let note = Note::of(person, &record);
@@ -120,43 +116,37 @@ pub struct SummaryProps {
 pub fn SummaryPage(props: &SummaryProps) -> Html {
     let staff = use_staff();
     let t = staff.t();
-    let opened = use_state(|| None::<Result<Rc<Opened>, Failed>>);
     // The help status as it now stands on the server: it changes with each save.
     let help = use_state(|| (HelpStatus::default(), 0u64));
     let feedback = use_state(|| None::<(String, Feedback)>);
-    let reloads = use_state(|| 0u32);
     let stale = use_state(|| false);
-
-    {
-        let (opened, help, staff) = (opened.clone(), help.clone(), staff.clone());
-        use_effect_with((props.id.clone(), *reloads), move |(id, _)| {
-            let id = id.clone();
-            opened.set(None);
-            if let Some(person) = staff.signed_in.clone() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let outcome = open(&person, &staff, &id).await;
-                    if let Ok(Opened { answers: Some(answers), .. }) = &outcome {
-                        help.set(answers.help.clone());
-                    }
-                    opened.set(Some(outcome.map(Rc::new)));
-                });
-            }
-        });
-    }
+    let opened = {
+        let (help, staff) = (help.clone(), staff.clone());
+        use_fetch(props.id.clone(), move |id| {
+            let (person, id) = (staff.signed_in.clone()?, id.clone());
+            Some(async move {
+                let opened = open(&person, &staff, &id).await?;
+                if let Some(answers) = &opened.answers {
+                    help.set(answers.help.clone());
+                }
+                Ok(opened)
+            })
+        })
+    };
 
     let on_save = {
-        let (opened, help, feedback, reloads, stale, staff) =
-            (opened.clone(), help.clone(), feedback.clone(), reloads.clone(), stale.clone(), staff.clone());
+        let (opened, help, feedback, stale, staff) =
+            (opened.clone(), help.clone(), feedback.clone(), stale.clone(), staff.clone());
         Callback::from(move |(key, state, note): (String, HelpState, String)| {
-            let Some(Ok(opened)) = (*opened).clone() else { return };
-            let Some(answers) = &opened.answers else { return };
+            let Some(current) = opened.data() else { return };
+            let Some(answers) = &current.answers else { return };
             let t = staff.t();
             let (mut status, counter) = (*help).clone();
             if let Err(HelpError::NoteTooLong) = status.set(key.clone(), state, &note) {
                 feedback.set(Some((key, Feedback::Failed((t.help_note_long)(MAX_NOTE_CHARS)))));
                 return;
             }
-            let record = &opened.record;
+            let record = &current.record;
             let next = counter + 1;
             let blob =
                 seal_help(&answers.data_key, &record.organisation, &record.assessment, next, &status, &mut OsRng);
@@ -164,8 +154,8 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
             feedback.set(Some((key.clone(), Feedback::Saving)));
             stale.set(false);
             let id = record.assessment.clone();
-            let (help, feedback, reloads, stale, staff) =
-                (help.clone(), feedback.clone(), reloads.clone(), stale.clone(), staff.clone());
+            let (help, feedback, opened, stale, staff) =
+                (help.clone(), feedback.clone(), opened.clone(), stale.clone(), staff.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::save_help(&id, &sealed).await {
                     Ok(()) => {
@@ -176,7 +166,7 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
                         // Someone else saved first: show theirs, and let this person try again.
                         feedback.set(None);
                         stale.set(true);
-                        reloads.set(*reloads + 1);
+                        opened.restart();
                     }
                     Err(e) => feedback.set(Some((key, Feedback::Failed(staff.failure(&e))))),
                 }
@@ -184,10 +174,10 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
         })
     };
 
-    let opened = match &*opened {
-        None => return html! { <p class="checking" role="status" aria-live="polite">{ t.summary_opening }</p> },
-        Some(Err(message)) => return html! { <Problem id="summary-error" message={Some(message.clone())} /> },
-        Some(Ok(opened)) => opened.clone(),
+    let opened = match (opened.data(), opened.problem()) {
+        (_, Some(message)) => return html! { <Problem id="summary-error" message={Some(message)} /> },
+        (None, None) => return html! { <Loading text={t.summary_opening} /> },
+        (Some(opened), None) => opened,
     };
     let record = &opened.record;
     let print = props.print;

@@ -17,7 +17,7 @@ fn current_id(q: &Questionnaire, s: &Session) -> Option<String> {
     s.current(q).map(|i| q.items[i].id.clone())
 }
 
-fn real() -> Questionnaire {
+pub(crate) fn real() -> Questionnaire {
     let source = include_str!("../../../questionnaires/ages-10-12.toml");
     let catalogue =
         crate::catalogue::Catalogue::from_toml("factors.toml", include_str!("../../../questionnaires/factors.toml"))
@@ -212,7 +212,7 @@ fn some_answer(q: &Questionnaire, i: usize, seed: u64) -> Answer {
 }
 
 /// One step of a random walk: mostly answers, sometimes back, sometimes an earlier change.
-fn step(q: &Questionnaire, s: &Session, kind: u8, seed: u64) -> Session {
+pub(crate) fn step(q: &Questionnaire, s: &Session, kind: u8, seed: u64) -> Session {
     let action = match (kind % 8, s.current(q)) {
         (0, _) => Action::Back,
         (1, _) if !s.answers.is_empty() => {
@@ -240,7 +240,7 @@ fn check_invariants(q: &Questionnaire, s: &Session) {
     }
 }
 
-fn walks() -> impl Strategy<Value = Vec<(u8, u64)>> {
+pub(crate) fn walks() -> impl Strategy<Value = Vec<(u8, u64)>> {
     proptest::collection::vec((any::<u8>(), any::<u64>()), 0..120)
 }
 

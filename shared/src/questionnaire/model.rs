@@ -158,6 +158,11 @@ impl Questionnaire {
         self.factors.get(id)
     }
 
+    /// The catalogue entries of every factor it measures, in id order.
+    pub fn factors(&self) -> impl Iterator<Item = &Factor> {
+        self.factors.values()
+    }
+
     /// `id@version`, as bound into every stored answer set.
     pub fn reference(&self) -> String {
         format!("{}@{}", self.id, self.version)
