@@ -1,19 +1,70 @@
 //! Native benchmarks of the domain crate, printed by `make bench`: the engine's time per
-//! answer on the real 10–12 instrument, and the cost of one Argon2id code derivation (the
-//! price of every guess at a child's code).
+//! answer on the real 10–12 instrument, the cost of one Argon2id code derivation (the
+//! price of every guess at a child's code), the time to generate synthetic assessments
+//! through the engine, the bytes of a sealed statistics record, and the time to count and
+//! gate 100,000 records.
 
 use beratta_core::catalogue::Catalogue;
 use beratta_core::engine::{Action, Answer, Session};
+use beratta_core::envelope::OrgSecretKey;
+use beratta_core::group::{aggregate, disclose, Breakdown, Rules};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams};
 use beratta_core::questionnaire::{Kind, Questionnaire};
+use beratta_core::statistics::{seal_record, RecordContext, StatisticsRecord};
+use beratta_core::synthetic::{answer, Child, Situation};
 use rand_core::OsRng;
 use std::time::Instant;
 
-fn instrument() -> Questionnaire {
+fn read(file: &str) -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../questionnaires");
-    let read = |f: &str| std::fs::read_to_string(format!("{dir}/{f}")).expect("questionnaire files are there");
-    let catalogue = Catalogue::from_toml("factors.toml", &read("factors.toml")).expect("valid catalogue");
-    Questionnaire::from_toml("ages-10-12.toml", &read("ages-10-12.toml"), &catalogue).expect("valid instrument")
+    std::fs::read_to_string(format!("{dir}/{file}")).expect("questionnaire files are there")
+}
+
+fn catalogue() -> Catalogue {
+    Catalogue::from_toml("factors.toml", &read("factors.toml")).expect("valid catalogue")
+}
+
+fn instrument() -> Questionnaire {
+    Questionnaire::from_toml("ages-10-12.toml", &read("ages-10-12.toml"), &catalogue()).expect("valid instrument")
+}
+
+/// Generates `n` children's answers through the engine, derives and seals their records, and
+/// prints the time and the sealed size; then counts and gates 100,000 records by unit.
+fn group_figures(q: &Questionnaire, n: usize) {
+    const UNITS: [&str; 5] = ["norr", "söder", "väster", "öster", "centrum"];
+    let statistics = OrgSecretKey::generate(&mut OsRng);
+    let start = Instant::now();
+    let mut records = Vec::with_capacity(n);
+    let mut sealed_bytes = 0;
+    for i in 0..n {
+        let unit = UNITS[i % UNITS.len()];
+        let child = Child::new(&mut OsRng);
+        let session = answer(q, &child, &Situation { unit, year: 2026, after: None }, &[], &mut OsRng);
+        let context = RecordContext { round: "ht-2026".into(), unit: Some(unit.into()), pseudonym: child.pseudonym };
+        let record = StatisticsRecord::derive(q, &session, &context);
+        let encoded = record.encode(q).expect("a generated record encodes");
+        sealed_bytes += seal_record(&statistics.public_key(), "demo", "ht-2026", &encoded, &mut OsRng).len();
+        records.push(record);
+    }
+    println!(
+        "synthetic: {:.1} s to generate, score and seal {n} assessments of {} through the engine; \
+         {} bytes per sealed statistics record",
+        start.elapsed().as_secs_f64(),
+        q.reference(),
+        sealed_bytes / n
+    );
+    let catalogue = catalogue();
+    let many: Vec<StatisticsRecord> = records.iter().cycle().take(100_000).cloned().collect();
+    let start = Instant::now();
+    let grid = aggregate(&many, &catalogue, &[Breakdown::Unit]);
+    let counted = start.elapsed();
+    let shown = disclose(&grid, &Rules::default());
+    println!(
+        "group: {:.0} ms to count 100,000 records by unit, {:.0} ms through the disclosure gate ({} figures)",
+        counted.as_secs_f64() * 1e3,
+        (start.elapsed() - counted).as_secs_f64() * 1e3,
+        shown.cells().count()
+    );
 }
 
 /// A complete pass that endorses every risk it meets, so every chain opens: the longest walk.
@@ -54,6 +105,8 @@ fn main() {
         q.reference(),
         q.items.len()
     );
+
+    group_figures(&q, 10_000);
 
     let code = ChildCode::generate(&mut OsRng);
     let runs = 5;

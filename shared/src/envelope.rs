@@ -180,7 +180,23 @@ impl OrgSecretKey {
         let bytes = Zeroizing::new(self.0.unseal(sealed).map_err(|_| EnvelopeError::Rejected)?);
         SymmetricKey::from_slice(&bytes).ok_or(EnvelopeError::Rejected)
     }
+
+    /// Opens what [`OrgPublicKey::seal_bound`] sealed; fails unless `aad` is the same.
+    pub fn open_bound(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
+        if sealed.len() < SEALED_KEY_LEN + NONCE_LEN + TAG_LEN {
+            return Err(EnvelopeError::TooShort);
+        }
+        let (sealed_key, body) = sealed.split_at(SEALED_KEY_LEN);
+        self.open_data_key(sealed_key)?.decrypt(aad, body)
+    }
 }
+
+/// Bytes of a 32-byte key in a sealed box: the ephemeral public key (32), the key, and the
+/// box's tag (16).
+pub const SEALED_KEY_LEN: usize = KEY_LEN + KEY_LEN + TAG_LEN;
+
+/// Bytes of a Poly1305 tag.
+pub const TAG_LEN: usize = 16;
 
 impl OrgPublicKey {
     pub fn from_bytes(bytes: [u8; KEY_LEN]) -> OrgPublicKey {
@@ -204,6 +220,17 @@ impl OrgPublicKey {
     /// Seals a data key so that only the organisation's secret key opens it.
     pub fn seal_data_key(&self, key: &SymmetricKey, rng: &mut impl CryptoRngCore) -> Vec<u8> {
         self.0.seal(rng, key.as_bytes()).expect("sealing a 32-byte key cannot fail")
+    }
+
+    /// Seals `plaintext` so that only the matching secret key opens it, and only with the
+    /// same `aad`: a sealed box carries no associated data, so it carries a fresh key
+    /// instead, and the plaintext goes under that key with XChaCha20-Poly1305 and `aad`.
+    /// Layout: sealed key ([`SEALED_KEY_LEN`]) ‖ nonce ‖ ciphertext ‖ tag.
+    pub fn seal_bound(&self, aad: &[u8], plaintext: &[u8], rng: &mut impl CryptoRngCore) -> Vec<u8> {
+        let key = SymmetricKey::generate(rng);
+        let mut out = self.seal_data_key(&key, rng);
+        out.extend(key.encrypt(aad, plaintext, rng));
+        out
     }
 }
 

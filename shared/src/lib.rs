@@ -21,6 +21,7 @@ pub mod scoring;
 pub mod staff;
 pub mod statistics;
 pub mod summary;
+pub mod synthetic;
 pub mod text;
 
 pub use answer::Answer;

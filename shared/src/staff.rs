@@ -59,13 +59,25 @@ pub enum KeyHolder<'a> {
     Enrolment(&'a str),
 }
 
-fn holder_aad(organisation: &str, holder: &KeyHolder) -> Vec<u8> {
+/// Which of an organisation's two secret keys a wrapped copy holds: the organisation key
+/// (opens children's answers) or the statistics key (opens de-identified statistics
+/// records only). Part of the associated data, so one never unwraps as the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretKind {
+    Organisation,
+    Statistics,
+}
+
+fn holder_aad(kind: SecretKind, organisation: &str, holder: &KeyHolder) -> Vec<u8> {
     let (label, id): (&[u8], &str) = match holder {
         KeyHolder::Staff(id) => (b"staff", id),
         KeyHolder::Recovery => (b"recovery", ""),
         KeyHolder::Enrolment(id) => (b"enrolment", id),
     };
-    let mut out = b"beratta/org-key/v1/".to_vec();
+    let mut out = match kind {
+        SecretKind::Organisation => b"beratta/org-key/v1/".to_vec(),
+        SecretKind::Statistics => b"beratta/statistics-key/v1/".to_vec(),
+    };
     out.extend_from_slice(label);
     for field in [organisation, id] {
         out.extend_from_slice(&(field.len() as u32).to_be_bytes());
@@ -81,8 +93,7 @@ pub fn wrap_org_key(
     org_key: &OrgSecretKey,
     rng: &mut impl CryptoRngCore,
 ) -> Vec<u8> {
-    let secret = Zeroizing::new(org_key.to_bytes());
-    wrapping_key.encrypt(&holder_aad(organisation, holder), secret.as_ref(), rng)
+    wrap_secret(SecretKind::Organisation, wrapping_key, organisation, holder, org_key, rng)
 }
 
 pub fn unwrap_org_key(
@@ -91,7 +102,31 @@ pub fn unwrap_org_key(
     holder: &KeyHolder,
     wrapped: &[u8],
 ) -> Result<OrgSecretKey, EnvelopeError> {
-    let bytes = Zeroizing::new(wrapping_key.decrypt(&holder_aad(organisation, holder), wrapped)?);
+    unwrap_secret(SecretKind::Organisation, wrapping_key, organisation, holder, wrapped)
+}
+
+/// Wraps one of the organisation's secret keys for one holder.
+pub fn wrap_secret(
+    kind: SecretKind,
+    wrapping_key: &SymmetricKey,
+    organisation: &str,
+    holder: &KeyHolder,
+    secret: &OrgSecretKey,
+    rng: &mut impl CryptoRngCore,
+) -> Vec<u8> {
+    let bytes = Zeroizing::new(secret.to_bytes());
+    wrapping_key.encrypt(&holder_aad(kind, organisation, holder), bytes.as_ref(), rng)
+}
+
+/// Unwraps a copy made by [`wrap_secret`] for the same kind, organisation and holder.
+pub fn unwrap_secret(
+    kind: SecretKind,
+    wrapping_key: &SymmetricKey,
+    organisation: &str,
+    holder: &KeyHolder,
+    wrapped: &[u8],
+) -> Result<OrgSecretKey, EnvelopeError> {
+    let bytes = Zeroizing::new(wrapping_key.decrypt(&holder_aad(kind, organisation, holder), wrapped)?);
     let array: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| EnvelopeError::Rejected)?;
     Ok(OrgSecretKey::from_bytes(array))
 }
@@ -159,6 +194,19 @@ mod tests {
         assert!(unwrap_org_key(&key, "org", &KeyHolder::Staff("s2"), &wrapped).is_err());
         assert!(unwrap_org_key(&key, "org", &KeyHolder::Enrolment("s3"), &wrapped).is_err());
         assert!(unwrap_org_key(&key, "org2", &KeyHolder::Enrolment("s2"), &wrapped).is_err());
+    }
+
+    #[test]
+    fn a_statistics_key_copy_never_unwraps_as_the_organisation_key_and_back() {
+        let statistics = OrgSecretKey::generate(&mut OsRng);
+        let key = SymmetricKey::generate(&mut OsRng);
+        let holder = KeyHolder::Staff("analyst");
+        let wrapped = wrap_secret(SecretKind::Statistics, &key, "org", &holder, &statistics, &mut OsRng);
+        let opened = unwrap_secret(SecretKind::Statistics, &key, "org", &holder, &wrapped).unwrap();
+        assert_eq!(opened.to_bytes(), statistics.to_bytes());
+        assert!(unwrap_org_key(&key, "org", &holder, &wrapped).is_err());
+        let org_copy = wrap_org_key(&key, "org", &holder, &statistics, &mut OsRng);
+        assert!(unwrap_secret(SecretKind::Statistics, &key, "org", &holder, &org_copy).is_err());
     }
 
     #[test]

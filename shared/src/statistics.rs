@@ -12,12 +12,19 @@
 //! factor the instrument measures, in the instrument's factor order, so the record's size
 //! does not grow with factor names. Decoding needs the same instrument (`id@version` is in
 //! the record). The first byte is [`FORMAT`]; a record of an unknown format is refused.
+//!
+//! [`seal_record`] seals the encoded record to the organisation's statistics key (not the
+//! organisation key: those who read one child's answers and those who see groups hold
+//! different keys), bound to the organisation and the round, so that the server cannot move
+//! a record into another round or organisation.
 
 use crate::catalogue::FactorKind;
 use crate::engine::Session;
+use crate::envelope::{EnvelopeError, OrgPublicKey, OrgSecretKey};
 use crate::questionnaire::{Origin, Questionnaire};
 use crate::scoring::{self, FactorProfile, HelpWish, HowOften, Worry};
 use crate::Answer;
+use rand_core::CryptoRngCore;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -407,6 +414,57 @@ fn protective_state(byte: u8) -> Option<Option<ProtectiveState>> {
         3 => Some(ProtectiveState::Present),
         _ => return None,
     })
+}
+
+/// What a sealed record is bound to.
+fn associated_data(organisation: &str, round: &str) -> Vec<u8> {
+    let mut out = b"beratta/statistics/v1".to_vec();
+    for field in [organisation, round] {
+        out.extend_from_slice(&(field.len() as u32).to_be_bytes());
+        out.extend_from_slice(field.as_bytes());
+    }
+    out
+}
+
+/// Seals an encoded record to the statistics key, bound to `organisation` and `round`.
+pub fn seal_record(
+    statistics_key: &OrgPublicKey,
+    organisation: &str,
+    round: &str,
+    encoded: &[u8],
+    rng: &mut impl CryptoRngCore,
+) -> Vec<u8> {
+    statistics_key.seal_bound(&associated_data(organisation, round), encoded, rng)
+}
+
+/// Opens a record sealed by [`seal_record`] and decodes it for `q`; fails unless the key,
+/// the binding and every byte are as sealed, and the record names `round`.
+pub fn open_record(
+    statistics_key: &OrgSecretKey,
+    organisation: &str,
+    round: &str,
+    sealed: &[u8],
+    q: &Questionnaire,
+) -> Result<StatisticsRecord, OpenRecordError> {
+    if sealed.len() > MAX_ENCODED_LEN * 2 {
+        return Err(StatisticsError::TooLong.into());
+    }
+    let plain = statistics_key.open_bound(&associated_data(organisation, round), sealed)?;
+    let record = StatisticsRecord::decode(&plain, q)?;
+    if record.round != round {
+        return Err(OpenRecordError::WrongRound);
+    }
+    Ok(record)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OpenRecordError {
+    #[error(transparent)]
+    Sealed(#[from] EnvelopeError),
+    #[error(transparent)]
+    Record(#[from] StatisticsError),
+    #[error("the record names another round than the one it was sealed for")]
+    WrongRound,
 }
 
 #[cfg(test)]

@@ -18,194 +18,158 @@
 //! out by subtraction when it is small.
 
 use super::gate::{CellId, Grid, Relation};
-use crate::catalogue::{Catalogue, FactorKind, Level};
+use super::key::{Breakdown, Group, Measure};
+use crate::catalogue::Level;
+use crate::catalogue::{Catalogue, FactorKind};
 use crate::scoring::{HelpWish, HowOften, Worry};
 use crate::statistics::{ProtectiveState, RiskState, StatisticsRecord};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// A way to split the children into groups. Only these are offered, so that two
-/// overlapping ad-hoc filters can never be subtracted from each other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Breakdown {
-    /// The unit (school, area) the round was run in.
-    Unit,
-    Gender,
-    AgeBand,
-}
-
-impl Breakdown {
-    pub const ALL: [Breakdown; 3] = [Breakdown::Unit, Breakdown::Gender, Breakdown::AgeBand];
-
-    /// The record's group in this breakdown; `None` when the record does not say (such
-    /// children form a group "not stated" of their own, so that groups add up to everyone).
-    pub fn key(self, record: &StatisticsRecord) -> Option<&str> {
-        match self {
-            Breakdown::Unit => record.unit.as_deref(),
-            Breakdown::Gender => record.gender.as_deref(),
-            Breakdown::AgeBand => record.age_band.as_deref(),
-        }
-    }
-}
-
-/// A group: everyone, or one value of one breakdown (`None` is "not stated").
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Group {
-    Everyone,
-    Of(Breakdown, Option<String>),
-}
-
-/// One figure of one group.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Measure {
-    Respondents,
-    Unfinished,
-    Acute,
-    Asked(String),
-    Endorsed(String),
-    WorriedALittle(String),
-    WorriedALot(String),
-    WantsHelp(String),
-    Often(String),
-    Present(String),
-    DomainAsked(Level),
-    AnyRisk(Level),
-}
-
-impl Measure {
-    /// The measure this one is a share of, if it is a share.
-    pub fn base(&self) -> Option<Measure> {
-        Some(match self {
-            Measure::Respondents | Measure::Unfinished | Measure::Acute => return None,
-            Measure::Asked(_) | Measure::DomainAsked(_) => Measure::Respondents,
-            Measure::Endorsed(f) | Measure::Present(f) => Measure::Asked(f.clone()),
-            Measure::WorriedALittle(f) | Measure::WorriedALot(f) | Measure::WantsHelp(f) | Measure::Often(f) => {
-                Measure::Endorsed(f.clone())
-            }
-            Measure::AnyRisk(level) => Measure::DomainAsked(*level),
-        })
-    }
-}
-
-/// The children of one group, counted.
-#[derive(Clone, Debug, Default)]
+/// The children of one group, counted by measure position.
+#[derive(Clone, Debug)]
 struct Tally {
-    counts: BTreeMap<Measure, u32>,
+    counts: Vec<u32>,
     /// Children in the group, finished or not (the base of `Acute`; never shown).
     children: u32,
 }
 
-impl Tally {
-    fn add(&mut self, record: &StatisticsRecord, catalogue: &Catalogue) {
-        let mut bump = |m: Measure| *self.counts.entry(m).or_insert(0) += 1;
-        if record.acute {
-            bump(Measure::Acute);
-        }
-        if !record.finished {
-            bump(Measure::Unfinished);
-        } else {
-            bump(Measure::Respondents);
-            let mut domains_asked = BTreeSet::new();
-            let mut domains_risk = BTreeSet::new();
-            for (factor, state) in &record.risks {
-                let level = catalogue.get(factor).map(|f| f.level);
-                if matches!(state, RiskState::Declined) {
-                    continue;
-                }
-                bump(Measure::Asked(factor.clone()));
-                domains_asked.extend(level);
-                if let RiskState::Yes { how_often, worry, wants_help } = state {
-                    domains_risk.extend(level);
-                    bump(Measure::Endorsed(factor.clone()));
-                    match worry {
-                        Some(Worry::ALittle) => bump(Measure::WorriedALittle(factor.clone())),
-                        Some(Worry::ALot) => bump(Measure::WorriedALot(factor.clone())),
-                        _ => {}
-                    }
-                    if *wants_help == Some(HelpWish::Yes) {
-                        bump(Measure::WantsHelp(factor.clone()));
-                    }
-                    if matches!(how_often, Some(HowOften::Often | HowOften::VeryOften)) {
-                        bump(Measure::Often(factor.clone()));
-                    }
-                }
-            }
-            for (factor, state) in &record.protective {
-                match state {
-                    ProtectiveState::Declined => {}
-                    ProtectiveState::Absent => bump(Measure::Asked(factor.clone())),
-                    ProtectiveState::Present => {
-                        bump(Measure::Asked(factor.clone()));
-                        bump(Measure::Present(factor.clone()));
-                    }
-                }
-            }
-            for level in domains_asked {
-                bump(Measure::DomainAsked(level));
-            }
-            for level in domains_risk {
-                bump(Measure::AnyRisk(level));
-            }
-        }
-        self.children += 1;
-    }
-
-    fn get(&self, m: &Measure) -> u32 {
-        self.counts.get(m).copied().unwrap_or(0)
-    }
+/// Where each factor's measures sit in the list of measures.
+struct Slots<'a> {
+    /// The six measures of a risk, and its domain.
+    risks: HashMap<&'a str, ([usize; 6], Option<Level>)>,
+    protective: HashMap<&'a str, [usize; 2]>,
+    levels: HashMap<Level, [usize; 2]>,
+    measures: Vec<Measure>,
 }
 
-/// Every measure the records and the catalogue call for: for each factor any record was
-/// asked about, all of its measures, so that a group with no child endorsing still shows 0.
-fn measures(records: &[StatisticsRecord], catalogue: &Catalogue) -> Vec<Measure> {
-    let mut risks = BTreeSet::new();
-    let mut protective = BTreeSet::new();
+const RESPONDENTS: usize = 0;
+const UNFINISHED: usize = 1;
+const ACUTE: usize = 2;
+
+/// Every measure the records call for: for each factor any record was asked about, all of
+/// its measures, so that a group with no child endorsing still shows 0.
+fn slots<'a>(records: &'a [StatisticsRecord], catalogue: &Catalogue) -> Slots<'a> {
+    let mut risk_ids = BTreeSet::new();
+    let mut protective_ids = BTreeSet::new();
     for r in records {
-        risks.extend(r.risks.keys().cloned());
-        protective.extend(r.protective.keys().cloned());
+        risk_ids.extend(r.risks.keys().map(String::as_str));
+        protective_ids.extend(r.protective.keys().map(String::as_str));
     }
-    let mut out = vec![Measure::Respondents, Measure::Unfinished, Measure::Acute];
+    let mut measures = vec![Measure::Respondents, Measure::Unfinished, Measure::Acute];
+    let mut push = |m: Measure| {
+        measures.push(m);
+        measures.len() - 1
+    };
+    let mut risks = HashMap::new();
     let mut levels = BTreeSet::new();
-    for f in risks {
-        if let Some(factor) = catalogue.get(&f).filter(|x| x.kind == FactorKind::Risk) {
-            levels.insert(factor.level);
+    for f in risk_ids {
+        let level = catalogue.get(f).filter(|x| x.kind == FactorKind::Risk).map(|x| x.level);
+        levels.extend(level);
+        let owned = f.to_string();
+        let slots = [
+            push(Measure::Asked(owned.clone())),
+            push(Measure::Endorsed(owned.clone())),
+            push(Measure::WorriedALittle(owned.clone())),
+            push(Measure::WorriedALot(owned.clone())),
+            push(Measure::WantsHelp(owned.clone())),
+            push(Measure::Often(owned)),
+        ];
+        risks.insert(f, (slots, level));
+    }
+    let mut protective = HashMap::new();
+    for f in protective_ids {
+        protective.insert(f, [push(Measure::Asked(f.to_string())), push(Measure::Present(f.to_string()))]);
+    }
+    let levels = levels.into_iter().map(|l| (l, [push(Measure::DomainAsked(l)), push(Measure::AnyRisk(l))])).collect();
+    Slots { risks, protective, levels, measures }
+}
+
+/// The measures one record adds 1 to.
+fn bumps(record: &StatisticsRecord, slots: &Slots, out: &mut Vec<usize>) {
+    out.clear();
+    if record.acute {
+        out.push(ACUTE);
+    }
+    if !record.finished {
+        out.push(UNFINISHED);
+        return;
+    }
+    out.push(RESPONDENTS);
+    let mut domains_asked: Vec<Level> = Vec::new();
+    let mut domains_risk: Vec<Level> = Vec::new();
+    for (factor, state) in &record.risks {
+        let Some(&([asked, endorsed, little, lot, help, often], level)) = slots.risks.get(factor.as_str()) else {
+            continue;
+        };
+        if matches!(state, RiskState::Declined) {
+            continue;
         }
-        out.extend([
-            Measure::Asked(f.clone()),
-            Measure::Endorsed(f.clone()),
-            Measure::WorriedALittle(f.clone()),
-            Measure::WorriedALot(f.clone()),
-            Measure::WantsHelp(f.clone()),
-            Measure::Often(f),
-        ]);
+        out.push(asked);
+        domains_asked.extend(level);
+        if let RiskState::Yes { how_often, worry, wants_help } = state {
+            domains_risk.extend(level);
+            out.push(endorsed);
+            match worry {
+                Some(Worry::ALittle) => out.push(little),
+                Some(Worry::ALot) => out.push(lot),
+                _ => {}
+            }
+            if *wants_help == Some(HelpWish::Yes) {
+                out.push(help);
+            }
+            if matches!(how_often, Some(HowOften::Often | HowOften::VeryOften)) {
+                out.push(often);
+            }
+        }
     }
-    for f in protective {
-        out.extend([Measure::Asked(f.clone()), Measure::Present(f)]);
+    for (factor, state) in &record.protective {
+        let Some(&[asked, present]) = slots.protective.get(factor.as_str()) else { continue };
+        match state {
+            ProtectiveState::Declined => {}
+            ProtectiveState::Absent => out.push(asked),
+            ProtectiveState::Present => out.extend([asked, present]),
+        }
     }
-    for level in levels {
-        out.extend([Measure::DomainAsked(level), Measure::AnyRisk(level)]);
+    for domains in [&mut domains_asked, &mut domains_risk] {
+        domains.sort_unstable();
+        domains.dedup();
     }
-    out
+    out.extend(domains_asked.iter().filter_map(|l| slots.levels.get(l)).map(|s| s[0]));
+    out.extend(domains_risk.iter().filter_map(|l| slots.levels.get(l)).map(|s| s[1]));
 }
 
 /// Counts `records` for everyone and for every group of each of `breakdowns`, which are
 /// shown together (so their sums are tied through the shared total).
 pub fn aggregate(records: &[StatisticsRecord], catalogue: &Catalogue, breakdowns: &[Breakdown]) -> Grid {
-    let mut tallies: BTreeMap<Group, Tally> = BTreeMap::new();
-    tallies.entry(Group::Everyone).or_default();
+    let slots = slots(records, catalogue);
+    let empty = || Tally { counts: vec![0; slots.measures.len()], children: 0 };
+    let mut everyone = empty();
+    let mut by_group: HashMap<(Breakdown, Option<&str>), Tally> = HashMap::new();
+    let mut scratch = Vec::new();
     for record in records {
-        tallies.entry(Group::Everyone).or_default().add(record, catalogue);
+        bumps(record, &slots, &mut scratch);
+        let count = |tally: &mut Tally| {
+            tally.children += 1;
+            for &m in &scratch {
+                tally.counts[m] += 1;
+            }
+        };
+        count(&mut everyone);
         for &b in breakdowns {
-            let key = b.key(record).map(str::to_string);
-            tallies.entry(Group::Of(b, key)).or_default().add(record, catalogue);
+            count(by_group.entry((b, b.key(record))).or_insert_with(empty));
         }
     }
-    let measures = measures(records, catalogue);
+    let mut tallies: BTreeMap<Group, Tally> =
+        by_group.into_iter().map(|((b, key), tally)| (Group::Of(b, key.map(str::to_string)), tally)).collect();
+    tallies.insert(Group::Everyone, everyone);
+    let measures = slots.measures;
+    let position: HashMap<&Measure, usize> = measures.iter().enumerate().map(|(i, m)| (m, i)).collect();
     let mut grid = Grid::default();
     // Each group's cells, with the rests of its shares and its acute base.
     let mut ids: BTreeMap<(Group, Measure), CellId> = BTreeMap::new();
     for (group, tally) in &tallies {
         for m in &measures {
-            let id = grid.shown_cell(group.clone(), m.clone(), tally.get(m));
+            let id = grid.shown_cell(group.clone(), m.clone(), tally.counts[position[m]]);
             ids.insert((group.clone(), m.clone()), id);
         }
         for m in &measures {
@@ -217,20 +181,26 @@ pub fn aggregate(records: &[StatisticsRecord], catalogue: &Catalogue, breakdowns
                 Measure::WorriedALot(_) => continue,
                 Measure::WorriedALittle(f) => {
                     let lot = ids[&(group.clone(), Measure::WorriedALot(f.clone()))];
-                    let rest = tally.get(&base) - tally.get(m) - tally.get(&Measure::WorriedALot(f.clone()));
+                    let rest = tally.counts[position[&base]]
+                        - tally.counts[position[m]]
+                        - tally.counts[position[&Measure::WorriedALot(f.clone())]];
                     let rest = grid.hidden_cell(group.clone(), rest, true);
                     grid.relate(Relation::sum(base_id, &[part, lot, rest]));
                 }
                 _ => {
                     // Those not asked an item are not protected (see the gate's cells).
                     let protected = !matches!(m, Measure::Asked(_) | Measure::DomainAsked(_));
-                    let rest = grid.hidden_cell(group.clone(), tally.get(&base) - tally.get(m), protected);
+                    let rest = grid.hidden_cell(
+                        group.clone(),
+                        tally.counts[position[&base]] - tally.counts[position[m]],
+                        protected,
+                    );
                     grid.relate(Relation::sum(base_id, &[part, rest]));
                 }
             }
         }
         // Respondents + unfinished = every child = acute + the rest.
-        let rest = grid.hidden_cell(group.clone(), tally.children - tally.get(&Measure::Acute), true);
+        let rest = grid.hidden_cell(group.clone(), tally.children - tally.counts[ACUTE], true);
         let (respondents, unfinished, acute) = (
             ids[&(group.clone(), Measure::Respondents)],
             ids[&(group.clone(), Measure::Unfinished)],

@@ -16,8 +16,8 @@
 //! one kind of mark; "too few to be reliable" is another, carried by a shown [`Figure`]
 //! whose interval is wide ([`Figure::unreliable`]).
 
-use super::aggregate::{Group, Measure};
 use super::interval::{wilson, Interval};
+use super::key::{Group, Measure};
 use std::collections::BTreeMap;
 
 /// The fewest respondents a group must have to show any figure.

@@ -4,9 +4,11 @@
 pub mod aggregate;
 pub mod gate;
 pub mod interval;
+pub mod key;
 
-pub use aggregate::{aggregate, Breakdown, Group, Measure};
+pub use aggregate::aggregate;
 pub use gate::{disclose, Disclosed, Figure, Mark, Rules, Shown};
+pub use key::{Breakdown, Group, Measure};
 
 #[cfg(test)]
 mod tests;

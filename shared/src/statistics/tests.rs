@@ -193,6 +193,29 @@ fn an_id_longer_than_an_id_is_refused() {
     assert_eq!(record.encode(&q), Err(StatisticsError::IdTooLong));
 }
 
+#[test]
+fn a_sealed_record_opens_only_with_the_statistics_key_and_only_for_its_organisation_and_round() {
+    let mut rng = rand_core::OsRng;
+    let q = valid();
+    let record = StatisticsRecord::derive(&q, &session(&q, &[("adult", c("yes"))]), &context());
+    let encoded = record.encode(&q).unwrap();
+    let statistics = OrgSecretKey::generate(&mut rng);
+    let organisation = OrgSecretKey::generate(&mut rng);
+    let sealed = seal_record(&statistics.public_key(), "org-1", "r-2026-ht", &encoded, &mut rng);
+    assert_eq!(open_record(&statistics, "org-1", "r-2026-ht", &sealed, &q).unwrap(), record);
+    assert!(matches!(open_record(&organisation, "org-1", "r-2026-ht", &sealed, &q), Err(OpenRecordError::Sealed(_))));
+    assert!(open_record(&statistics, "org-2", "r-2026-ht", &sealed, &q).is_err(), "another organisation");
+    assert!(open_record(&statistics, "org-1", "r-2027-vt", &sealed, &q).is_err(), "another round");
+    let mut tampered = sealed.clone();
+    *tampered.last_mut().unwrap() ^= 1;
+    assert!(open_record(&statistics, "org-1", "r-2026-ht", &tampered, &q).is_err());
+    assert!(open_record(&statistics, "org-1", "r-2026-ht", &sealed[..40], &q).is_err());
+    // Sealed under the right round's binding but naming another round inside: refused.
+    let other = StatisticsRecord { round: "r-other".into(), ..record };
+    let resealed = seal_record(&statistics.public_key(), "org-1", "r-2026-ht", &other.encode(&q).unwrap(), &mut rng);
+    assert_eq!(open_record(&statistics, "org-1", "r-2026-ht", &resealed, &q), Err(OpenRecordError::WrongRound));
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
