@@ -46,12 +46,20 @@ for file in dist/index.html dist/*.js dist/*.wasm dist/*.css; do
   total=$((total + size))
   printf '  %-44s %8d raw %8d gzip\n' "$(basename "$file")" "$(wc -c <"$file")" "$size"
 done
+# The switch's name "ትግርኛ" is drawn in a four-letter face every child fetches; the Tigrinya
+# texts' letters only a child who chooses Tigrinya does (shown apart, not in the total).
+name_font=dist/fonts/noto-sans-ethiopic-name.woff2
+size=$(gz <"$name_font")
+total=$((total + size))
+printf '  %-44s %8d raw %8d gzip\n' "$(basename "$name_font")" "$(wc -c <"$name_font")" "$size"
 bundle="$work/bundle.json"
 curl -fsS "$url/api/questionnaires/beratta-10-12/1" -o "$bundle"
 size=$(gz <"$bundle")
 total=$((total + size))
 printf '  %-44s %8d raw %8d gzip\n' "questionnaire bundle beratta-10-12@1" "$(wc -c <"$bundle")" "$size"
 printf '  %-44s %8s     %8d gzip (%d KiB)\n' "total" "" "$total" "$((total / 1024))"
+ti_font=dist/fonts/noto-sans-ethiopic-ti.woff2
+printf '  %-44s %8d raw %8d gzip (Tigrinya only)\n' "$(basename "$ti_font")" "$(wc -c <"$ti_font")" "$(gz <"$ti_font")"
 
 echo
 echo "== domain crate, native"

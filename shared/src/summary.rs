@@ -2,52 +2,59 @@
 //! in the staff member's language whatever language the child answered in. It supports a
 //! conversation; it is not an assessment, and says so.
 //!
-//! Order: urgent matters first (with the duty to report concerns), then what the child wants
-//! help with, then each domain's risks and protective factors, the child's own words, a
-//! short conversation guide per flagged area, and the instrument it was given with.
+//! It is meant to be read in about two minutes, so each thing is said once. Order: urgent
+//! matters first (the duty to report concerns, and links to the findings that raised them),
+//! then the risks the child wants help with, the other risks (each with how often, worry and
+//! help wish, and its conversation guide), the protective factors, the background that says
+//! something, the child's own words, and the instrument it was given with. Every answer is
+//! labelled with the instrument's own option text, as the child saw it; an answer that is not
+//! a finding ("Nej", "Vet inte" to a background question) has no line.
 
 use crate::catalogue::Catalogue;
 use crate::engine::{Answer, Session};
 use crate::help::{finding_key, HelpState, HelpStatus};
-use crate::questionnaire::{Kind, Questionnaire};
-use crate::scoring::{score, HelpWish, HowOften, RiskFinding, Worry};
+use crate::questionnaire::{Kind, Questionnaire, Step};
+use crate::scoring::{score, HelpWish, RiskFinding};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Languages staff can read summaries in; others fall back to Swedish.
 pub const STAFF_LANGUAGES: [&str; 2] = ["sv", "en"];
 
-/// One thing the child told of, in the reader's language.
+/// One risk the child told of, in the reader's language, with every answer labelled as the
+/// child saw it: the instrument's own option text, never a paraphrase.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable key, for the help loop.
+    /// Stable key, for the help loop and for links within the summary.
     pub key: String,
     pub factor: String,
     /// The factor's name.
     pub name: String,
-    /// What the child was asked, and what they answered.
-    pub told: String,
+    /// The title of the section it was told in.
+    pub domain: String,
+    /// What the child was asked.
+    pub question: String,
+    /// What the child answered, as the option read.
+    pub answer: String,
+    /// The answer to "how often?", where it was asked. A frequency question is its own
+    /// "how often", so its answer is not repeated here.
     pub how_often: Option<String>,
+    /// The answer to "does it worry you?".
     pub worry: Option<String>,
+    /// The answer to "would you like help with it?".
     pub wants_help: Option<String>,
     pub acute: bool,
     /// Staff's own status of this help wish, if any: (state, note to the child).
     pub help_status: Option<(String, String)>,
+    /// The conversation guide for its factor, where the catalogue has one.
+    pub guide: Option<String>,
 }
 
+/// A link from the urgent section to a finding, which is shown once, further down.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DomainSummary {
-    pub title: String,
-    pub risks: Vec<Finding>,
-    /// Names of the protective factors the child told of.
-    pub protective: Vec<String>,
-    /// Background: "Bor med: Mamma, Pappa".
-    pub background: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Guide {
+pub struct UrgentLink {
+    pub key: String,
     pub name: String,
-    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,21 +66,26 @@ pub struct ChildSummary {
     pub answered_in: String,
     /// Present when that language is a draft translation, not yet reviewed.
     pub unreviewed_language: Option<String>,
-    pub urgent: Vec<Finding>,
+    /// The findings that may mean the child is in danger now, as links to them.
+    pub urgent: Vec<UrgentLink>,
     /// Present when anything is urgent.
     pub duty_to_report: Option<String>,
+    /// Risks the child wants help with, or is not sure about: urgent ones first.
     pub help_wanted: Vec<Finding>,
-    pub domains: Vec<DomainSummary>,
+    /// Every other risk: urgent ones first, then in questionnaire order.
+    pub other_risks: Vec<Finding>,
+    /// Names of the protective factors the child told of, each once.
+    pub protective: Vec<String>,
+    /// Background that says something: "Bor med: Mamma, Pappa". An answer the instrument
+    /// does not count as signalling its factor ("Nej", "Vet inte") has no line.
+    pub background: Vec<String>,
+    /// Everything the child wrote in their own words, in one place.
     pub own_words: Vec<String>,
-    pub guides: Vec<Guide>,
     pub not_an_assessment: String,
 }
 
 /// Fixed wording of the summary, per staff language.
 struct Words {
-    often: [&'static str; 4],
-    worry: [&'static str; 3],
-    help: [&'static str; 3],
     planned: &'static str,
     handled: &'static str,
     declined: &'static str,
@@ -85,9 +97,6 @@ struct Words {
 }
 
 const SV: Words = Words {
-    often: ["en gång", "ibland", "ofta", "väldigt ofta"],
-    worry: ["oroar inte", "oroar lite", "oroar mycket"],
-    help: ["vill ha hjälp", "vill inte ha hjälp", "vet inte om hjälp behövs"],
     planned: "planerat",
     handled: "klart",
     declined: "ville inte svara",
@@ -110,9 +119,6 @@ const SV: Words = Words {
 };
 
 const EN: Words = Words {
-    often: ["once", "sometimes", "often", "very often"],
-    worry: ["not worried", "a little worried", "very worried"],
-    help: ["wants help", "does not want help", "not sure about help"],
     planned: "planned",
     handled: "done",
     declined: "chose not to answer",
@@ -153,48 +159,38 @@ pub fn child_summary(
     let (w, lang) = words(language);
     let profile = score(q, session);
     let factor_name = |id: &str| catalogue.get(id).map_or_else(|| id.to_string(), |f| f.name.get(lang).to_string());
+    let shown: BTreeMap<usize, &Answer> = session.shown_answers(q).into_iter().collect();
+    // The label of the option the child picked at position `pos`, as the child saw it.
+    let label_at = |pos: usize| -> Option<String> {
+        let Some(Answer::Choice(c)) = shown.get(&pos) else { return None };
+        q.items[pos].option(c).map(|o| o.text.get(lang).to_string())
+    };
 
     let finding = |r: &RiskFinding| {
-        let item = q.item(&r.item);
-        let question = item.map_or("", |i| i.text.get(lang));
-        let answer = match (&r.option, item) {
-            (Some(o), Some(i)) => i.option(o).map(|c| c.text.get(lang)).unwrap_or(o),
-            (None, Some(i)) => match session.answers.get(&r.item) {
-                Some(Answer::Choice(c)) => i.option(c).map_or(c.as_str(), |o| o.text.get(lang)),
-                _ => "",
-            },
-            _ => "",
+        let pos = q.position(&r.item);
+        let item = pos.map(|p| &q.items[p]);
+        let picked = r.option.clone().or_else(|| match pos.and_then(|p| shown.get(&p)) {
+            Some(Answer::Choice(c)) => Some(c.clone()),
+            _ => None,
+        });
+        let answer = match (&picked, item) {
+            (Some(o), Some(i)) => i.option(o).map_or_else(|| o.clone(), |c| c.text.get(lang).to_string()),
+            (Some(o), None) => o.clone(),
+            _ => String::new(),
         };
+        let step = |s: Step| pos.and_then(|p| q.follow_up(p, r.option.as_deref(), s)).and_then(label_at);
         let key = finding_key(r);
         Finding {
             name: factor_name(&r.factor),
             factor: r.factor.clone(),
-            told: format!("{question} — {answer}"),
-            how_often: r.how_often.map(|h| {
-                w.often[match h {
-                    HowOften::Once => 0,
-                    HowOften::Sometimes => 1,
-                    HowOften::Often => 2,
-                    HowOften::VeryOften => 3,
-                }]
-                .to_string()
-            }),
-            worry: r.worry.map(|x| {
-                w.worry[match x {
-                    Worry::No => 0,
-                    Worry::ALittle => 1,
-                    Worry::ALot => 2,
-                }]
-                .to_string()
-            }),
-            wants_help: r.wants_help.map(|x| {
-                w.help[match x {
-                    HelpWish::Yes => 0,
-                    HelpWish::No => 1,
-                    HelpWish::NotSure => 2,
-                }]
-                .to_string()
-            }),
+            domain: item
+                .and_then(|i| q.sections.get(i.section))
+                .map_or_else(String::new, |s| s.title.get(lang).to_string()),
+            question: item.map_or_else(String::new, |i| i.text.get(lang).to_string()),
+            answer,
+            how_often: step(Step::Often),
+            worry: step(Step::Worry),
+            wants_help: step(Step::Help),
             acute: r.acute,
             help_status: help.and_then(|h| h.entries.get(&key)).map(|e| {
                 let state = match e.state {
@@ -203,49 +199,55 @@ pub fn child_summary(
                 };
                 (state.to_string(), e.note.clone())
             }),
+            guide: catalogue.get(&r.factor).and_then(|f| f.guide.as_ref()).map(|g| g.get(lang).to_string()),
             key,
         }
     };
 
-    let urgent: Vec<Finding> = profile.risks().filter(|r| r.acute).map(&finding).collect();
-    let help_wanted = profile
-        .risks()
-        .filter(|r| matches!(r.wants_help, Some(HelpWish::Yes | HelpWish::NotSure)))
-        .map(&finding)
+    // Each risk once: among the help wishes or among the others, urgent ones first in each.
+    let (mut help_wanted, mut other_risks): (Vec<Finding>, Vec<Finding>) = (Vec::new(), Vec::new());
+    for r in profile.risks() {
+        let list = if matches!(r.wants_help, Some(HelpWish::Yes | HelpWish::NotSure)) {
+            &mut help_wanted
+        } else {
+            &mut other_risks
+        };
+        list.push(finding(r));
+    }
+    help_wanted.sort_by_key(|f| !f.acute);
+    other_risks.sort_by_key(|f| !f.acute);
+    let urgent: Vec<UrgentLink> = help_wanted
+        .iter()
+        .chain(&other_risks)
+        .filter(|f| f.acute)
+        .map(|f| UrgentLink { key: f.key.clone(), name: f.name.clone() })
         .collect();
-    let domains = profile
+
+    let mut protective: Vec<String> = Vec::new();
+    for p in profile.protective() {
+        let name = factor_name(&p.factor);
+        if !protective.contains(&name) {
+            protective.push(name);
+        }
+    }
+    let background = profile
         .domains
         .iter()
-        .zip(&q.sections)
-        .map(|(d, section)| DomainSummary {
-            title: section.title.get(lang).to_string(),
-            risks: d.risks.iter().map(&finding).collect(),
-            protective: d.protective.iter().map(|p| factor_name(&p.factor)).collect(),
-            background: d
-                .background
+        .flat_map(|d| &d.background)
+        .filter_map(|b| {
+            let item = q.item(&b.item)?;
+            // Only the answers that signal the factor say something about the child.
+            let picked: Vec<&str> = b
+                .options
                 .iter()
-                .map(|b| {
-                    let item = q.item(&b.item);
-                    let picked: Vec<&str> = b
-                        .options
-                        .iter()
-                        .map(|o| item.and_then(|i| i.option(o)).map_or(o.as_str(), |c| c.text.get(lang)))
-                        .collect();
-                    format!("{}: {}", factor_name(&b.factor), picked.join(", "))
-                })
-                .collect(),
+                .filter_map(|o| item.option(o))
+                .filter(|o| item.telling.as_ref().is_none_or(|t| t.contains(&o.id)))
+                .map(|o| o.text.get(lang))
+                .collect();
+            (!picked.is_empty()).then(|| format!("{}: {}", factor_name(&b.factor), picked.join(", ")))
         })
         .collect();
     let own_words = profile.domains.iter().flat_map(|d| d.own_words.iter().map(|(_, words)| words.clone())).collect();
-
-    let mut guides: Vec<Guide> = Vec::new();
-    for r in profile.risks() {
-        let Some(text) = catalogue.get(&r.factor).and_then(|f| f.guide.as_ref()) else { continue };
-        let name = factor_name(&r.factor);
-        if !guides.iter().any(|g| g.name == name) {
-            guides.push(Guide { name, text: text.get(lang).to_string() });
-        }
-    }
 
     let unreviewed_language = q.drafts.iter().any(|d| d == answered_in).then(|| w.draft_note.to_string());
     let answered_in = w.languages.iter().find(|(code, _)| *code == answered_in).map_or(answered_in, |(_, n)| n);
@@ -257,9 +259,10 @@ pub fn child_summary(
         duty_to_report: (!urgent.is_empty()).then(|| w.duty.to_string()),
         urgent,
         help_wanted,
-        domains,
+        other_risks,
+        protective,
+        background,
         own_words,
-        guides,
         not_an_assessment: w.disclaimer.to_string(),
     }
 }

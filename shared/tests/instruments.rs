@@ -145,7 +145,7 @@ mod instrument {
         for item in &q.items {
             assert_ne!(item.kind, beratta_core::Kind::Text, "item {} needs typing", item.id);
             for option in &item.options {
-                assert!(option.emoji.is_some(), "item {} option {} has no picture", item.id, option.id);
+                assert!(option.picture.is_some(), "item {} option {} has no picture", item.id, option.id);
             }
         }
     }
@@ -212,7 +212,7 @@ mod versions {
             put(&format!("{:?}|{:?}|{:?}|{:?}", item.kind, item.rule, item.describes, item.section));
             reviewed(&item.text).iter().for_each(|s| put(s));
             for o in &item.options {
-                put(&format!("{}|{:?}|{}|{:?}", o.id, o.signals, o.exclusive, o.emoji));
+                put(&format!("{}|{:?}|{}|{:?}", o.id, o.signals, o.exclusive, o.picture.map(|p| p.name())));
                 reviewed(&o.text).iter().for_each(|s| put(s));
             }
         }

@@ -121,9 +121,9 @@ test('an administrator, a staff member and a child, from set-up to the help loop
   await staff.goto(`${server.url}/staff/#/staff`);
   await staff.locator('#children a', { hasText: childName }).first().click();
   await staff.waitForSelector('#summary', { timeout: 60_000 });
-  const risks = (await staff.locator('.domain .risk-name').allInnerTexts()).map((s) => s.trim()).sort();
+  const risks = (await staff.locator('#summary .risk-name').allInnerTexts()).map((s) => s.trim()).sort();
   assert.deepEqual(risks, [swedishName('ind.anger'), swedishName('ind.harmful_secrets')].sort());
-  const protective = (await staff.locator('.domain .protective-name').allInnerTexts()).map((s) => s.trim());
+  const protective = (await staff.locator('#summary .protective-name').allInnerTexts()).map((s) => s.trim());
   assert.deepEqual(protective, [swedishName('ind.protective_persons')]);
   const wanted = staff.locator('#help-wanted .finding');
   assert.equal(await wanted.count(), 1);

@@ -2,12 +2,16 @@
 // questionnaire to the finish page by pressing option buttons only. After the login code
 // nothing is typed, no free-text field ever appears, and every answer option on every screen
 // (yes/no, how often, the follow-up chains, pick-any lists, not only picture items) shows its
-// emoji with the words under it.
+// picture with the words under it. The pictures are the app's own SVG, never emoji from the
+// device's font: no button holds an emoji code point, and screenshots of three questions on this
+// machine, which has no emoji font, go to target/screenshots/young-pictures-*.png.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  freshDirs, createCodes, startServer, launchBrowser, logIn,
+  ROOT, freshDirs, createCodes, startServer, launchBrowser, logIn,
   CURRENT, currentItem, nextItem, waitSaved,
 } from './harness.mjs';
 
@@ -51,21 +55,24 @@ const POLICY = {
 const FOLLOW_UP = { often: 'sometimes', worry: 'a_little', help: 'yes' };
 
 /**
- * How every answer option of the shown item is drawn: whether its emoji is there, visible,
- * hidden from screen readers, and above its visible label.
+ * How every answer option of the shown item is drawn: whether its picture is one of the
+ * app's own SVG drawings, visible, hidden from screen readers and above its visible label,
+ * and whether any emoji code point is left in its text.
  */
 async function optionPictures(page) {
   return page.locator(`${CURRENT} [data-option]`).evaluateAll((buttons) => buttons.map((button) => {
-    const emoji = button.querySelector('.emoji');
+    const picture = button.querySelector('.picture-art');
+    const svg = picture?.querySelector('svg[data-picture]');
     const label = button.querySelector('.label');
     const box = (el) => el?.getBoundingClientRect();
     const seen = (el) => Boolean(el && el.checkVisibility() && box(el).width > 0 && box(el).height > 0);
     return {
       option: button.dataset.option,
-      emoji: seen(emoji) && emoji.textContent.trim().length > 0,
-      hidden: emoji?.getAttribute('aria-hidden') === 'true',
+      picture: seen(svg) && svg.querySelectorAll('path, circle, rect, ellipse').length > 0,
+      hidden: picture?.getAttribute('aria-hidden') === 'true' && svg?.getAttribute('aria-hidden') === 'true',
       label: seen(label) && label.textContent.trim().length > 0,
-      under: Boolean(emoji && label) && box(label).top >= box(emoji).bottom - 1,
+      under: Boolean(svg && label) && box(label).top >= box(svg).bottom - 1,
+      emoji: button.textContent.match(/\p{Extended_Pictographic}/gu) ?? [],
     };
   }));
 }
@@ -96,10 +103,16 @@ test('a 6–9 child answers the whole questionnaire by picture, without typing',
     const options = await optionPictures(page);
     assert.ok(options.length > 0, `${item} has no answer options`);
     for (const o of options) {
-      assert.ok(o.emoji, `${item}: option ${o.option} shows no emoji`);
-      assert.ok(o.hidden, `${item}: the emoji of ${o.option} is read out by screen readers`);
+      assert.ok(o.picture, `${item}: option ${o.option} shows none of the app's pictures`);
+      assert.ok(o.hidden, `${item}: the picture of ${o.option} is read out by screen readers`);
       assert.ok(o.label, `${item}: option ${o.option} shows no words`);
-      assert.ok(o.under, `${item}: the words of ${o.option} are not under its emoji`);
+      assert.ok(o.under, `${item}: the words of ${o.option} are not under its picture`);
+      assert.deepEqual(o.emoji, [], `${item}: option ${o.option} still holds emoji`);
+    }
+    if (['gender', 'mood', 'secret.often'].includes(item)) {
+      const out = join(ROOT, 'target/screenshots');
+      mkdirSync(out, { recursive: true });
+      await page.screenshot({ path: join(out, `young-pictures-${item.replace('.', '-')}.png`) });
     }
 
     const step = item.split('.').at(-1);

@@ -25,6 +25,7 @@ mod layout;
 mod leave;
 mod loader;
 mod login;
+mod pictures;
 mod progress;
 mod question;
 mod queue;
@@ -165,6 +166,8 @@ fn ChildApp(props: &ChildProps) -> Html {
     let leave = use_leave(&state, &saving, &props.on_leave);
     let idle = use_idle_end(&state, &saving, &props.on_leave);
     let answering = use_answering(&state);
+    // Languages the child has been told this device cannot read aloud (see `question`).
+    let no_voice_told = use_mut_ref(std::collections::BTreeSet::new);
     let (lang, leaving) = (state.lang, saving.leaving());
     let t = texts(lang);
 
@@ -200,6 +203,7 @@ fn ChildApp(props: &ChildProps) -> Html {
                         accepts={answering.accepts}
                         auto_read={state.auto_read()}
                         on_auto_read={answering.on_auto_read}
+                        no_voice_told={no_voice_told.clone()}
                     />
                     { layout::help_status(lang, survey) }
                     { layout::help_now(lang, survey) }

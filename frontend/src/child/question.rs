@@ -8,6 +8,7 @@
 //! page's.
 
 use crate::child::buddy::{first_question, is_young, Buddy};
+use crate::child::pictures;
 use crate::child::speech::{self, Voices};
 use crate::child::texts::{no_voice, shown, texts};
 use crate::common::lang::Lang;
@@ -15,6 +16,7 @@ use beratta_core::engine::MAX_TEXT_CHARS;
 use beratta_core::questionnaire::{Item, Origin};
 use beratta_core::text::Text;
 use beratta_core::{Action, Answer, Kind, Questionnaire};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
@@ -36,6 +38,9 @@ pub struct QuestionProps {
     /// Read each new question aloud.
     pub auto_read: bool,
     pub on_auto_read: Callback<bool>,
+    /// The languages the child has been told this device cannot read aloud: it is said once,
+    /// on the first question in that language, not on every question.
+    pub no_voice_told: Rc<RefCell<BTreeSet<String>>>,
 }
 
 /// The name of a kind, as in questionnaire files.
@@ -93,10 +98,13 @@ fn voice_attrs(available: bool) -> (&'static str, Option<&'static str>) {
     }
 }
 
-/// The speaker beside an answer option.
+/// The speaker beside an answer option; none where the device has no voice for its language.
 fn speak_option(lang: Lang, voices: &Voices, words: &str, code: &str) -> Html {
     let available = voices.has(code);
-    let name = if available { (texts(lang).read_option)(words) } else { no_voice(lang, code) };
+    if !available {
+        return Html::default();
+    }
+    let name = (texts(lang).read_option)(words);
     let (voice, disabled) = voice_attrs(available);
     let onclick = {
         let voices = voices.clone();
@@ -156,6 +164,18 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
     // A new question takes the keyboard focus, so screen readers read it out.
     let heading = crate::common::focus::use_focus_on(props.index);
 
+    // No voice for the question's language: the child is told once, on the first such
+    // question, and the speakers, which could do nothing, are left out.
+    let question_code =
+        q.items.get(props.index).map(|item| Wording::of(q, item, lang).question.1.to_string()).unwrap_or_default();
+    let can_read = voices.has(&question_code);
+    let tell_no_voice = {
+        let told = props.no_voice_told.clone();
+        *use_memo((question_code, can_read), move |(code, can_read)| {
+            !*can_read && !code.is_empty() && told.borrow_mut().insert(code.clone())
+        })
+    };
+
     let Some(item) = q.items.get(props.index) else { return Html::default() };
 
     let answer_with = {
@@ -178,8 +198,9 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
         html! { <button id="next" type="button" class="primary" disabled={!ready} {onclick}>{ t.next }</button> }
     };
     // Options with pictures are drawn as pictures whatever the item's kind, so that a child who
-    // cannot yet read can answer a yes/no or a follow-up by its emoji, with the words under it.
-    let pictured = item.kind == Kind::Picture || item.options.iter().any(|o| o.emoji.is_some());
+    // cannot yet read can answer a yes/no or a follow-up by its picture, with the words under it.
+    // The pictures are the app's own SVG (`pictures`), the same on every device.
+    let pictured = item.kind == Kind::Picture || item.options.iter().any(|o| o.picture.is_some());
     let (body, next) = match item.kind {
         Kind::YesNo | Kind::Frequency | Kind::Single | Kind::Picture => {
             let body = html! {
@@ -194,8 +215,8 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                                     data-option={o.id.clone()}
                                     aria-pressed={pressed(chosen)}
                                     onclick={answer_with(Answer::Choice(o.id.clone()))}>
-                                    if let Some(emoji) = &o.emoji {
-                                        <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
+                                    if let Some(p) = o.picture {
+                                        <span class="picture-art" aria-hidden="true">{ pictures::picture(p) }</span>
                                     }
                                     <span class="label" lang={code.to_string()} dir="auto">{ words }</span>
                                 </button>
@@ -244,8 +265,8 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                                         data-option={o.id.clone()} aria-pressed={pressed(on)} {onclick}>
                                         <span class="tick" aria-hidden="true"></span>
                                         <span class="choice">
-                                            if let Some(emoji) = &o.emoji {
-                                                <span class="emoji" aria-hidden="true">{ emoji.clone() }</span>
+                                            if let Some(p) = o.picture {
+                                                <span class="picture-art" aria-hidden="true">{ pictures::picture(p) }</span>
                                             }
                                             <span class="label" lang={code.to_string()} dir="auto">{ words }</span>
                                         </span>
@@ -292,7 +313,6 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
     let (question, question_code) = wording.question;
 
     // The speaker for the question, and the switch that reads every new question.
-    let can_read = voices.has(question_code);
     let (voice, read_disabled) = voice_attrs(can_read);
     let on_speak = {
         let voices = voices.clone();
@@ -326,17 +346,24 @@ pub fn QuestionPage(props: &QuestionProps) -> Html {
                         <span class="question-text" lang={question_code.to_string()} dir="auto">{ question }</span>
                     </h1>
                 </legend>
-                <div class="read-tools">
-                    <button id="speak-question" type="button" class="speak secondary" data-voice={voice}
-                        aria-disabled={read_disabled} onclick={on_speak}>
-                        { speech::speaker_icon(can_read) }
-                        <span>{ if can_read { t.listen.to_string() } else { no_voice(props.lang, question_code) } }</span>
-                    </button>
-                    <button id="auto-read" type="button" class="auto-read" aria-pressed={pressed(props.auto_read)}
-                        onclick={on_auto_read}>
-                        <span class="switch" aria-hidden="true"></span>{ t.auto_read }
-                    </button>
-                </div>
+                if can_read {
+                    <div class="read-tools">
+                        <button id="speak-question" type="button" class="speak secondary" data-voice={voice}
+                            aria-disabled={read_disabled} onclick={on_speak}>
+                            { speech::speaker_icon(can_read) }
+                            <span>{ t.listen }</span>
+                        </button>
+                        <button id="auto-read" type="button" class="auto-read" aria-pressed={pressed(props.auto_read)}
+                            onclick={on_auto_read}>
+                            <span class="switch" aria-hidden="true"></span>{ t.auto_read }
+                        </button>
+                    </div>
+                } else if tell_no_voice {
+                    <p id="no-voice" class="no-voice" role="status">
+                        { speech::speaker_icon(false) }
+                        <span>{ no_voice(props.lang, question_code) }</span>
+                    </p>
+                }
                 { body }
             </fieldset>
             <div class="nav">

@@ -6,6 +6,9 @@
 //! it too and the server cannot.
 //!
 //! The same page, with `print`, is the print view: no navigation, no buttons.
+//!
+//! The summary is built to be read in about two minutes (`beratta_core::summary`): each
+//! finding once, the urgent section linking to it, conversation guides folded away.
 
 use super::children::Note;
 use super::context::{use_staff, SignedIn};
@@ -223,28 +226,35 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
     );
     let declined = declined(&answers.questionnaire, &answers.set.session, staff.lang.code());
     meta.push((t.summary_answered_in)(&summary.answered_in));
-    if let Some(sealed) = &record.sealed {
-        meta.push((t.summary_saves)(sealed.counter));
-    }
 
+    // Each finding is drawn once; the urgent section links to it. One line says what the
+    // child was asked and answered, one line the follow-ups, and the conversation guide is
+    // folded away (open in the print view, which cannot be unfolded on paper).
     let facts = |f: &Finding| {
+        let said: Vec<(&str, &String)> =
+            [(t.how_often, &f.how_often), (t.worry, &f.worry), (t.wants_help, &f.wants_help)]
+                .into_iter()
+                .filter_map(|(label, said)| said.as_ref().map(|s| (label, s)))
+                .collect();
         html! {
-            <dl class="facts">
-                <div><dt>{ t.told }</dt><dd>{ &f.told }</dd></div>
-                if let Some(often) = &f.how_often {
-                    <div><dt>{ t.how_often }</dt><dd>{ often }</dd></div>
+            <>
+                <p class="told"><span class="question">{ &f.question }</span>{ " " }<strong class="answer">{ &f.answer }</strong></p>
+                if !said.is_empty() || f.help_status.is_some() {
+                    <dl class="facts">
+                        { for said.iter().map(|(label, said)| html! { <div><dt>{ label }</dt><dd>{ *said }</dd></div> }) }
+                        if let Some((state, note)) = &f.help_status {
+                            <div class="help-state"><dt>{ t.help_status }</dt>
+                                <dd>{ state }{ if note.is_empty() { String::new() } else { format!(" — {note}") } }</dd></div>
+                        }
+                    </dl>
                 }
-                if let Some(worry) = &f.worry {
-                    <div><dt>{ t.worry }</dt><dd>{ worry }</dd></div>
+                if let Some(guide) = &f.guide {
+                    <details class="guide" open={print}>
+                        <summary>{ t.guides_heading }</summary>
+                        <p class="guide-text">{ guide }</p>
+                    </details>
                 }
-                if let Some(help) = &f.wants_help {
-                    <div><dt>{ t.wants_help }</dt><dd>{ help }</dd></div>
-                }
-                if let Some((state, note)) = &f.help_status {
-                    <div class="help-state"><dt>{ t.help_status }</dt>
-                        <dd>{ state }{ if note.is_empty() { String::new() } else { format!(" — {note}") } }</dd></div>
-                }
-            </dl>
+            </>
         }
     };
     // The stored state of a help wish, as a machine-readable attribute beside the words.
@@ -256,9 +266,12 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
     };
     let finding = |f: &Finding, editor: Html| {
         html! {
-            <li class={classes!("finding", f.acute.then_some("acute"))} data-key={f.key.clone()}
-                data-factor={f.factor.clone()} data-help-state={stored_state(f)}>
-                <p class="finding-name risk-name">{ &f.name }</p>
+            <li class={classes!("finding", f.acute.then_some("acute"))} id={finding_anchor(&f.key)} tabindex="-1"
+                data-key={f.key.clone()} data-factor={f.factor.clone()} data-help-state={stored_state(f)}>
+                <h3 class="finding-name">
+                    <span class="risk-name">{ &f.name }</span>
+                    <span class="finding-domain">{ &f.domain }</span>
+                </h3>
                 { facts(f) }
                 { editor }
             </li>
@@ -272,7 +285,12 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
                 if let Some(duty) = &summary.duty_to_report {
                     <p id="duty-to-report" class="duty">{ duty }</p>
                 }
-                <ul class="findings">{ for summary.urgent.iter().map(|f| finding(f, Html::default())) }</ul>
+                <ul class="urgent-links">
+                    { for summary.urgent.iter().map(|u| html! {
+                        <li><button type="button" class="link-button urgent-link" data-key={u.key.clone()}
+                            onclick={go_to(finding_anchor(&u.key))}>{ &u.name }</button></li>
+                    }) }
+                </ul>
             </section>
         }
     });
@@ -305,38 +323,34 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
         </section>
     };
 
-    let domains = html! {
-        <section id="domains" aria-labelledby="domains-heading">
-            <h2 id="domains-heading">{ t.domains_heading }</h2>
-            { for summary.domains.iter().map(|d| html! {
-                <section class="domain">
-                    <h3>{ &d.title }</h3>
-                    if d.risks.is_empty() && d.protective.is_empty() && d.background.is_empty() {
-                        <p class="quiet-note">{ t.nothing_here }</p>
-                    }
-                    if !d.risks.is_empty() {
-                        <h4>{ t.risks }</h4>
-                        <ul class="findings risks">{ for d.risks.iter().map(|f| finding(f, Html::default())) }</ul>
-                    }
-                    if !d.protective.is_empty() {
-                        <h4>{ t.protective }</h4>
-                        <ul class="protective">{ for d.protective.iter().map(|p| html! { <li class="protective-name">{ p }</li> }) }</ul>
-                    }
-                    if !d.background.is_empty() {
-                        <h4>{ t.background }</h4>
-                        <ul class="background">{ for d.background.iter().map(|b| html! { <li>{ b }</li> }) }</ul>
-                    }
-                </section>
-            }) }
-        </section>
-    };
+    let other_risks = (!summary.other_risks.is_empty()).then(|| {
+        html! {
+            <section id="other-risks" aria-labelledby="other-risks-heading">
+                <h2 id="other-risks-heading">{ t.other_risks_heading }</h2>
+                <ul class="findings risks">{ for summary.other_risks.iter().map(|f| finding(f, Html::default())) }</ul>
+            </section>
+        }
+    });
 
     html! {
         <article id="summary" class={classes!("summary", print.then_some("printing"))}>
             { head(meta, summary.unreviewed_language.clone()) }
             { urgent.unwrap_or_default() }
             { help_wanted }
-            { domains }
+            { other_risks.unwrap_or_default() }
+            <section id="strengths" aria-labelledby="protective-heading">
+                <h2 id="protective-heading">{ t.protective }</h2>
+                if summary.protective.is_empty() {
+                    <p class="quiet-note">{ t.protective_none }</p>
+                } else {
+                    <ul class="protective inline-list">
+                        { for summary.protective.iter().map(|p| html! { <li class="protective-name">{ p }</li> }) }
+                    </ul>
+                }
+                if !summary.background.is_empty() {
+                    <p id="background" class="background"><strong>{ t.background }{ ": " }</strong>{ summary.background.join("; ") }</p>
+                }
+            </section>
             <section id="own-words" aria-labelledby="own-words-heading">
                 <h2 id="own-words-heading">{ t.own_words_heading }</h2>
                 if summary.own_words.is_empty() {
@@ -345,30 +359,36 @@ pub fn SummaryPage(props: &SummaryProps) -> Html {
                 { for summary.own_words.iter().map(|w| html! { <blockquote class="own-words">{ w }</blockquote> }) }
             </section>
             if !declined.is_empty() {
-                <section id="declined" aria-labelledby="declined-heading">
-                    <h2 id="declined-heading">{ t.declined_heading }</h2>
+                <details id="declined" open={print}>
+                    <summary>{ (t.declined_count)(declined.len()) }</summary>
                     <ul>{ for declined.iter().map(|d| html! { <li>{ d }</li> }) }</ul>
-                </section>
+                </details>
             }
-            <section id="guides" aria-labelledby="guides-heading">
-                <h2 id="guides-heading">{ t.guides_heading }</h2>
-                if summary.guides.is_empty() {
-                    <p class="quiet-note">{ t.guides_none }</p>
-                }
-                { for summary.guides.iter().map(|g| html! {
-                    <section class="guide">
-                        <h3>{ &g.name }</h3>
-                        <p class="guide-text">{ &g.text }</p>
-                    </section>
-                }) }
-            </section>
-            <section id="instrument" aria-labelledby="instrument-heading">
-                <h2 id="instrument-heading">{ t.instrument_heading }</h2>
+            <footer id="instrument" class="instrument">
                 <p>{ &summary.instrument }</p>
                 <p id="not-an-assessment" class="not-an-assessment">{ &summary.not_an_assessment }</p>
-            </section>
+            </footer>
         </article>
     }
+}
+
+/// The element id of a finding, for the urgent section's links.
+fn finding_anchor(key: &str) -> String {
+    format!("finding-{}", key.replace(|c: char| !c.is_ascii_alphanumeric(), "-"))
+}
+
+/// Moves to the element `id` and gives it the focus, so a screen reader reads on from there.
+/// A button, not a `#` link: the staff app's pages live in the URL fragment.
+fn go_to(id: String) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id)) else {
+            return;
+        };
+        element.scroll_into_view();
+        if let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element) {
+            let _ = element.focus();
+        }
+    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -434,10 +454,12 @@ fn HelpEditor(props: &HelpEditorProps) -> Html {
                     aria-pressed={pressed(HelpState::Handled)} disabled={saving}
                     onclick={pick(HelpState::Handled)}>{ t.help_handled }</button>
             </div>
-            <label for={id.clone()}>{ t.help_note }</label>
-            <p class="hint">{ t.help_note_hint }</p>
-            <textarea id={id} class="help-note" data-key={props.finding_key.clone()} rows="2"
-                maxlength={MAX_NOTE_CHARS.to_string()} readonly={saving} value={(*note).clone()} oninput={on_note} />
+            <div class="help-note-field">
+                <label for={id.clone()}>{ t.help_note }</label>{ " " }
+                <span class="hint">{ t.help_note_hint }</span>
+                <textarea id={id} class="help-note" data-key={props.finding_key.clone()} rows="2"
+                    maxlength={MAX_NOTE_CHARS.to_string()} readonly={saving} value={(*note).clone()} oninput={on_note} />
+            </div>
             <button type="button" class="help-save secondary" data-key={props.finding_key.clone()} disabled={saving}
                 onclick={on_save}>{ t.help_save }</button>
             { match message {

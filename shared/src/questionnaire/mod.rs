@@ -3,6 +3,7 @@
 //! [`Questionnaire`] that cannot represent a broken file, or every [`Problem`] at once.
 //! `rule` is the `show_if` language, `reach` finds items that no answers can show, `draft`
 //! lays unreviewed translations over an instrument and `library` loads the whole folder.
+//! `picture` names the pictures the app ships for answer options.
 //!
 //! This file is only the map: the public paths (`questionnaire::Questionnaire`, …) are
 //! re-exports, and no module below imports through them.
@@ -10,6 +11,7 @@
 pub mod draft;
 pub mod library;
 mod model;
+pub mod picture;
 mod problem;
 pub mod raw;
 mod reach;
@@ -17,6 +19,7 @@ pub mod rule;
 mod validate;
 
 pub use model::{Choice, Item, Kind, Origin, Questionnaire, Section, Step};
+pub use picture::Picture;
 pub use problem::{Problem, ValidationError};
 pub use raw::Bbic;
 

@@ -5,6 +5,7 @@
 //! The model is expanded: each chain's follow-ups are items of their own, placed right after
 //! the item that opens them, so the engine only ever walks one list.
 
+use super::picture::Picture;
 use super::raw::Bbic;
 use super::rule::Rule;
 use crate::catalogue::Factor;
@@ -75,7 +76,8 @@ pub enum Origin {
 pub struct Choice {
     pub id: String,
     pub text: Text,
-    pub emoji: Option<String>,
+    /// The picture drawn beside the words, one the app ships.
+    pub picture: Option<Picture>,
     /// The factor picking this option signals, if any.
     pub signals: Option<String>,
     /// Stands alone on a multiple item ("none of these").
@@ -96,6 +98,9 @@ pub struct Item {
     pub origin: Origin,
     /// A background factor this item describes (who the child lives with, …).
     pub describes: Option<String>,
+    /// On such an item, the answers that say something about the child (`signal` in the
+    /// file): "Ja" to a diagnosis, never "Nej" or "Vet inte". `None`: every answer does.
+    pub telling: Option<Vec<String>>,
     /// The side of the BBIC triangle it informs (follow-ups inherit their parent's).
     pub bbic: Option<Bbic>,
     /// The catalogue sources it draws on.

@@ -2,6 +2,7 @@
 //! stages. Nothing here is trusted; [`super::Questionnaire::from_raw`] turns it into a model
 //! that cannot represent a broken questionnaire.
 
+use super::picture::Picture;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -106,7 +107,8 @@ pub enum Bbic {
 pub struct RawOption {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emoji: Option<String>,
+    /// The picture drawn beside the words (`picture = "thumbs_up"`), one the app ships.
+    pub picture: Option<Picture>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

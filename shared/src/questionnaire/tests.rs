@@ -438,12 +438,12 @@ fn reports_every_problem_at_once() {
 #[test]
 fn a_picture_item_needs_a_picture_on_every_option() {
     let body = format!(
-        "{SECTION}[[section.item]]\nid = \"p\"\nkind = \"picture\"\ntext = {{ sv = \"F\", en = \"Q\" }}\noptions = [{{ id = \"x\", sv = \"X\", en = \"X\", emoji = \"🙂\" }}, {{ id = \"y\", sv = \"Y\", en = \"Y\" }}]\n"
+        "{SECTION}[[section.item]]\nid = \"p\"\nkind = \"picture\"\ntext = {{ sv = \"F\", en = \"Q\" }}\noptions = [{{ id = \"x\", sv = \"X\", en = \"X\", picture = \"face_smile\" }}, {{ id = \"y\", sv = \"Y\", en = \"Y\" }}]\n"
     );
     check(
         &body,
         expect![[r#"
-        test.toml: item `p`: option `y` of a picture item needs an `emoji`
+        test.toml: item `p`: option `y` of a picture item needs a `picture`
     "#]],
     );
 }

@@ -141,7 +141,7 @@ fn check_scales(raw: &RawQuestionnaire, report: &mut Report) -> BTreeMap<String,
 
 fn raw_choice(o: &RawOption, item: Option<&str>, place: &str, languages: &[String], report: &mut Report) -> Choice {
     let text = report.text(item, &format!("{place} `{}`", o.id), &o.text, languages);
-    Choice { id: o.id.clone(), text, emoji: o.emoji.clone(), signals: o.factor.clone(), exclusive: o.exclusive }
+    Choice { id: o.id.clone(), text, picture: o.picture, signals: o.factor.clone(), exclusive: o.exclusive }
 }
 
 /// Builds the expanded item list, one authored item (and its chains) at a time.
@@ -196,12 +196,19 @@ impl Builder<'_> {
 
         // Which answers signal the item-level factor, and what that factor is.
         let mut describes = None;
+        let mut telling = None;
         if let Some(factor_id) = &raw.factor {
             if let Some(factor) = self.factor(factor_id, id, report) {
                 if kind == Kind::Text {
                     report.add(Some(id), Problem::Options("a free-text item cannot signal a factor".into()));
                 } else if factor.kind == FactorKind::Background {
                     describes = Some(factor.id.clone());
+                    if let Some(signal) = &raw.signal {
+                        for s in signal.iter().filter(|s| !options.iter().any(|o| &o.id == *s)) {
+                            report.add(Some(id), Problem::UnknownOption { item: id.to_string(), option: s.clone() });
+                        }
+                        telling = Some(signal.clone());
+                    }
                 } else {
                     let signal: Vec<String> = match (&raw.signal, kind) {
                         (Some(s), _) => s.clone(),
@@ -261,6 +268,7 @@ impl Builder<'_> {
                 rule: None,
                 origin: Origin::Authored,
                 describes,
+                telling,
                 bbic: raw.bbic,
                 sources: raw.sources.clone(),
             },
@@ -315,8 +323,9 @@ impl Builder<'_> {
                     Problem::Options(format!("option `{}`: only a multiple-choice option can be exclusive", o.id)),
                 );
             }
-            if kind == Kind::Picture && o.emoji.is_none() {
-                report.add(Some(id), Problem::Options(format!("option `{}` of a picture item needs an `emoji`", o.id)));
+            if kind == Kind::Picture && o.picture.is_none() {
+                report
+                    .add(Some(id), Problem::Options(format!("option `{}` of a picture item needs a `picture`", o.id)));
             }
         }
         if options.len() < 2 && !options.is_empty() {
@@ -414,6 +423,7 @@ impl Builder<'_> {
                         rule: None,
                         origin: Origin::FollowUp { parent, option: option.clone(), step },
                         describes: None,
+                        telling: None,
                         bbic: item.bbic,
                         sources: item.sources.clone(),
                     },
