@@ -5,13 +5,13 @@
 //! stores it beside the answers, cannot read it.
 //!
 //! The encoding is seven bytes: a version, a flag byte, the help wishes and the day as days
-//! since 1970-01-01 (big-endian). The seal is a fresh key sealed to the organisation's
+//! since 1970-01-01 (big-endian). The seal (`OrgPublicKey::seal_bound`) is a fresh key sealed to the organisation's
 //! public key (the sealed box the data key uses) followed by the encoding under that key,
 //! with organisation, assessment and save counter as associated data: a status moved to
 //! another assessment or save, or altered in any byte, does not open.
 
 use crate::engine::Session;
-use crate::envelope::{EnvelopeError, OrgPublicKey, OrgSecretKey, SymmetricKey, KEY_LEN, NONCE_LEN};
+use crate::envelope::{EnvelopeError, OrgPublicKey, OrgSecretKey, NONCE_LEN, SEALED_KEY_LEN, TAG_LEN};
 use crate::questionnaire::Questionnaire;
 use crate::scoring::{score, HelpWish};
 use rand_core::CryptoRngCore;
@@ -20,10 +20,8 @@ use rand_core::CryptoRngCore;
 pub const STATUS_VERSION: u8 = 1;
 /// Length of the encoding.
 pub const STATUS_LEN: usize = 7;
-/// A sealed box adds an ephemeral public key (32) and a tag (16) to what it seals.
-const SEALED_KEY_LEN: usize = KEY_LEN + KEY_LEN + 16;
 /// Length of a sealed status: the sealed key, then nonce, encoding and tag.
-pub const SEALED_STATUS_LEN: usize = SEALED_KEY_LEN + NONCE_LEN + STATUS_LEN + 16;
+pub const SEALED_STATUS_LEN: usize = SEALED_KEY_LEN + NONCE_LEN + STATUS_LEN + TAG_LEN;
 
 const FINISHED: u8 = 0b01;
 const URGENT: u8 = 0b10;
@@ -126,10 +124,7 @@ pub fn seal_status(
     status: &AssessmentStatus,
     rng: &mut impl CryptoRngCore,
 ) -> Vec<u8> {
-    let key = SymmetricKey::generate(rng);
-    let mut out = org.seal_data_key(&key, rng);
-    out.extend(key.encrypt(&associated_data(organisation, assessment, counter), &status.encode(), rng));
-    out
+    org.seal_bound(&associated_data(organisation, assessment, counter), &status.encode(), rng)
 }
 
 /// Opens a status sealed by [`seal_status`]; fails unless the organisation key, the
@@ -141,12 +136,7 @@ pub fn open_status(
     counter: u64,
     sealed: &[u8],
 ) -> Result<AssessmentStatus, StatusError> {
-    if sealed.len() < SEALED_KEY_LEN {
-        return Err(EnvelopeError::TooShort.into());
-    }
-    let (sealed_key, body) = sealed.split_at(SEALED_KEY_LEN);
-    let key = org.open_data_key(sealed_key)?;
-    let plain = key.decrypt(&associated_data(organisation, assessment, counter), body)?;
+    let plain = org.open_bound(&associated_data(organisation, assessment, counter), sealed)?;
     AssessmentStatus::decode(&plain)
 }
 
