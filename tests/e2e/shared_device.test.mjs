@@ -31,11 +31,12 @@ test('on bad wifi answers wait sealed in the tab, survive a reload, and all reac
   await page.waitForSelector('#save-status[data-state="offline"]', { timeout: 20_000 });
   assert.equal((await page.locator('#save-status').innerText()).trim(), 'Inte sparat än – vi försöker igen');
 
-  // What waits in the tab is the sealed save and nothing else: no answer in the clear.
+  // What waits in the tab is the sealed save and nothing else: no answer in the clear (the
+  // status is sealed to the organisation too).
   const queued = await page.evaluate(() => sessionStorage.getItem('beratta.queue'));
   assert.ok(queued, 'nothing queued in sessionStorage');
   const sealed = JSON.parse(queued);
-  assert.deepEqual(Object.keys(sealed).sort(), ['blob', 'child_wrapped_key', 'counter', 'org_sealed_key']);
+  assert.deepEqual(Object.keys(sealed).sort(), ['blob', 'child_wrapped_key', 'counter', 'org_sealed_key', 'status']);
   assert.equal(sealed.counter, first + 1, 'the queued save is the next one after the last stored');
   for (const [item, option] of given) {
     assert.ok(!queued.includes(item) && !queued.includes(`"${option}"`), `${item} is readable in the queue`);

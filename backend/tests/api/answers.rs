@@ -21,12 +21,15 @@ async fn saves_count_up_one_at_a_time() {
     let app = app!(fx.state);
     let invitation = fx.invite();
     let (cookie, assessment, secrets) = log_in!(&fx, app, &invitation);
+    let mut first_wrap = None;
     for counter in 1..=2 {
         let sealed = seal(&secrets, &assessment, &session_with("gender", "girl"), counter);
         let reply = send!(app, save_request(&cookie, &sealed));
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.json::<SaveReceipt>(), SaveReceipt { counter });
-        assert_eq!(stored(&fx, &invitation.assessment), Some(sealed));
+        // The child's wrapped key is the first save's: only a new code replaces it.
+        let wrap = first_wrap.get_or_insert_with(|| sealed.child_wrapped_key.clone()).clone();
+        assert_eq!(stored(&fx, &invitation.assessment), Some(SealedAnswers { child_wrapped_key: wrap, ..sealed }));
     }
     let session = send!(app, TestRequest::get().uri("/api/child/session").insert_header(("cookie", cookie.as_str())));
     assert_eq!(session.json::<ChildAssessment>().sealed.map(|s| s.counter), Some(2));
