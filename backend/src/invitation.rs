@@ -39,6 +39,7 @@ pub fn new_organisation(id: &str, name: &str, now: u64, rng: &mut impl CryptoRng
         public_key: Some(Bytes(secret.public_key().as_bytes().to_vec())),
         recovery_wrapped_org_key: None,
         recovery_verifier: None,
+        statistics_public_key: None,
         created_unix: now,
     };
     (organisation, secret)

@@ -24,6 +24,13 @@ pub struct Organisation {
     /// `None` for organisations set up before recovery existed; they cannot recover online.
     #[serde(default)]
     pub recovery_verifier: Option<Bytes>,
+    /// The X25519 public key every statistics record is sealed to (`statistics`). Its
+    /// secret half is made in an administrator's browser and wrapped per holder:
+    /// administrators, analysts granted it, the recovery key; never the server. `None` for
+    /// an organisation whose administrators have not made it yet: until then children's
+    /// saves carry no statistics record.
+    #[serde(default)]
+    pub statistics_public_key: Option<Bytes>,
     pub created_unix: u64,
 }
 

@@ -138,6 +138,7 @@ pub fn create_organisation(
         public_key: None,
         recovery_wrapped_org_key: None,
         recovery_verifier: None,
+        statistics_public_key: None,
         created_unix: now,
     };
     let admin = StaffAccount {

@@ -11,7 +11,7 @@ use beratta_core::group::{aggregate, disclose, Breakdown, Rules};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams};
 use beratta_core::questionnaire::{Kind, Questionnaire};
 use beratta_core::statistics::{seal_record, RecordContext, StatisticsRecord};
-use beratta_core::synthetic::{answer, Child, Situation};
+use beratta_core::synthetic::Plan;
 use rand_core::OsRng;
 use std::time::Instant;
 
@@ -24,34 +24,42 @@ fn catalogue() -> Catalogue {
     Catalogue::from_toml("factors.toml", &read("factors.toml")).expect("valid catalogue")
 }
 
-fn instrument() -> Questionnaire {
-    Questionnaire::from_toml("ages-10-12.toml", &read("ages-10-12.toml"), &catalogue()).expect("valid instrument")
+fn named(file: &str) -> Questionnaire {
+    Questionnaire::from_toml(file, &read(file), &catalogue()).expect("valid instrument")
 }
 
-/// Generates `n` children's answers through the engine, derives and seals their records, and
-/// prints the time and the sealed size; then counts and gates 100,000 records by unit.
-fn group_figures(q: &Questionnaire, n: usize) {
-    const UNITS: [&str; 5] = ["norr", "söder", "väster", "öster", "centrum"];
+fn instrument() -> Questionnaire {
+    named("ages-10-12.toml")
+}
+
+/// Generates Demokommun with about `n` finished assessments over all three instruments
+/// through the engine, derives and seals their records, and prints the time and the sealed
+/// size; then counts and gates 100,000 records by unit.
+fn group_figures(instruments: &[Questionnaire], n: usize) {
     let statistics = OrgSecretKey::generate(&mut OsRng);
+    // The plan yields about 1.9 assessments per child (two years, a few away each time).
+    let plan = Plan::demokommun(n * 10 / 19);
     let start = Instant::now();
-    let mut records = Vec::with_capacity(n);
+    let generated = plan.assessments(|id| instruments.iter().find(|q| q.id == id), &mut OsRng);
+    let mut records = Vec::with_capacity(generated.len());
     let mut sealed_bytes = 0;
-    for i in 0..n {
-        let unit = UNITS[i % UNITS.len()];
-        let child = Child::new(&mut OsRng);
-        let session = answer(q, &child, &Situation { unit, year: 2026, after: None }, &[], &mut OsRng);
-        let context = RecordContext { round: "ht-2026".into(), unit: Some(unit.into()), pseudonym: child.pseudonym };
-        let record = StatisticsRecord::derive(q, &session, &context);
+    for g in &generated {
+        let q = instruments.iter().find(|q| q.id == g.round.instrument).expect("a generated round's instrument");
+        let context =
+            RecordContext { round: g.round.id.clone(), unit: Some(g.round.area.into()), pseudonym: g.child.pseudonym };
+        let record = StatisticsRecord::derive(q, &g.session, &context);
         let encoded = record.encode(q).expect("a generated record encodes");
-        sealed_bytes += seal_record(&statistics.public_key(), "demo", "ht-2026", &encoded, &mut OsRng).len();
+        sealed_bytes += seal_record(&statistics.public_key(), "demo", &g.round.id, &encoded, &mut OsRng).len();
         records.push(record);
     }
     println!(
-        "synthetic: {:.1} s to generate, score and seal {n} assessments of {} through the engine; \
-         {} bytes per sealed statistics record",
+        "synthetic: {:.1} s to generate, score and seal {} demo assessments ({}, {} rounds, three instruments) \
+         through the engine; {} bytes per sealed statistics record on average",
         start.elapsed().as_secs_f64(),
-        q.reference(),
-        sealed_bytes / n
+        generated.len(),
+        plan.name,
+        plan.rounds.len(),
+        sealed_bytes / generated.len().max(1)
     );
     let catalogue = catalogue();
     let many: Vec<StatisticsRecord> = records.iter().cycle().take(100_000).cloned().collect();
@@ -106,7 +114,9 @@ fn main() {
         q.items.len()
     );
 
-    group_figures(&q, 10_000);
+    let instruments: Vec<Questionnaire> =
+        ["ages-6-9.toml", "ages-10-12.toml", "ages-13-18.toml"].into_iter().map(named).collect();
+    group_figures(&instruments, 10_000);
 
     let code = ChildCode::generate(&mut OsRng);
     let runs = 5;

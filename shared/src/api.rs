@@ -74,6 +74,10 @@ pub struct ChildAssessment {
     pub assessment: String,
     pub organisation: String,
     pub org_public_key: Bytes,
+    /// The organisation's statistics key, which each save's statistics record is sealed
+    /// to; `None` while the organisation has none (then saves carry no record).
+    #[serde(default)]
+    pub statistics_public_key: Option<Bytes>,
     pub questionnaire: QuestionnaireRef,
     /// The server's share of the child's wrap key (see `login`).
     pub server_share: Bytes,

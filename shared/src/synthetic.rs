@@ -16,6 +16,9 @@ use crate::statistics::Pseudonym;
 use crate::Answer;
 use rand_core::RngCore;
 
+mod municipality;
+pub use municipality::{Area, Generated, Intervention, Phase, Plan, Round};
+
 /// A planted difference: children matching `unit` (and `year`, and `phase` if given) have
 /// `factor` `times` as often as others.
 #[derive(Clone, Debug, PartialEq)]
@@ -219,14 +222,14 @@ fn pick(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::tests::real;
     use crate::statistics::{RecordContext, StatisticsRecord};
 
     /// A small, seeded generator for the tests (xorshift64*), so that the core needs no
     /// random crate to test itself.
-    struct Seeded(u64);
+    pub(crate) struct Seeded(pub(crate) u64);
 
     impl RngCore for Seeded {
         fn next_u32(&mut self) -> u32 {

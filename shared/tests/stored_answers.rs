@@ -46,6 +46,7 @@ fn child_assessment(f: &Fixture) -> ChildAssessment {
         assessment: f.assessment.clone(),
         organisation: f.organisation.clone(),
         org_public_key: Bytes(org.public_key().as_bytes().to_vec()),
+        statistics_public_key: None,
         questionnaire: f.questionnaire.clone(),
         server_share: f.child.server_share.clone(),
         resume_key: Bytes(vec![0; 32]),

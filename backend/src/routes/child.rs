@@ -192,6 +192,7 @@ fn child_assessment(state: &AppState, assessment: &Assessment, resume_key: Bytes
         assessment: assessment.id.clone(),
         organisation: organisation.id,
         org_public_key,
+        statistics_public_key: organisation.statistics_public_key,
         questionnaire: assessment.questionnaire.clone(),
         server_share: Bytes(state.secret.child_share(&assessment.id).to_vec()),
         resume_key,

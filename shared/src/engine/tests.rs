@@ -18,11 +18,21 @@ fn current_id(q: &Questionnaire, s: &Session) -> Option<String> {
 }
 
 pub(crate) fn real() -> Questionnaire {
-    let source = include_str!("../../../questionnaires/ages-10-12.toml");
+    real_named("ages-10-12.toml")
+}
+
+/// One of the shipped instruments, by file name.
+pub(crate) fn real_named(file: &str) -> Questionnaire {
+    let source = match file {
+        "ages-6-9.toml" => include_str!("../../../questionnaires/ages-6-9.toml"),
+        "ages-10-12.toml" => include_str!("../../../questionnaires/ages-10-12.toml"),
+        "ages-13-18.toml" => include_str!("../../../questionnaires/ages-13-18.toml"),
+        other => panic!("no shipped instrument {other}"),
+    };
     let catalogue =
         crate::catalogue::Catalogue::from_toml("factors.toml", include_str!("../../../questionnaires/factors.toml"))
             .expect("the catalogue is valid");
-    Questionnaire::from_toml("ages-10-12.toml", source, &catalogue).expect("the instrument is valid")
+    Questionnaire::from_toml(file, source, &catalogue).expect("the instrument is valid")
 }
 
 #[test]

@@ -129,6 +129,9 @@ struct Cell {
     /// sizes and the children not asked an item are not protected: they tell nothing a
     /// child answered about a factor.
     protected: bool,
+    /// Published elsewhere through the gate (a round's total beside a comparison): the
+    /// reader knows it, so it is always shown here and never hidden to protect another.
+    known: bool,
 }
 
 /// A sum that ties cells together: `Σ coefficient × value = 0`.
@@ -165,14 +168,23 @@ impl Grid {
         let id = CellId(self.cells.len());
         self.index.insert((group.clone(), measure.clone()), id);
         let protected = measure != Measure::Respondents;
-        self.cells.push(Cell { value, group, measure: Some(measure), base: None, protected });
+        self.cells.push(Cell { value, group, measure: Some(measure), base: None, protected, known: false });
+        id
+    }
+
+    /// A figure the reader already has from a release that passed the gate on its own:
+    /// shown, unprotected here, and never hidden to protect another cell.
+    pub(crate) fn known_cell(&mut self, group: Group, measure: Measure, value: u32) -> CellId {
+        let id = CellId(self.cells.len());
+        self.index.insert((group.clone(), measure.clone()), id);
+        self.cells.push(Cell { value, group, measure: Some(measure), base: None, protected: false, known: true });
         id
     }
 
     /// A rest: never shown; `protected` as for [`Cell::protected`].
     pub(crate) fn hidden_cell(&mut self, group: Group, value: u32, protected: bool) -> CellId {
         let id = CellId(self.cells.len());
-        self.cells.push(Cell { value, group, measure: None, base: None, protected });
+        self.cells.push(Cell { value, group, measure: None, base: None, protected, known: false });
         id
     }
 
@@ -273,6 +285,9 @@ pub fn disclose(grid: &Grid, rules: &Rules) -> Disclosed {
         .map(|((g, _), id)| (g, grid.cells[id.0].value < rules.min_group))
         .collect();
     for (i, cell) in grid.cells.iter().enumerate() {
+        if cell.known {
+            continue;
+        }
         if small.get(&cell.group).copied().unwrap_or(true) {
             mark[i] = Some(Mark::SmallGroup);
             sensitive[i] = cell.protected;
@@ -300,7 +315,7 @@ pub fn disclose(grid: &Grid, rules: &Rules) -> Disclosed {
         while changed {
             changed = false;
             for (i, cell) in grid.cells.iter().enumerate() {
-                if mark[i].is_none() && cell.base.is_some_and(|b| is_hidden(grid, &mark, b.0)) {
+                if mark[i].is_none() && !cell.known && cell.base.is_some_and(|b| is_hidden(grid, &mark, b.0)) {
                     mark[i] = Some(Mark::Privacy);
                     changed = true;
                 }
@@ -411,20 +426,18 @@ fn exposed(grid: &Grid, component: &Component, mark: &[Option<Mark>], sensitive:
     let determined = determined_columns(&mut rows, unknowns.len());
     let worked_out = determined.into_iter().map(|col| unknowns[col]).find(|&cell| sensitive[cell])?;
     // Hide the least informative shown cell that shares a sum with it; failing that, any
-    // shown cell of the component.
+    // shown cell of the component. Known cells stay: hiding them here would hide nothing.
+    let hideable = |c: &usize| !is_hidden(grid, mark, *c) && !grid.cells[*c].known;
     let neighbours: Vec<usize> = component
         .relations
         .iter()
         .map(|&k| &grid.relations[k].terms)
         .filter(|terms| terms.iter().any(|(c, _)| c.0 == worked_out))
         .flat_map(|terms| terms.iter().map(|(c, _)| c.0))
-        .filter(|&c| !is_hidden(grid, mark, c))
+        .filter(hideable)
         .collect();
-    let pool = if neighbours.is_empty() {
-        component.cells.iter().copied().filter(|&c| !is_hidden(grid, mark, c)).collect()
-    } else {
-        neighbours
-    };
+    let pool =
+        if neighbours.is_empty() { component.cells.iter().copied().filter(hideable).collect() } else { neighbours };
     pool.into_iter().min_by_key(|&c| (cost(&grid.cells[c]), c))
 }
 

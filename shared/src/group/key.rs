@@ -28,11 +28,36 @@ impl Breakdown {
     }
 }
 
-/// A group: everyone, or one value of one breakdown (`None` is "not stated").
+/// A group: everyone, or one value of one breakdown (`None` is "not stated"), or one part
+/// of a before/after comparison.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Group {
     Everyone,
     Of(Breakdown, Option<String>),
+    Cohort(Cohort),
+}
+
+/// The parts of a before/after comparison of one factor: each round's children asked about
+/// it, the children asked in both (paired by pseudonym), and those asked in one round only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cohort {
+    Before,
+    After,
+    Paired,
+    OnlyBefore,
+    OnlyAfter,
+}
+
+/// Where a paired child went between the rounds, for one risk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Transition {
+    /// Endorsed before and after.
+    Both,
+    /// Endorsed before, not after.
+    Stopped,
+    /// Endorsed after, not before.
+    Started,
+    Neither,
 }
 
 /// One figure of one group.
@@ -50,6 +75,8 @@ pub enum Measure {
     Present(String),
     DomainAsked(Level),
     AnyRisk(Level),
+    /// Of the paired children, how many went this way for the factor.
+    Moved(String, Transition),
 }
 
 impl Measure {
@@ -63,6 +90,7 @@ impl Measure {
                 Measure::Endorsed(f.clone())
             }
             Measure::AnyRisk(level) => Measure::DomainAsked(*level),
+            Measure::Moved(..) => Measure::Respondents,
         })
     }
 }

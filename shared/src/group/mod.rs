@@ -2,13 +2,15 @@
 //! uncertainty around them. Pure; the analyst's browser calls it.
 
 pub mod aggregate;
+pub mod compare;
 pub mod gate;
 pub mod interval;
 pub mod key;
 
 pub use aggregate::aggregate;
+pub use compare::{before_after, between_releases, BeforeAfter, Change, Compared};
 pub use gate::{disclose, Disclosed, Figure, Mark, Rules, Shown};
-pub use key::{Breakdown, Group, Measure};
+pub use key::{Breakdown, Cohort, Group, Measure, Transition};
 
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,7 @@ use crate::statistics::{ProtectiveState, Pseudonym, RiskState, StatisticsRecord}
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
-fn record(unit: &str, gender: Option<&str>, teased: Option<RiskState>, finished: bool) -> StatisticsRecord {
+pub(super) fn record(unit: &str, gender: Option<&str>, teased: Option<RiskState>, finished: bool) -> StatisticsRecord {
     let mut risks = BTreeMap::new();
     if let Some(state) = teased {
         risks.insert("r.teased".to_string(), state);
@@ -29,12 +29,12 @@ fn record(unit: &str, gender: Option<&str>, teased: Option<RiskState>, finished:
     }
 }
 
-const YES: RiskState =
+pub(super) const YES: RiskState =
     RiskState::Yes { how_often: Some(HowOften::Often), worry: Some(Worry::ALot), wants_help: Some(HelpWish::Yes) };
 
 /// `n` finished children of `unit`, the first `yes` of them teased (often, worried a lot,
 /// wanting help), the rest not.
-fn children(unit: &str, n: usize, yes: usize) -> Vec<StatisticsRecord> {
+pub(super) fn children(unit: &str, n: usize, yes: usize) -> Vec<StatisticsRecord> {
     (0..n).map(|i| record(unit, None, Some(if i < yes { YES } else { RiskState::No }), true)).collect()
 }
 
@@ -42,7 +42,7 @@ fn unit(name: &str) -> Group {
     Group::Of(Breakdown::Unit, Some(name.into()))
 }
 
-fn endorsed() -> Measure {
+pub(super) fn endorsed() -> Measure {
     Measure::Endorsed("r.teased".into())
 }
 
@@ -152,7 +152,7 @@ fn fixed_columns(mut m: Vec<Vec<u64>>, cols: usize) -> Vec<usize> {
 
 /// Every hidden cell the relations fix once the shown cells are known, found one set of
 /// hidden cells tied by relations at a time.
-fn worked_out(grid: &gate::Grid, shown: &Disclosed) -> std::collections::BTreeSet<gate::CellId> {
+pub(super) fn worked_out(grid: &gate::Grid, shown: &Disclosed) -> std::collections::BTreeSet<gate::CellId> {
     let relations: Vec<&[(gate::CellId, i8)]> = grid.relations().collect();
     let mut of_cell: BTreeMap<gate::CellId, Vec<usize>> = BTreeMap::new();
     for (k, terms) in relations.iter().enumerate() {

@@ -138,6 +138,7 @@ fn assessment(org: &OrgSecretKey, server: &ServerSecret) -> ChildAssessment {
         assessment: "as-1".into(),
         organisation: "org".into(),
         org_public_key: Bytes(org.public_key().as_bytes().to_vec()),
+        statistics_public_key: None,
         questionnaire: QuestionnaireRef { id: "test".into(), version: 1 },
         server_share: Bytes(server.child_share("as-1").to_vec()),
         resume_key: Bytes(vec![5; 32]),
