@@ -579,6 +579,9 @@ static SV: Texts = Texts {
         AuditAction::StaffMoved => "Flyttade personal till en annan enhet",
         AuditAction::RecoveryUsed => "Återställde åtkomst med återställningsnyckeln",
         AuditAction::RecoveryFailed => "Fel återställningsnyckel",
+        AuditAction::RoundCreated => "Omgång skapad",
+        AuditAction::InterventionCreated => "Insats skapad",
+        AuditAction::RoundViewed => "Omgång visad",
     },
 };
 
@@ -846,6 +849,9 @@ static EN: Texts = Texts {
         AuditAction::StaffMoved => "Moved staff to another unit",
         AuditAction::RecoveryUsed => "Restored access with the recovery key",
         AuditAction::RecoveryFailed => "Wrong recovery key",
+        AuditAction::RoundCreated => "Round created",
+        AuditAction::InterventionCreated => "Intervention created",
+        AuditAction::RoundViewed => "Round viewed",
     },
 };
 
