@@ -20,7 +20,7 @@ use beratta_core::engine::{Action, Answer, Session};
 use beratta_core::envelope::OrgSecretKey;
 use beratta_core::login::{derive_child_secrets, ChildCode, ChildSecrets};
 use beratta_core::questionnaire::Questionnaire;
-use beratta_core::statistics::{open_record, RecordContext, StatisticsRecord, MAX_SEALED_LEN};
+use beratta_core::statistics::{open_record, RecordContext, StatisticsRecord, MAX_SEALED_LEN, SEALED_OVERHEAD};
 use beratta_core::status::AssessmentStatus;
 use rand_core::OsRng;
 
@@ -231,6 +231,9 @@ async fn each_save_in_a_round_stores_its_newest_statistics_record_with_the_answe
     let opened = open_record(&statistics_key, ORGANISATION, &round.round_id, &records()[0].0, &q).expect("opens");
     let context = RecordContext { round: round.round_id.clone(), unit: Some(unit), pseudonym: keys.pseudonym() };
     assert_eq!(opened, StatisticsRecord::derive(&q, &whole, &context));
+    let encoded = opened.encode(&q).expect("encodes").len();
+    assert_eq!(records()[0].0.len(), encoded + SEALED_OVERHEAD, "a sealed record is its encoding and the overhead");
+    eprintln!("statistics record: {encoded} bytes encoded, {} sealed", records()[0].0.len());
     // The answers and the record moved together: the identified save keeps its status.
     let stored = fx.state.store.assessment(&a.assessment).expect("store").expect("there");
     assert_eq!(
