@@ -136,6 +136,20 @@ fn seal_save(
     keys.seal_save(a, q, session, "sv", counter, &status, &mut OsRng).expect("sealing works")
 }
 
+/// Every file below `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("readable").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
 fn staff_of(fx: &Fixture) -> StaffUser {
     fx.add_staff(ORGANISATION, "anna", Role::Staff, None)
 }
@@ -262,6 +276,16 @@ async fn each_save_in_a_round_stores_its_newest_statistics_record_with_the_answe
         assert_eq!(records(), vec![save2.statistics.clone().expect("a record")], "{what}");
         let now = fx.state.store.assessment(&a.assessment).expect("store").expect("there");
         assert_eq!(now.sealed, stored.sealed, "{what}");
+    }
+
+    // The plaintext canary: the child's own words ("CANARY Kim Andersson" in every text
+    // item) are in no file of the data folder, answers and statistics records alike.
+    fx.state.store.flush().expect("flushes");
+    assert!(!records().is_empty());
+    for entry in walk(&fx.data_dir()) {
+        let bytes = std::fs::read(&entry).expect("readable");
+        assert!(!bytes.windows(6).any(|w| w == b"CANARY"), "{} holds the child's words", entry.display());
+        assert!(!bytes.windows(13).any(|w| w == b"Kim Andersson"), "{} holds the child's words", entry.display());
     }
 
     // An assessment outside any round carries no record.
