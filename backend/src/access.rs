@@ -9,7 +9,9 @@
 //!   administrators; never analysts). A child's data is reached only through
 //!   [`Inviter::readable_assessment`], which returns a [`ReadableAssessment`] after checking
 //!   the organisation, and that the child was invited by this staff member or shared with
-//!   their unit. Administrators manage staff; they do not read every child.
+//!   their unit. Administrators manage staff; they do not read every child. A child in an
+//!   anonymous round is readable by nobody (403). Rounds are reached through
+//!   [`Inviter::round`] (another organisation's: 404).
 //! - [`Admin`]: a [`Staff`] whose role is administrator. Staff accounts of the organisation
 //!   are reached only through [`Admin::member`].
 //!
@@ -34,7 +36,7 @@ use crate::store::SessionKey;
 use crate::AppState;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use beratta_core::api::{Bytes, Role, StaffSession};
+use beratta_core::api::{Bytes, Role, Round, StaffSession};
 use beratta_core::audit::AuditAction;
 use std::future::Future;
 use std::pin::Pin;
@@ -215,9 +217,13 @@ impl Inviter {
 
     /// The one rule for reading a child: same organisation, and invited by this staff
     /// member or shared with their unit.
+    ///
+    /// A child in an anonymous round is nobody's to read: nothing of it is sealed to the
+    /// organisation, and it is in no list.
     fn may_read(&self, assessment: &Assessment) -> bool {
         let me = &self.0.account;
         assessment.organisation == me.organisation
+            && !assessment.is_anonymous()
             && (assessment.invited_by.as_deref() == Some(me.id.as_str())
                 || (assessment.unit.is_some() && assessment.unit == me.unit))
     }
@@ -236,6 +242,16 @@ impl Inviter {
                 }
             }
             _ => Err(self.0.deny(ApiError::NotFound)),
+        }
+    }
+
+    /// The organisation's round `id`; another organisation's, or none, is 404 (audited).
+    /// Every inviter of the organisation may see every round: a round holds counts, never
+    /// a child.
+    pub fn round(&self, id: &str) -> Result<Round, ApiError> {
+        match self.0.state.store.round(&self.0.account.organisation, id)? {
+            Some(round) => Ok(round),
+            None => Err(self.0.deny(ApiError::NotFound)),
         }
     }
 

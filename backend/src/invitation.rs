@@ -117,6 +117,8 @@ pub fn create_invitation(
             revoked: false,
             sealed_note: Bytes::default(),
             help: None,
+            round: None,
+            progress: None,
         };
         if store.insert_assessment(&assessment)? {
             return Ok(IssuedInvitation { code, assessment: assessment.id });

@@ -3,7 +3,7 @@
 use anyhow::{bail, Context};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use beratta_core::api::{QuestionnaireRef, Role, Unit};
+use beratta_core::api::{Bytes, QuestionnaireRef, Role, Unit};
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{OrgSecretKey, KEY_LEN};
 use beratta_core::login::KdfParams;
@@ -15,7 +15,7 @@ use beratta_server::invitation::{self, InvitationTerms, DEMO_ORGANISATION, DEMO_
 use beratta_server::logging::ClientNoise;
 use beratta_server::records::StaffAccount;
 use beratta_server::staff::{self, KnownPassword};
-use beratta_server::store::{AuditStore, SledStore, StaffStore, Store};
+use beratta_server::store::{AuditStore, RoundStore, SledStore, StaffStore, Store};
 use beratta_server::{build_app, limits, secret, AppState};
 use clap::{Parser, Subcommand};
 use rand_core::OsRng;
@@ -133,6 +133,11 @@ enum Command {
         admin_password: String,
         #[arg(long, value_name = "PASSWORD", default_value = "demo-staff-password")]
         staff_password: String,
+        /// Gives the demo organisation a statistics key pair, if it has none, and writes its
+        /// secret half here (outside the data folder). Stands in for the administrator's
+        /// set-up of the statistics key, for the browser tests of rounds.
+        #[arg(long, value_name = "FILE")]
+        statistics_key_out: Option<PathBuf>,
     },
 }
 
@@ -181,6 +186,7 @@ fn main() -> ExitCode {
             with_staff,
             admin_password,
             staff_password,
+            statistics_key_out,
         } => {
             let kdf = KdfParams {
                 memory_kib: kdf_memory_kib.unwrap_or(KdfParams::STANDARD.memory_kib),
@@ -188,7 +194,7 @@ fn main() -> ExitCode {
                 ..KdfParams::STANDARD
             };
             let staff = with_staff.then_some(DemoStaff { admin_password, staff_password });
-            let demo_run = DemoRun { children, questionnaire, org_key_out, kdf, staff };
+            let demo_run = DemoRun { children, questionnaire, org_key_out, kdf, staff, statistics_key_out };
             demo(&data, &secret_file, &questionnaires, &demo_run).map(|()| ExitCode::SUCCESS)
         }
         Command::CreateOrg { data, secret_file, questionnaires, id, name, admin, admin_name } => {
@@ -335,6 +341,7 @@ struct DemoRun {
     org_key_out: PathBuf,
     kdf: KdfParams,
     staff: Option<DemoStaff>,
+    statistics_key_out: Option<PathBuf>,
 }
 
 const DEMO_ADMIN: &str = "admin";
@@ -392,6 +399,10 @@ fn demo(data: &Path, secret_file: &Path, questionnaires: &Path, run: &DemoRun) -
         );
     }
 
+    if let Some(out) = &run.statistics_key_out {
+        demo_statistics_key(&store, data, out)?;
+    }
+
     let mut logins = Vec::new();
     let mut terms = InvitationTerms::for_days(now(), limits::DEMO_INVITATION_DAYS);
     if let Some(demo_staff) = &run.staff {
@@ -433,6 +444,22 @@ fn demo(data: &Path, secret_file: &Path, questionnaires: &Path, run: &DemoRun) -
         }
     }
     stdout.flush()?;
+    Ok(())
+}
+
+/// Gives the demo organisation a statistics key pair if it has none: the secret half is
+/// written to `out` first (so nothing is ever sealed to a key that was lost), then the
+/// public half is stored (`RoundStore::set_statistics_public_key`).
+fn demo_statistics_key(store: &SledStore, data: &Path, out: &Path) -> anyhow::Result<()> {
+    secret::ensure_outside(data, out, "the statistics key file")?;
+    let organisation = store.organisation(DEMO_ORGANISATION)?.context("the demo organisation does not exist")?;
+    if organisation.statistics_public_key.is_some() {
+        return Ok(());
+    }
+    let key = OrgSecretKey::generate(&mut OsRng);
+    secret::write_private_file(out, URL_SAFE_NO_PAD.encode(key.to_bytes()).as_bytes())?;
+    store.set_statistics_public_key(DEMO_ORGANISATION, &Bytes(key.public_key().as_bytes().to_vec()))?;
+    eprintln!("gave {DEMO_ORGANISATION_NAME} a statistics key; its secret half is in {}", out.display());
     Ok(())
 }
 

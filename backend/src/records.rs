@@ -3,7 +3,9 @@
 //! the database, the organisation's secret key is stored only wrapped under keys that never
 //! reach the server, and answers, notes and help status are sealed before they arrive.
 
-use beratta_core::api::{AssessmentRecord, Bytes, QuestionnaireRef, Role, SealedAnswers, SealedHelp, StaffMember};
+use beratta_core::api::{
+    AssessmentRecord, Bytes, QuestionnaireRef, Role, RoundMode, RoundProgress, SealedAnswers, SealedHelp, StaffMember,
+};
 use beratta_core::login::KdfParams;
 use serde::{Deserialize, Serialize};
 
@@ -76,9 +78,36 @@ pub struct Assessment {
     /// The help loop's status, sealed under the assessment's data key.
     #[serde(default)]
     pub help: Option<SealedHelp>,
+    /// The round the child was invited into, if any, and its mode then (a round's mode
+    /// never changes). In an anonymous round nothing is sealed to the organisation.
+    #[serde(default)]
+    pub round: Option<AssessmentRound>,
+    /// What the newest save said in the clear for the round's page (`RoundProgress`).
+    #[serde(default)]
+    pub progress: Option<RoundProgress>,
+}
+
+/// The round an assessment belongs to, copied from the round when the child is invited,
+/// so that a save needs no second read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentRound {
+    pub round: String,
+    pub unit: Option<String>,
+    pub mode: RoundMode,
+}
+
+impl AssessmentRound {
+    pub fn is_anonymous(&self) -> bool {
+        self.mode == RoundMode::Anonymous
+    }
 }
 
 impl Assessment {
+    /// Whether the assessment is in an anonymous round: no adult can open it.
+    pub fn is_anonymous(&self) -> bool {
+        self.round.as_ref().is_some_and(AssessmentRound::is_anonymous)
+    }
+
     /// Whether the code still logs in at `now`.
     pub fn is_live(&self, now: u64) -> bool {
         !self.revoked && now < self.expires_unix

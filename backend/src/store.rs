@@ -14,13 +14,15 @@
 
 mod audit;
 mod durable;
+mod rounds;
 mod staff;
 
 pub use audit::{AuditFault, AuditStore};
+pub use rounds::{statistics_key, RoundStore};
 pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore};
 
 use crate::records::{Assessment, ChildSession, FailureWindow, LookupReservation, Organisation, StaffLookups};
-use beratta_core::api::{SealedAnswers, SealedHelp};
+use beratta_core::api::{RoundProgress, SealedAnswers, SealedHelp};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
@@ -163,6 +165,10 @@ pub enum SaveOutcome {
     Stale,
     /// The assessment no longer exists.
     NoAssessment,
+    /// The save does not fit the assessment (a statistics record outside a round, anything
+    /// sealed to the organisation in an anonymous round, nothing sealed to it in another);
+    /// nothing changed.
+    Misfit(&'static str),
 }
 
 /// A child's new code for the same assessment, as the staff browser made it: a reserved
@@ -207,7 +213,7 @@ pub struct Expiry {
 }
 
 /// The server's storage. Implementations must make each method atomic on its own.
-pub trait Store: StaffStore + AuditStore + Send + Sync {
+pub trait Store: StaffStore + AuditStore + RoundStore + Send + Sync {
     /// Reads something real, so that a health check fails when the storage does.
     fn check(&self) -> Result<(), StoreError>;
 
@@ -331,6 +337,13 @@ pub struct SledStore {
     staff_sessions: sled::Tree,
     units: sled::Tree,
     audit: sled::Tree,
+    /// Organisation ‖ round id → [`beratta_core::api::Round`] (see `rounds.rs`).
+    rounds: sled::Tree,
+    /// Organisation ‖ intervention id → [`beratta_core::api::Intervention`].
+    interventions: sled::Tree,
+    /// Organisation ‖ round ‖ assessment (each part length-prefixed, [`statistics_key`])
+    /// → the newest sealed statistics record, written with the answers.
+    statistics: sled::Tree,
 }
 
 impl SledStore {
@@ -363,6 +376,9 @@ impl SledStore {
             staff_sessions: db.open_tree("staff_sessions")?,
             units: db.open_tree("units")?,
             audit: db.open_tree(audit::AUDIT_TREE)?,
+            rounds: db.open_tree("rounds")?,
+            interventions: db.open_tree("interventions")?,
+            statistics: db.open_tree("statistics")?,
             meta,
             db,
         })
@@ -435,6 +451,30 @@ impl SledStore {
         }
         Ok(removed)
     }
+}
+
+/// Why a save cannot be stored for `stored`, if it cannot: the server cannot look inside,
+/// but it holds each save to what its round allows.
+fn misfit(
+    stored: &Assessment,
+    sealed: &SealedAnswers,
+    has_record: bool,
+    progress: Option<RoundProgress>,
+) -> Option<&'static str> {
+    let anonymous = stored.is_anonymous();
+    if anonymous && (!sealed.org_sealed_key.0.is_empty() || sealed.status.is_some()) {
+        return Some("nothing in an anonymous round is sealed to the organisation");
+    }
+    if !anonymous && sealed.org_sealed_key.0.is_empty() {
+        return Some("the data key must be sealed to the organisation");
+    }
+    if stored.round.is_none() && (has_record || progress.is_some()) {
+        return Some("a statistics record or progress belongs to an assessment in a round");
+    }
+    if !anonymous && progress.is_some_and(|p| p.acute.is_some()) {
+        return Some("only an anonymous round counts acute answers");
+    }
+    None
 }
 
 /// Applies `change` to the JSON record at `key` of `tree` atomically; `None` if there is none.
@@ -827,16 +867,47 @@ impl Store for SledStore {
         Ok(())
     }
 
-    fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError> {
+    fn save_answers(&self, assessment: &str, mut sealed: SealedAnswers) -> Result<SaveOutcome, StoreError> {
         let counter = sealed.counter;
-        // The child's wrapped key is made once, at the first save, and replaced only with a
-        // new code (`replace_code`). A save keeps the stored one, so that a save from the
-        // old code's session that was already under way when the code was replaced cannot
-        // put back a key only the old code opens.
-        let keep_wrapped_key = |old: &SealedAnswers, new: &mut SealedAnswers| {
-            new.child_wrapped_key = old.child_wrapped_key.clone();
-        };
-        self.save_counted(assessment, sealed, counter, true, |a| &mut a.sealed, |s| s.counter, keep_wrapped_key)
+        // The statistics record and the progress travel with the save but are not part of
+        // the sealed answers: the record goes to its own tree, the progress beside them.
+        let record = sealed.statistics.take();
+        let progress = sealed.progress.take();
+        let outcome = (&self.assessments, &self.statistics).transaction(|(assessments, statistics)| {
+            let Some(old) = assessments.get(assessment)? else { return refuse(SaveOutcome::NoAssessment) };
+            let mut stored: Assessment = decode("assessment", &old)?;
+            if stored.revoked {
+                return refuse(SaveOutcome::NoAssessment);
+            }
+            let expected = stored.sealed.as_ref().map_or(0, |s| s.counter).saturating_add(1);
+            if counter != expected {
+                return refuse(SaveOutcome::Stale);
+            }
+            if let Some(why) = misfit(&stored, &sealed, record.is_some(), progress) {
+                return refuse(SaveOutcome::Misfit(why));
+            }
+            let mut next = sealed.clone();
+            // The child's wrapped key is made once, at the first save, and replaced only
+            // with a new code (`replace_code`). A save keeps the stored one, so that a save
+            // from the old code's session that was already under way when the code was
+            // replaced cannot put back a key only the old code opens.
+            if let Some(previous) = &stored.sealed {
+                next.child_wrapped_key = previous.child_wrapped_key.clone();
+            }
+            stored.sealed = Some(next);
+            if progress.is_some() {
+                stored.progress = progress;
+            }
+            assessments.insert(assessment.as_bytes(), encode(&stored)?)?;
+            if let (Some(record), Some(round)) = (&record, &stored.round) {
+                statistics
+                    .insert(statistics_key(&stored.organisation, &round.round, assessment), record.0.as_slice())?;
+            }
+            Ok(SaveOutcome::Saved)
+        });
+        Ok(match transact(outcome)? {
+            Ok(outcome) | Err(outcome) => outcome,
+        })
     }
 
     fn sweep(&self, now: u64, expiry: &Expiry) -> Result<usize, StoreError> {

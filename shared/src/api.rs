@@ -65,6 +65,27 @@ pub struct SealedAnswers {
     /// none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Bytes>,
+    /// Travels with a save, never stored here: the assessment's `StatisticsRecord` sealed
+    /// to the statistics key (`statistics::seal_record`), present when the assessment is in
+    /// a round and the organisation has a statistics key. The server stores it apart, in
+    /// the same transaction as the answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<Bytes>,
+    /// Travels with a save of an assessment in a round, never stored here: what the
+    /// round's page counts without opening anything (see [`RoundProgress`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<RoundProgress>,
+}
+
+/// What the server learns in the clear from a save in a round, so that the round's page
+/// can count without any key: whether the child has finished, and, in anonymous rounds
+/// only (where no adult can open a status), whether an answer is acute.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundProgress {
+    pub finished: bool,
+    /// `None` in identified rounds: there the acute flag is only in the sealed status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acute: Option<bool>,
 }
 
 /// What a logged-in child's browser gets: `POST /api/child/login` and
@@ -88,6 +109,18 @@ pub struct ChildAssessment {
     /// What staff have planned or done about the child's help wishes, if anything yet.
     #[serde(default)]
     pub help: Option<SealedHelp>,
+    /// The round the assessment belongs to, if any: what the statistics record names.
+    #[serde(default)]
+    pub round: Option<ChildRound>,
+}
+
+/// What a child's browser knows of its round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildRound {
+    pub round: String,
+    pub unit: Option<String>,
+    /// Anonymous: nothing is sealed to the organisation key, and the child is told so.
+    pub mode: RoundMode,
 }
 
 /// `PUT /api/child/answers`: the answer is acknowledged only once it is on disk.
@@ -270,6 +303,10 @@ pub struct InvitationBatch {
     /// Days until an unused code stops working.
     pub expires_in_days: u32,
     pub children: Vec<NewInvitation>,
+    /// The round the children are invited into (its instrument must be `questionnaire`).
+    /// In an anonymous round every sealed note is empty: cards carry codes, no names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<String>,
 }
 
 /// What staff see of an invitation: `GET /api/invitations`, `GET /api/assessments/{id}`.
@@ -384,6 +421,100 @@ pub struct UnitChildren {
 pub struct ChildNote {
     pub assessment: String,
     pub sealed_note: Bytes,
+}
+
+// ---------------------------------------------------------------------------------------
+// Rounds: one survey wave over a class, a school or an area.
+
+/// Whether staff can read one child of a round (identified) or nobody can (anonymous).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundMode {
+    Identified,
+    Anonymous,
+}
+
+/// What kind of work an intervention is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterventionKind {
+    Insats,
+    Projekt,
+    Grupp,
+}
+
+/// Where a round stands to its intervention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Before,
+    After,
+    FollowUp,
+}
+
+/// An intervention whose effect rounds measure: `GET`/`POST /api/interventions`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intervention {
+    pub intervention_id: String,
+    pub name: String,
+    pub kind: InterventionKind,
+}
+
+/// `POST /api/interventions`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewIntervention {
+    pub name: String,
+    pub kind: InterventionKind,
+}
+
+/// A round's intervention and its phase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundIntervention {
+    pub intervention_id: String,
+    pub phase: Phase,
+}
+
+/// `POST /api/rounds`. Dates are days (`YYYY-MM-DD`), the finest time a round knows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRound {
+    pub name: String,
+    /// A unit of the organisation, or none.
+    pub unit: Option<String>,
+    pub opens: String,
+    pub closes: String,
+    pub questionnaire: QuestionnaireRef,
+    pub mode: RoundMode,
+    #[serde(default)]
+    pub intervention: Option<RoundIntervention>,
+}
+
+/// A round as staff see it: `GET /api/rounds`, and in [`RoundPage`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub round_id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub opens: String,
+    pub closes: String,
+    pub questionnaire: QuestionnaireRef,
+    pub mode: RoundMode,
+    pub intervention: Option<RoundIntervention>,
+    pub created_by: String,
+    pub created_unix: u64,
+}
+
+/// `GET /api/rounds/{id}`: the round and what the server can count without a key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundPage {
+    pub round: Round,
+    /// Invitations into the round that are not revoked.
+    pub invited: u64,
+    /// Of those, how many children have saved at least once.
+    pub started: u64,
+    /// Of those, how many have finished.
+    pub finished: u64,
+    /// Anonymous rounds only: how many children's newest save holds an acute answer.
+    pub acute: Option<u64>,
 }
 
 /// One record of the audit log, as administrators read it: `GET /api/admin/audit`.

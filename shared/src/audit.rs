@@ -39,11 +39,17 @@ pub enum AuditAction {
     RecoveryUsed,
     /// A recovery key that did not match was tried for an administrator's account.
     RecoveryFailed,
+    /// A round was created (subject: the round).
+    RoundCreated,
+    /// An intervention was created (subject: the intervention).
+    InterventionCreated,
+    /// A round's page with its counts was read (subject: the round).
+    RoundViewed,
 }
 
 impl AuditAction {
     /// Every action, in the order the administrator's filter lists them.
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::StaffLogin,
         AuditAction::StaffLoginFailed,
         AuditAction::StaffLogout,
@@ -63,6 +69,9 @@ impl AuditAction {
         AuditAction::AccessDenied,
         AuditAction::RecoveryUsed,
         AuditAction::RecoveryFailed,
+        AuditAction::RoundCreated,
+        AuditAction::InterventionCreated,
+        AuditAction::RoundViewed,
     ];
 
     /// The action a stable name names (the inverse of [`AuditAction::name`]).
@@ -93,6 +102,9 @@ impl AuditAction {
             AuditAction::StaffMoved => "staff_moved",
             AuditAction::RecoveryUsed => "recovery_used",
             AuditAction::RecoveryFailed => "recovery_failed",
+            AuditAction::RoundCreated => "round_created",
+            AuditAction::InterventionCreated => "intervention_created",
+            AuditAction::RoundViewed => "round_viewed",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! server returns, to a data key; from a session, to a sealed save. Pure functions, so the
 //! browser only moves bytes and the whole flow is tested natively.
 
-use crate::api::{Bytes, ChildAssessment, SealedAnswers};
+use crate::api::{Bytes, ChildAssessment, RoundMode, RoundProgress, SealedAnswers};
 use crate::engine::Session;
 use crate::envelope::{
     open_answers, seal_answers, unwrap_data_key, wrap_data_key, AnswerSet, Binding, EnvelopeError, OrgPublicKey,
@@ -10,8 +10,16 @@ use crate::envelope::{
 };
 use crate::help::{open_help, HelpError, HelpStatus};
 use crate::login::ChildSecrets;
+use crate::questionnaire::Questionnaire;
+use crate::scoring;
+use crate::statistics::{seal_record, Pseudonym, RecordContext, StatisticsError, StatisticsRecord};
 use crate::status::{seal_status, AssessmentStatus};
+use hkdf::Hkdf;
 use rand_core::CryptoRngCore;
+use sha2::Sha256;
+
+/// The HKDF label of the statistics pseudonym (see [`ChildKeys::pseudonym`]).
+pub const PSEUDONYM_LABEL: &[u8] = b"beratta/statistics/pseudonym/v1";
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ChildKeyError {
@@ -21,6 +29,10 @@ pub enum ChildKeyError {
     BadOrgKey,
     #[error("the session's resume key is malformed")]
     BadResumeKey,
+    #[error("the organisation's statistics key is malformed")]
+    BadStatisticsKey,
+    #[error("the statistics record could not be made: {0}")]
+    Statistics(#[from] StatisticsError),
 }
 
 /// The keys a logged-in child's browser holds for one assessment.
@@ -112,6 +124,61 @@ impl ChildKeys {
         Ok(sealed)
     }
 
+    /// The assessment's statistics pseudonym: HKDF-SHA256 of the data key under
+    /// [`PSEUDONYM_LABEL`], first 16 bytes. Random (the data key is), the same in every
+    /// save of the assessment, and computable only where the data key opens: by the child,
+    /// and in identified rounds by staff who can read the answers anyway; never by the
+    /// server or a statistics-key holder.
+    pub fn pseudonym(&self) -> Pseudonym {
+        let hk = Hkdf::<Sha256>::from_prk(self.data_key.as_bytes()).expect("32 bytes is a valid PRK");
+        let mut out = [0u8; 16];
+        hk.expand(PSEUDONYM_LABEL, &mut out).expect("16 bytes is a valid HKDF length");
+        Pseudonym(out)
+    }
+
+    /// How the child's browser saves: seals `session` as save number `counter` and, by the
+    /// assessment's round:
+    /// - outside a round, as [`ChildKeys::seal_with_status`];
+    /// - in an identified round, that, plus the progress (finished) and, when the
+    ///   organisation has a statistics key, the statistics record sealed to it;
+    /// - in an anonymous round, nothing sealed to the organisation: no sealed data key and
+    ///   no status, so only the child's code opens the answers; the progress carries the
+    ///   acute flag, and the statistics record goes to the statistics key.
+    #[allow(clippy::too_many_arguments)]
+    pub fn seal_save(
+        &self,
+        assessment: &ChildAssessment,
+        q: &Questionnaire,
+        session: &Session,
+        language: &str,
+        counter: u64,
+        status: &AssessmentStatus,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<SealedAnswers, ChildKeyError> {
+        let Some(round) = &assessment.round else {
+            return self.seal_with_status(assessment, session, language, counter, status, rng);
+        };
+        let anonymous = round.mode == RoundMode::Anonymous;
+        let mut sealed = if anonymous {
+            let mut sealed = self.seal(assessment, session, language, counter, rng)?;
+            sealed.org_sealed_key = Bytes(Vec::new());
+            sealed
+        } else {
+            self.seal_with_status(assessment, session, language, counter, status, rng)?
+        };
+        let finished = session.view(q).complete;
+        let acute = anonymous.then(|| scoring::score(q, session).acute);
+        sealed.progress = Some(RoundProgress { finished, acute });
+        if let Some(key) = &assessment.statistics_public_key {
+            let key = OrgPublicKey::from_slice(&key.0).ok_or(ChildKeyError::BadStatisticsKey)?;
+            let context =
+                RecordContext { round: round.round.clone(), unit: round.unit.clone(), pseudonym: self.pseudonym() };
+            let encoded = StatisticsRecord::derive(q, session, &context).encode(q)?;
+            sealed.statistics = Some(Bytes(seal_record(&key, &assessment.organisation, &round.round, &encoded, rng)));
+        }
+        Ok(sealed)
+    }
+
     /// Seals a session as save number `counter` without a status, as browsers did before
     /// statuses existed (and as tests of such saves do).
     pub fn seal(
@@ -135,6 +202,8 @@ impl ChildKeys {
             org_sealed_key: Bytes(org.seal_data_key(&self.data_key, rng)),
             child_wrapped_key: Bytes(self.child_wrapped_key.clone()),
             status: None,
+            statistics: None,
+            progress: None,
         })
     }
 }

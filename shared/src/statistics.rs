@@ -41,6 +41,14 @@ pub const MAX_ID_LEN: usize = 64;
 /// instrument (one byte per factor), so a hostile blob cannot make the reader allocate much.
 pub const MAX_ENCODED_LEN: usize = 4096;
 
+/// The bytes [`seal_record`] adds to an encoded record: the sealed one-time key
+/// (`envelope::SEALED_KEY_LEN`, 80), the nonce (24) and the tag (16).
+pub const SEALED_OVERHEAD: usize =
+    crate::envelope::SEALED_KEY_LEN + crate::envelope::NONCE_LEN + crate::envelope::TAG_LEN;
+
+/// Longest sealed record a server accepts with a save.
+pub const MAX_SEALED_LEN: usize = MAX_ENCODED_LEN + SEALED_OVERHEAD;
+
 /// A random per-child value, the same in each of the child's assessments, so that before
 /// and after can be paired without knowing who the child is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

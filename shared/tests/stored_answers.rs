@@ -52,6 +52,7 @@ fn child_assessment(f: &Fixture) -> ChildAssessment {
         resume_key: Bytes(vec![0; 32]),
         sealed: Some(f.sealed.clone()),
         help: None,
+        round: None,
     }
 }
 

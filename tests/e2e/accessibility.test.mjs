@@ -155,6 +155,7 @@ test('every staff page passes axe-core with no violations', async (t) => {
   const staff = await checkAll('personal', 'demo-staff-password', [
     ['#/staff', '#children'],
     ['#/staff/invite', '#invite-create'],
+    ['#/staff/rounds', '#round-create'],
   ]);
   await staff.goto(`${server.url}/staff/#/staff`);
   const id = await staff.locator('#children [data-assessment]').first().getAttribute('data-assessment', { timeout: 30_000 });

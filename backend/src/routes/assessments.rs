@@ -13,7 +13,7 @@
 use crate::access::{off_worker, Inviter};
 use crate::error::ApiError;
 use crate::limits;
-use crate::records::Assessment;
+use crate::records::{Assessment, AssessmentRound};
 use crate::routes::child::{is_lookup, CHILD_WRAPPED_KEY_LEN, MIN_BLOB_LEN};
 use crate::staff::{kdf_acceptable, new_id};
 use crate::store::{CodeReplacement, InsertOutcome, LookupClaim, ReplaceOutcome, ReserveOutcome, SaveOutcome};
@@ -129,9 +129,27 @@ pub async fn create(
             revoked: false,
             sealed_note: child.sealed_note,
             help: None,
+            round: None,
+            progress: None,
         })
         .collect();
+    let round_id = batch.round;
+    let questionnaire = batch.questionnaire;
     let records = off_worker(inviter, move |inviter| {
+        let mut assessments = assessments;
+        if let Some(round_id) = &round_id {
+            let round = inviter.round(round_id)?;
+            if round.questionnaire != questionnaire {
+                return Err(ApiError::Invalid("a round's children are invited with the round's instrument"));
+            }
+            let place = AssessmentRound { round: round.round_id.clone(), unit: round.unit.clone(), mode: round.mode };
+            if place.is_anonymous() && assessments.iter().any(|a| !a.sealed_note.0.is_empty()) {
+                return Err(ApiError::Invalid("cards for an anonymous round carry no names"));
+            }
+            for a in &mut assessments {
+                a.round = Some(place.clone());
+            }
+        }
         let staff = inviter.staff();
         match staff.state().store.insert_assessments(&assessments, LookupClaim::ReservedBy(&staff.account().id))? {
             InsertOutcome::Inserted => {}
@@ -323,6 +341,7 @@ pub async fn set_help(
             }
             SaveOutcome::Stale => Err(ApiError::StaleHelp),
             SaveOutcome::NoAssessment => Err(ApiError::NotFound),
+            SaveOutcome::Misfit(why) => Err(ApiError::Invalid(why)),
         }
     })
     .await?;

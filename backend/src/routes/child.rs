@@ -18,10 +18,11 @@ use crate::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
-use beratta_core::api::{Bytes, ChildAssessment, ChildLogin, LoginParams, SaveReceipt, SealedAnswers};
+use beratta_core::api::{Bytes, ChildAssessment, ChildLogin, ChildRound, LoginParams, SaveReceipt, SealedAnswers};
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{KEY_LEN, NONCE_LEN};
 use beratta_core::login::KdfParams;
+use beratta_core::statistics::{MAX_SEALED_LEN, SEALED_OVERHEAD};
 use beratta_core::status::SEALED_STATUS_LEN;
 use rand_core::{OsRng, RngCore};
 use std::future::Future;
@@ -198,6 +199,11 @@ fn child_assessment(state: &AppState, assessment: &Assessment, resume_key: Bytes
         resume_key,
         sealed: assessment.sealed.clone(),
         help: assessment.help.clone(),
+        round: assessment.round.as_ref().map(|r| ChildRound {
+            round: r.round.clone(),
+            unit: r.unit.clone(),
+            mode: r.mode,
+        }),
     })
 }
 
@@ -283,7 +289,9 @@ fn check_shape(sealed: &SealedAnswers) -> Result<(), ApiError> {
     if sealed.blob.0.len() < MIN_BLOB_LEN {
         return Err(ApiError::BadAnswers("the blob is too short to be a real encryption"));
     }
-    if sealed.org_sealed_key.0.len() != ORG_SEALED_KEY_LEN {
+    // Empty in an anonymous round, where nothing is sealed to the organisation; the store
+    // holds each save to its round (`SaveOutcome::Misfit`).
+    if !matches!(sealed.org_sealed_key.0.len(), 0 | ORG_SEALED_KEY_LEN) {
         return Err(ApiError::BadAnswers("the organisation's sealed key has the wrong length"));
     }
     if sealed.child_wrapped_key.0.len() != CHILD_WRAPPED_KEY_LEN {
@@ -291,6 +299,14 @@ fn check_shape(sealed: &SealedAnswers) -> Result<(), ApiError> {
     }
     if sealed.status.as_ref().is_some_and(|s| s.0.len() != SEALED_STATUS_LEN) {
         return Err(ApiError::BadAnswers("the sealed status has the wrong length"));
+    }
+    if let Some(record) = &sealed.statistics {
+        if record.0.len() > MAX_SEALED_LEN {
+            return Err(ApiError::TooLarge);
+        }
+        if record.0.len() <= SEALED_OVERHEAD {
+            return Err(ApiError::BadAnswers("the statistics record is too short to be a sealed record"));
+        }
     }
     Ok(())
 }
@@ -311,6 +327,7 @@ pub async fn save_answers(
                 // Joins the flusher's queue only after the write, so its flush covers it.
                 SaveOutcome::Saved => Ok(state.store.durable()),
                 SaveOutcome::Stale => Err(ApiError::StaleSave),
+                SaveOutcome::Misfit(why) => Err(ApiError::BadAnswers(why)),
                 SaveOutcome::NoAssessment => {
                     state.store.delete_session(&child.key)?;
                     Err(ApiError::NoSession)

@@ -8,6 +8,7 @@ pub mod frontend;
 pub mod health;
 pub mod questionnaires;
 pub mod recovery;
+pub mod rounds;
 pub mod staff;
 
 use crate::error::ApiError;
@@ -64,6 +65,13 @@ pub fn api() -> Scope {
                 .route(web::post().to(assessments::replace_code)),
         )
         .service(resource("/invitations/{id}/revoke").route(web::post().to(assessments::revoke)))
+        .service(resource("/rounds").route(web::get().to(rounds::list)).route(web::post().to(rounds::create)))
+        .service(resource("/rounds/{id}").route(web::get().to(rounds::view)))
+        .service(
+            resource("/interventions")
+                .route(web::get().to(rounds::interventions))
+                .route(web::post().to(rounds::create_intervention)),
+        )
         .service(resource("/assessments/{id}").route(web::get().to(assessments::view)))
         .service(
             resource("/assessments/{id}/help")

@@ -42,6 +42,11 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("/invitations/{id}/code", "GET", "/api/invitations/AAAA/code"),
     ("/invitations/{id}/code", "POST", "/api/invitations/AAAA/code"),
     ("/invitations/{id}/revoke", "POST", "/api/invitations/AAAA/revoke"),
+    ("/rounds", "GET", "/api/rounds"),
+    ("/rounds", "POST", "/api/rounds"),
+    ("/rounds/{id}", "GET", "/api/rounds/AAAA"),
+    ("/interventions", "GET", "/api/interventions"),
+    ("/interventions", "POST", "/api/interventions"),
     ("/assessments/{id}", "GET", "/api/assessments/AAAA"),
     ("/assessments/{id}/help", "PUT", "/api/assessments/AAAA/help"),
     // Last, because it ends the session the calls above use.

@@ -3,7 +3,7 @@
 use crate::support::{app, send, Fixture, Reply};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use beratta_core::api::{Health, SealedAnswers, SealedHelp, Unit};
+use beratta_core::api::{Bytes, Health, Intervention, Round, SealedAnswers, SealedHelp, Unit};
 use beratta_core::audit::{AuditEntry, AuditEvent};
 use beratta_core::login::ServerSecret;
 use beratta_server::frontend::Frontend;
@@ -13,7 +13,7 @@ use beratta_server::records::{
 };
 use beratta_server::store::{
     AuditStore, CreateOrganisation, Durable, Expiry, InsertOutcome, LoginCounter, LookupClaim, ReservationRules,
-    ReserveOutcome, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore, Store, StoreError,
+    ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore, Store, StoreError,
 };
 use beratta_server::AppState;
 use rand_core::OsRng;
@@ -188,6 +188,30 @@ impl AuditStore for BrokenStore {
         Err(gone())
     }
     fn audit_entries(&self, _: &str, _: u64, _: usize) -> Result<Vec<AuditEntry>, StoreError> {
+        Err(gone())
+    }
+}
+
+impl RoundStore for BrokenStore {
+    fn insert_round(&self, _: &str, _: &Round) -> Result<bool, StoreError> {
+        Err(gone())
+    }
+    fn round(&self, _: &str, _: &str) -> Result<Option<Round>, StoreError> {
+        Err(gone())
+    }
+    fn rounds(&self, _: &str) -> Result<Vec<Round>, StoreError> {
+        Err(gone())
+    }
+    fn insert_intervention(&self, _: &str, _: &Intervention) -> Result<bool, StoreError> {
+        Err(gone())
+    }
+    fn interventions(&self, _: &str) -> Result<Vec<Intervention>, StoreError> {
+        Err(gone())
+    }
+    fn set_statistics_public_key(&self, _: &str, _: &Bytes) -> Result<bool, StoreError> {
+        Err(gone())
+    }
+    fn statistics_records(&self, _: &str, _: &str) -> Result<Vec<Bytes>, StoreError> {
         Err(gone())
     }
 }

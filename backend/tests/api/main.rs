@@ -22,6 +22,7 @@ mod origin;
 mod process;
 mod questionnaires;
 mod recovery;
+mod rounds;
 mod session;
 mod setup;
 mod staff_login;

@@ -13,6 +13,8 @@ pub struct Answering {
     pub on_back: Callback<MouseEvent>,
     pub on_auto_read: Callback<bool>,
     pub on_go_on: Callback<MouseEvent>,
+    /// The child of an anonymous round has read the notice and starts the questions.
+    pub on_begin: Callback<MouseEvent>,
 }
 
 #[hook]
@@ -34,6 +36,10 @@ pub fn use_answering(state: &UseReducerHandle<AppState>) -> Answering {
         let dispatcher = dispatcher.clone();
         Callback::from(move |on: bool| dispatcher.dispatch(AppAction::SetAutoRead(on)))
     };
+    let on_begin = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(AppAction::CloseAnonymousNotice))
+    };
     let on_go_on = Callback::from(move |_: MouseEvent| dispatcher.dispatch(AppAction::CloseHelp));
-    Answering { on_action, accepts, on_back, on_auto_read, on_go_on }
+    Answering { on_action, accepts, on_back, on_auto_read, on_go_on, on_begin }
 }

@@ -28,6 +28,9 @@ pub fn HelpNow(props: &HelpNowProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct HelpScreenProps {
     pub lang: Lang,
+    /// An anonymous round: no adult reads the answers, so the page does not say one will.
+    #[prop_or_default]
+    pub anonymous: bool,
     /// Back to the questions, at the one after the answer that brought this page.
     pub on_go_on: Callback<MouseEvent>,
     /// Stop for now: the answers are saved first, then the child is logged out.
@@ -60,7 +63,7 @@ pub fn HelpScreen(props: &HelpScreenProps) -> Html {
                     </li>
                 }) }
             </ul>
-            <p>{ t.help_screen_reader }</p>
+            <p>{ if props.anonymous { t.help_screen_anonymous } else { t.help_screen_reader } }</p>
             <p>{ t.help_screen_choice }</p>
             <div class="help-choices">
                 <button id="help-go-on" type="button" class="primary" disabled={props.leaving}

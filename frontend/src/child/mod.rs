@@ -12,6 +12,7 @@
 //! language (`language`), leaving (`leave`), idleness (`idle_end`) and the child's moves
 //! (`answering`); the frame around the pages is drawn by `layout`.
 
+mod anonymous;
 mod answering;
 mod buddy;
 mod finish;
@@ -38,6 +39,7 @@ mod start;
 mod state;
 mod texts;
 
+use anonymous::AnonymousNotice;
 use answering::use_answering;
 use beratta_core::Position;
 use finish::FinishPage;
@@ -61,6 +63,7 @@ enum Route<'a> {
     Start(Option<&'a Notice>),
     /// Right after an answer that may mean danger now, before the next question.
     Help(&'a Survey),
+    Anonymous(&'a Survey),
     /// The item at this position is the current one.
     Question(&'a Survey, usize),
     Finished(&'a Survey),
@@ -71,6 +74,7 @@ fn route(state: &AppState) -> Route<'_> {
         Phase::Resuming => Route::Resuming,
         Phase::Start(notice) => Route::Start(notice.as_ref()),
         Phase::Survey(survey) if survey.help_screen => Route::Help(survey),
+        Phase::Survey(survey) if survey.anonymous_notice => Route::Anonymous(survey),
         Phase::Survey(survey) => match (&survey.session.position, survey.session.current(&survey.questionnaire)) {
             (Some(Position::At(_)), Some(index)) => Route::Question(survey, index),
             _ => Route::Finished(survey),
@@ -183,7 +187,13 @@ fn ChildApp(props: &ChildProps) -> Html {
         Route::Help(survey) => html! {
             <>
                 { layout::status_bar(lang, state.save, survey.session.view(&survey.questionnaire).progress) }
-                <HelpScreen {lang} on_go_on={answering.on_go_on} on_stop={leave.on_stop} {leaving} />
+                <HelpScreen {lang} anonymous={survey.anonymous} on_go_on={answering.on_go_on} on_stop={leave.on_stop} {leaving} />
+            </>
+        },
+        Route::Anonymous(survey) => html! {
+            <>
+                { layout::status_bar(lang, state.save, survey.session.view(&survey.questionnaire).progress) }
+                <AnonymousNotice {lang} on_begin={answering.on_begin} />
             </>
         },
         Route::Question(survey, index) => {

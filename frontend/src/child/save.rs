@@ -176,14 +176,15 @@ impl Saver {
     }
 
     /// Seals `session` as save number `counter`, with its status for staff's list (dated
-    /// today by the browser's clock).
+    /// today by the browser's clock) and, in a round, its progress and statistics record
+    /// (`ChildKeys::seal_save`).
     fn seal(&self, session: &Session, lang: Lang, counter: u64) -> Option<SealedAnswers> {
         let child = &self.child;
         let today = (js_sys::Date::now() / 86_400_000.0) as u32;
         let status = AssessmentStatus::of(&self.questionnaire, session, today);
         child
             .keys
-            .seal_with_status(&child.assessment, session, lang.code(), counter, &status, &mut OsRng)
+            .seal_save(&child.assessment, &self.questionnaire, session, lang.code(), counter, &status, &mut OsRng)
             .map_err(|error| log(&format!("the answers could not be sealed: {error}")))
             .ok()
     }

@@ -4,7 +4,7 @@
 
 use crate::child::texts::Notice;
 use crate::common::lang::Lang;
-use beratta_core::api::ChildAssessment;
+use beratta_core::api::{ChildAssessment, RoundMode};
 use beratta_core::child::ChildKeys;
 use beratta_core::envelope::AnswerSet;
 use beratta_core::help::HelpStatus;
@@ -53,11 +53,23 @@ pub struct Survey {
     /// What staff have planned or done about the child's help wishes, as it stood at login;
     /// `None` when there is nothing to tell.
     pub help: Option<Rc<HelpStatus>>,
+    /// An anonymous round: nobody but the child can open the answers. The help screen says
+    /// so instead of naming an adult who reads.
+    pub anonymous: bool,
+    /// The child of an anonymous round has not yet read, before the first question, that
+    /// nobody will know who answered. Page state, like `help_screen`.
+    pub anonymous_notice: bool,
 }
 
 impl Survey {
     /// A survey from stored answers, or a fresh one.
-    pub fn new(questionnaire: Rc<Questionnaire>, stored: Option<Session>, help: Option<HelpStatus>) -> Survey {
+    pub fn new(
+        questionnaire: Rc<Questionnaire>,
+        stored: Option<Session>,
+        help: Option<HelpStatus>,
+        anonymous: bool,
+    ) -> Survey {
+        let anonymous_notice = anonymous && stored.as_ref().is_none_or(|s| s.answers.is_empty());
         let fresh = Session::start(&questionnaire);
         let session = match stored {
             Some(stored) => fresh.apply(&questionnaire, Action::Restore(stored)).unwrap_or(fresh),
@@ -65,7 +77,7 @@ impl Survey {
         };
         let acute = acute(&questionnaire, &session);
         let help = help.filter(|h| !h.entries.is_empty()).map(Rc::new);
-        Survey { questionnaire, session, revision: 0, acute, help_screen: false, help }
+        Survey { questionnaire, session, revision: 0, acute, help_screen: false, help, anonymous, anonymous_notice }
     }
 
     /// The survey after `action`; `None` when the core refuses it or nothing changes.
@@ -115,6 +127,8 @@ impl Survey {
             acute,
             help_screen: false,
             help: self.help.clone(),
+            anonymous: self.anonymous,
+            anonymous_notice: false,
         }
     }
 
@@ -183,6 +197,8 @@ pub enum AppAction {
     Child(Action),
     /// The child chose to go on from the help screen.
     CloseHelp,
+    /// The child of an anonymous round has read that nobody will know who answered.
+    CloseAnonymousNotice,
     /// The server holds a newer state than ours (a stale save): continue from it.
     Adopt(Session),
     Save(SaveState),
@@ -234,7 +250,9 @@ impl Reducible for AppState {
                     Some(lang) if loaded.resumed => lang,
                     _ => self.lang,
                 };
-                let survey = Survey::new(loaded.questionnaire, loaded.stored.map(|s| s.session), loaded.help);
+                let anonymous = loaded.child.assessment.round.as_ref().is_some_and(|r| r.mode == RoundMode::Anonymous);
+                let survey =
+                    Survey::new(loaded.questionnaire, loaded.stored.map(|s| s.session), loaded.help, anonymous);
                 Rc::new(AppState {
                     lang,
                     phase: Phase::Survey(survey),
@@ -249,6 +267,12 @@ impl Reducible for AppState {
             },
             AppAction::CloseHelp => match self.survey() {
                 Some(survey) if survey.help_screen => with_phase(Phase::Survey(survey.close_help())),
+                _ => self,
+            },
+            AppAction::CloseAnonymousNotice => match self.survey() {
+                Some(survey) if survey.anonymous_notice => {
+                    with_phase(Phase::Survey(Survey { anonymous_notice: false, ..survey.clone() }))
+                }
                 _ => self,
             },
             AppAction::Adopt(stored) => match self.survey() {

@@ -9,6 +9,7 @@ use beratta_core::api::{
     StaffSession, StatusEntry, Unit,
 };
 use beratta_core::api::{ChildNote, RecoveryClaim, RecoveryCopy, RecoveryReset, UnitChildren};
+use beratta_core::api::{Intervention, NewIntervention, NewRound, Round, RoundPage};
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
@@ -251,6 +252,31 @@ pub async fn reserve_lookups(count: u32) -> Result<ReservedLookups, ApiError> {
 /// `POST /api/invitations`, with lookups from [`reserve_lookups`].
 pub async fn invite(batch: &InvitationBatch) -> Result<Vec<AssessmentRecord>, ApiError> {
     request(Method::POST, "/api/invitations", Some(batch)).await
+}
+
+/// `GET /api/rounds`: the organisation's rounds.
+pub async fn rounds() -> Result<Vec<Round>, ApiError> {
+    request(Method::GET, "/api/rounds", NO_BODY).await
+}
+
+/// `POST /api/rounds`.
+pub async fn create_round(round: &NewRound) -> Result<Round, ApiError> {
+    request(Method::POST, "/api/rounds", Some(round)).await
+}
+
+/// `GET /api/rounds/{id}`: the round and its counts (audited).
+pub async fn round(id: &str) -> Result<RoundPage, ApiError> {
+    request(Method::GET, &format!("/api/rounds/{}", segment(id)), NO_BODY).await
+}
+
+/// `GET /api/interventions`.
+pub async fn interventions() -> Result<Vec<Intervention>, ApiError> {
+    request(Method::GET, "/api/interventions", NO_BODY).await
+}
+
+/// `POST /api/interventions`.
+pub async fn create_intervention(intervention: &NewIntervention) -> Result<Intervention, ApiError> {
+    request(Method::POST, "/api/interventions", Some(intervention)).await
 }
 
 /// `GET /api/invitations`: the invitations this staff member may read, without answers.

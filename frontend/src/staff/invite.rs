@@ -5,13 +5,17 @@
 //! has come) and seals the typed name or note to the organisation. The server gets proofs
 //! and sealed notes; the codes stay in this page's memory and go straight to the printable
 //! cards.
+//!
+//! A class can be invited into a round (chosen here, or arriving from the round's page):
+//! the instrument is the round's, and in an anonymous round the page asks only for a
+//! number of cards; each gets a code and no name, and nothing is sealed to send.
 
 use super::context::{use_staff, Card};
 use super::keys;
 use super::page::{typed_into, use_fetch, Problem, StaffPage};
 use super::route::{go, Route};
 use crate::common::api::{self, ApiError};
-use beratta_core::api::{InvitationBatch, NewInvitation, QuestionnaireRef};
+use beratta_core::api::{Bytes, InvitationBatch, NewInvitation, QuestionnaireRef, Round, RoundMode};
 use beratta_core::login::ChildCode;
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
@@ -66,10 +70,26 @@ struct Made {
     invitation: NewInvitation,
 }
 
+#[derive(Properties, PartialEq)]
+pub struct InviteProps {
+    /// The round chosen on arrival (from the round's page), if any.
+    #[prop_or_default]
+    pub round: Option<String>,
+}
+
+/// The notes of `count` anonymous cards ("Kort 1", …): printed on the cards only, never
+/// sent.
+fn cards(count: &str, card: fn(usize) -> String) -> Option<Vec<String>> {
+    let count = count.trim().parse::<usize>().ok().filter(|n| (1..=MAX_CHILDREN).contains(n))?;
+    Some((1..=count).map(card).collect())
+}
+
 #[function_component]
-pub fn InvitePage() -> Html {
+pub fn InvitePage(props: &InviteProps) -> Html {
     let staff = use_staff();
     let t = staff.t();
+    let round_id = use_state(|| props.round.clone().unwrap_or_default());
+    let card_count = use_state(String::new);
     let note = use_state(String::new);
     let list = use_state(String::new);
     let band = use_state(|| DEFAULT_BAND.to_string());
@@ -84,6 +104,12 @@ pub fn InvitePage() -> Html {
     let units = use_fetch(my_unit.clone(), |unit| {
         unit.is_some().then_some(async { api::units().await.map_err(|_| String::new()) })
     });
+
+    let reads = person.as_ref().is_some_and(|p| p.reads_children());
+    let rounds = use_fetch((), move |_| reads.then_some(async { api::rounds().await.map_err(|_| String::new()) }));
+    let round_list = rounds.data().unwrap_or_default();
+    let round: Option<Round> = round_list.iter().find(|r| r.round_id == *round_id).cloned();
+    let anonymous = round.as_ref().is_some_and(|r| r.mode == RoundMode::Anonymous);
 
     let Some(person) = person.filter(|p| p.reads_children()) else {
         return html! { <p class="note" role="status">{ t.forbidden }</p> };
@@ -113,7 +139,17 @@ pub fn InvitePage() -> Html {
         })
     };
 
+    let on_round = {
+        let (round_id, error) = (round_id.clone(), error.clone());
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            round_id.set(select.value());
+            error.set(None);
+        })
+    };
+
     let onsubmit = {
+        let (round, card_count) = (round.clone(), card_count.clone());
         let (note, list, band, share, days) = (note.clone(), list.clone(), band.clone(), share.clone(), days.clone());
         let (busy, progress, error, staff, person) =
             (busy.clone(), progress.clone(), error.clone(), staff.clone(), person.clone());
@@ -124,7 +160,19 @@ pub fn InvitePage() -> Html {
                 return;
             }
             let t = staff.t();
-            let notes = match children(&note, &list) {
+            let anonymous = round.as_ref().is_some_and(|r| r.mode == RoundMode::Anonymous);
+            let notes = if anonymous {
+                match cards(&card_count, t.rounds.card) {
+                    Some(notes) => Ok(notes),
+                    None => {
+                        error.set(Some((t.rounds.invite_cards_bad)(MAX_CHILDREN)));
+                        return;
+                    }
+                }
+            } else {
+                children(&note, &list)
+            };
+            let notes = match notes {
                 Ok(notes) => notes,
                 Err(problem) => {
                     error.set(Some(match problem {
@@ -140,15 +188,22 @@ pub fn InvitePage() -> Html {
                 error.set(Some((t.invite_days_bad)(MAX_DAYS)));
                 return;
             };
-            let Some(&(_, id, version)) = BANDS.iter().find(|(b, _, _)| *b == band.as_str()) else { return };
-            let questionnaire = QuestionnaireRef { id: id.to_string(), version };
+            let questionnaire = match &round {
+                Some(round) => round.questionnaire.clone(),
+                None => {
+                    let Some(&(_, id, version)) = BANDS.iter().find(|(b, _, _)| *b == band.as_str()) else { return };
+                    QuestionnaireRef { id: id.to_string(), version }
+                }
+            };
+            let into = round.as_ref().map(|r| (r.round_id.clone(), anonymous));
             let share_with_unit = *share && can_share;
             busy.set(true);
             error.set(None);
             let (busy, progress, error, staff, person) =
                 (busy.clone(), progress.clone(), error.clone(), staff.clone(), person.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = invite(&person, notes, questionnaire.clone(), share_with_unit, days, &progress).await;
+                let outcome =
+                    invite(&person, notes, questionnaire.clone(), share_with_unit, days, into, &progress).await;
                 match outcome {
                     Ok(made) => {
                         let cards: Vec<Card> = made
@@ -187,6 +242,26 @@ pub fn InvitePage() -> Html {
             <p>{ t.invite_intro }</p>
             <form class="form-card" {onsubmit} novalidate=true>
                 <div class="field">
+                    <label for="invite-round">{ t.rounds.invite_round }</label>
+                    <select id="invite-round" disabled={*busy} onchange={on_round}>
+                        <option value="" selected={round.is_none()}>{ t.rounds.invite_no_round }</option>
+                        { for round_list.iter().map(|r| html! {
+                            <option value={r.round_id.clone()} selected={*round_id == r.round_id}>
+                                { format!("{} ({})", r.name, if r.mode == RoundMode::Anonymous { t.rounds.anonymous } else { t.rounds.identified }) }
+                            </option>
+                        }) }
+                    </select>
+                </div>
+                if anonymous {
+                <div class="field">
+                    <label for="invite-cards">{ t.rounds.invite_cards }</label>
+                    <p id="invite-cards-hint" class="hint">{ t.rounds.invite_cards_hint }</p>
+                    <input id="invite-cards" class="short" type="number" inputmode="numeric" min="1"
+                        max={MAX_CHILDREN.to_string()} aria-describedby="invite-cards-hint" readonly={*busy}
+                        value={(*card_count).clone()} oninput={text_input(&card_count)} />
+                </div>
+                } else {
+                <div class="field">
                     <label for="invite-note">{ t.invite_one }</label>
                     <p id="invite-note-hint" class="hint">{ t.invite_one_hint }</p>
                     <input id="invite-note" type="text" autocomplete="off" maxlength={keys::MAX_NOTE_CHARS.to_string()}
@@ -199,6 +274,8 @@ pub fn InvitePage() -> Html {
                     <textarea id="invite-list" rows="8" autocomplete="off" aria-describedby="invite-list-hint"
                         readonly={*busy} value={(*list).clone()} oninput={on_list} />
                 </div>
+                }
+                if round.is_none() {
                 <div class="field">
                     <label for="invite-band">{ t.invite_band }</label>
                     <select id="invite-band" disabled={*busy} onchange={on_band}>
@@ -207,6 +284,8 @@ pub fn InvitePage() -> Html {
                         }) }
                     </select>
                 </div>
+                }
+                if !anonymous {
                 <div class="check">
                     <input id="invite-share" type="checkbox" checked={*share && unit_name.is_some()}
                         disabled={*busy || unit_name.is_none()} onchange={on_share}
@@ -217,6 +296,7 @@ pub fn InvitePage() -> Html {
                 </div>
                 if unit_name.is_none() {
                     <p id="invite-share-none" class="hint">{ t.invite_share_none }</p>
+                }
                 }
                 <div class="field">
                     <label for="invite-expires">{ t.invite_expires }</label>
@@ -249,8 +329,10 @@ async fn invite(
     questionnaire: QuestionnaireRef,
     share_with_unit: bool,
     expires_in_days: u32,
+    round: Option<(String, bool)>,
     progress: &UseStateHandle<Option<(usize, usize)>>,
 ) -> Result<Vec<Made>, Failure> {
+    let anonymous = round.as_ref().is_some_and(|(_, anonymous)| *anonymous);
     let total = notes.len();
     let count = u32::try_from(total).map_err(|_| Failure::Api(ApiError::Malformed))?;
     let reserved = api::reserve_lookups(count).await.map_err(Failure::Api)?;
@@ -265,6 +347,10 @@ async fn invite(
             keys::InvitationProblem::NotALookup => Failure::Api(ApiError::Malformed),
             keys::InvitationProblem::Derive | keys::InvitationProblem::Key => Failure::Derive,
         })?;
+        // An anonymous card's note ("Kort 3") is for the printed card only: nothing of it,
+        // sealed or not, goes to the server.
+        let invitation =
+            if anonymous { NewInvitation { sealed_note: Bytes::default(), ..invitation } } else { invitation };
         made.push(Made { note, code, invitation });
     }
     progress.set(Some((total, total)));
@@ -274,6 +360,7 @@ async fn invite(
         share_with_unit,
         expires_in_days,
         children: made.iter().map(|m| m.invitation.clone()).collect(),
+        round: round.map(|(id, _)| id),
     };
     api::invite(&batch).await.map_err(Failure::Api)?;
     Ok(made)
@@ -287,6 +374,15 @@ mod tests {
     fn a_class_list_counts_only_lines_with_a_name() {
         assert_eq!(children("", "Alva\n\n  Omar  \n"), Ok(vec!["Alva".to_string(), "Omar".to_string()]));
         assert_eq!(children(" Sam ", ""), Ok(vec!["Sam".to_string()]));
+    }
+
+    #[test]
+    fn an_anonymous_round_asks_for_a_number_of_cards_that_carry_no_names() {
+        let card = |n| format!("Kort {n}");
+        assert_eq!(cards(" 2 ", card), Some(vec!["Kort 1".to_string(), "Kort 2".to_string()]));
+        for bad in ["", "0", "x", &(MAX_CHILDREN + 1).to_string()] {
+            assert_eq!(cards(bad, card), None, "{bad}");
+        }
     }
 
     #[test]

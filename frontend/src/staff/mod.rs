@@ -23,6 +23,7 @@ mod login;
 mod overview;
 mod page;
 mod recover;
+mod rounds;
 mod route;
 mod setup;
 mod shell;

@@ -13,6 +13,12 @@ pub enum Route {
     Enrol { token: String, key: String },
     /// `#/staff/invite`.
     Invite,
+    /// `#/staff/invite/<round>`: the invite page with a round chosen.
+    InviteInto(String),
+    /// `#/staff/rounds`: the rounds and the form for a new one.
+    Rounds,
+    /// `#/staff/rounds/<id>`: one round's counts.
+    Round(String),
     /// `#/staff/cards`: the codes just made, for printing.
     Cards,
     /// `#/staff/child/<id>`: one child's summary.
@@ -41,6 +47,9 @@ impl Route {
         let route = match parts.as_slice() {
             ["staff"] => Route::Home,
             ["staff", "invite"] => Route::Invite,
+            ["staff", "invite", round] => Route::InviteInto(round.to_string()),
+            ["staff", "rounds"] => Route::Rounds,
+            ["staff", "rounds", id] => Route::Round(id.to_string()),
             ["staff", "cards"] => Route::Cards,
             ["staff", "child", id] => Route::Child(id.to_string()),
             ["staff", "child", id, "print"] => Route::ChildPrint(id.to_string()),
@@ -66,6 +75,9 @@ impl Route {
             Route::Setup(token) => format!("#/setup/{token}"),
             Route::Enrol { token, key } => format!("#/enrol/{token}.{key}"),
             Route::Invite => "#/staff/invite".into(),
+            Route::InviteInto(round) => format!("#/staff/invite/{round}"),
+            Route::Rounds => "#/staff/rounds".into(),
+            Route::Round(id) => format!("#/staff/rounds/{id}"),
             Route::Cards => "#/staff/cards".into(),
             Route::Child(id) => format!("#/staff/child/{id}"),
             Route::ChildPrint(id) => format!("#/staff/child/{id}/print"),
@@ -106,6 +118,9 @@ mod tests {
             Route::Setup("tok".into()),
             Route::Enrol { token: "tok".into(), key: "key".into() },
             Route::Invite,
+            Route::InviteInto("r-1".into()),
+            Route::Rounds,
+            Route::Round("r-1".into()),
             Route::Cards,
             Route::Child("as-1".into()),
             Route::ChildPrint("as-1".into()),

@@ -8,7 +8,7 @@ use super::context::{use_staff, Card, LoginNotice, SignedIn, Staff};
 use super::page::Loading;
 use super::route::{current_fragment, go, Route};
 use super::texts::texts;
-use super::{admin, audit, children, enrol, idle, invite, keep, login, recover, setup, summary};
+use super::{admin, audit, children, enrol, idle, invite, keep, login, recover, rounds, setup, summary};
 use crate::common::api;
 use crate::common::lang::Lang;
 use std::rc::Rc;
@@ -185,6 +185,9 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         (_, None) => html! { <login::LoginPage notice={*notice} username={(*username_hint).clone()} /> },
         (Route::Home, Some(_)) => html! { <children::ChildrenPage /> },
         (Route::Invite, Some(_)) => html! { <invite::InvitePage /> },
+        (Route::InviteInto(round), Some(_)) => html! { <invite::InvitePage round={Some(round.clone())} /> },
+        (Route::Rounds, Some(_)) => html! { <rounds::RoundsPage /> },
+        (Route::Round(id), Some(_)) => html! { <rounds::RoundPageView id={id.clone()} /> },
         (Route::Cards, Some(_)) => html! { <CardsPage cards={(*cards).clone()} /> },
         (Route::Child(id), Some(_)) => html! { <summary::SummaryPage id={id.clone()} print={false} /> },
         (Route::ChildPrint(id), Some(_)) => html! { <summary::SummaryPage id={id.clone()} print={true} /> },
@@ -223,7 +226,13 @@ fn Header(props: &HeaderProps) -> Html {
     let link = |route: Route, label: &'static str| {
         // A child's summary belongs under the children, the cards under inviting.
         let current = props.route == route
-            || matches!((&props.route, &route), (Route::Child(_), Route::Home) | (Route::Cards, Route::Invite));
+            || matches!(
+                (&props.route, &route),
+                (Route::Child(_), Route::Home)
+                    | (Route::Cards, Route::Invite)
+                    | (Route::InviteInto(_), Route::Invite)
+                    | (Route::Round(_), Route::Rounds)
+            );
         html! {
             <li>
                 <a href={route.fragment()} aria-current={if current { Some("page") } else { None }}>{ label }</a>
@@ -242,6 +251,7 @@ fn Header(props: &HeaderProps) -> Html {
                         if person.reads_children() {
                             { link(Route::Home, t.nav_children) }
                             { link(Route::Invite, t.nav_invite) }
+                            { link(Route::Rounds, t.rounds.nav) }
                         }
                         if person.is_admin() {
                             { link(Route::AdminStaff, t.nav_staff) }

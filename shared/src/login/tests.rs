@@ -144,6 +144,7 @@ fn assessment(org: &OrgSecretKey, server: &ServerSecret) -> ChildAssessment {
         resume_key: Bytes(vec![5; 32]),
         sealed: None,
         help: None,
+        round: None,
     }
 }
 

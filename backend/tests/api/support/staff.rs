@@ -200,7 +200,7 @@ pub fn invitation_for(code: &ChildCode) -> NewInvitation {
 }
 
 pub fn batch(children: Vec<NewInvitation>, share_with_unit: bool) -> InvitationBatch {
-    InvitationBatch { questionnaire: questionnaire(), share_with_unit, expires_in_days: 14, children }
+    InvitationBatch { questionnaire: questionnaire(), share_with_unit, expires_in_days: 14, children, round: None }
 }
 
 /// A request with a cookie.

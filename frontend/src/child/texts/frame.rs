@@ -48,6 +48,15 @@ pub struct Texts {
     /// Where to get help now, each as (who, how): shown as a list on the help screen.
     pub help_screen_places: [(&'static str, &'static str); 4],
     pub help_screen_reader: &'static str,
+    /// In place of `help_screen_reader` in an anonymous round, where no adult reads.
+    pub help_screen_anonymous: &'static str,
+    /// Before the first question of an anonymous round: nobody will know who answered.
+    pub anonymous_heading: &'static str,
+    pub anonymous_nobody: &'static str,
+    pub anonymous_why: &'static str,
+    /// Where to get help, since nobody can come to the child of their own accord.
+    pub anonymous_help: &'static str,
+    pub anonymous_start: &'static str,
     pub help_screen_choice: &'static str,
     pub help_go_on: &'static str,
     pub help_status_heading: &'static str,

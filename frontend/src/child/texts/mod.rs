@@ -191,6 +191,24 @@ mod tests {
         }
     }
 
+    /// A child in an anonymous round is told, before the first question, that nobody will
+    /// know who answered, and where to get help, since nobody can come to them.
+    #[test]
+    fn the_anonymous_notice_says_nobody_will_know_and_names_where_help_is_in_every_language() {
+        for lang in Lang::ALL {
+            let t = texts(lang);
+            let notice =
+                [t.anonymous_heading, t.anonymous_nobody, t.anonymous_why, t.anonymous_help, t.anonymous_start];
+            assert!(notice.iter().all(|s| !s.trim().is_empty()), "{lang:?}");
+            for needed in ["112", "116 111"] {
+                assert!(t.anonymous_help.contains(needed), "{lang:?} does not mention {needed}");
+            }
+            assert!(!notice.join(" ").contains('!'), "{lang:?} raises its voice");
+            assert_ne!(t.help_screen_anonymous, t.help_screen_reader, "{lang:?}");
+        }
+        assert!(texts(Lang::Sv).anonymous_nobody.contains("Ingen kommer att veta vem som svarade"));
+    }
+
     #[test]
     fn draft_languages_are_shown_the_english_texts() {
         for lang in Lang::ALL {

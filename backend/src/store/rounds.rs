@@ -1,0 +1,97 @@
+//! Rounds, interventions and statistics records in the store.
+//!
+//! Keys are made of length-prefixed parts (each part: its length as a big-endian `u32`,
+//! then its bytes), so that no id can run into the next and one prefix scan reads all of
+//! an organisation's rounds, or all of one round's statistics records:
+//!
+//! - `rounds`: organisation ‖ round id → `api::Round` (JSON);
+//! - `interventions`: organisation ‖ intervention id → `api::Intervention` (JSON);
+//! - `statistics`: organisation ‖ round ‖ assessment → the newest sealed statistics record
+//!   of that assessment, the bytes the child's browser sent. Written only by
+//!   [`super::Store::save_answers`], in the same transaction as the answers.
+
+use super::{decode, encode, SledStore, StoreError};
+use beratta_core::api::{Bytes, Intervention, Round};
+
+/// The key of parts `parts`, each length-prefixed.
+fn key(parts: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in parts {
+        out.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        out.extend_from_slice(part.as_bytes());
+    }
+    out
+}
+
+/// The `statistics` tree's key of one assessment's record: organisation ‖ round ‖
+/// assessment, each part length-prefixed (a big-endian `u32`, then the bytes). The records
+/// of one round are the keys that start with `key(&[organisation, round])`.
+pub fn statistics_key(organisation: &str, round: &str, assessment: &str) -> Vec<u8> {
+    key(&[organisation, round, assessment])
+}
+
+/// Rounds, interventions and the statistics records saved with the answers.
+pub trait RoundStore {
+    /// Stores a new round of `organisation`; false if its id is taken.
+    fn insert_round(&self, organisation: &str, round: &Round) -> Result<bool, StoreError>;
+    fn round(&self, organisation: &str, id: &str) -> Result<Option<Round>, StoreError>;
+    /// An organisation's rounds, oldest first.
+    fn rounds(&self, organisation: &str) -> Result<Vec<Round>, StoreError>;
+    /// Stores a new intervention of `organisation`; false if its id is taken.
+    fn insert_intervention(&self, organisation: &str, intervention: &Intervention) -> Result<bool, StoreError>;
+    fn interventions(&self, organisation: &str) -> Result<Vec<Intervention>, StoreError>;
+    /// Sets the organisation's statistics public key; false if there is no such
+    /// organisation. The real caller is the administrator's set-up or upgrade (another
+    /// branch); tests and the `demo` command set it here directly.
+    fn set_statistics_public_key(&self, organisation: &str, key: &Bytes) -> Result<bool, StoreError>;
+    /// The sealed statistics records of one round, one per assessment that has saved with
+    /// one, in key order (the reader shuffles them): the bytes only, no assessment ids.
+    fn statistics_records(&self, organisation: &str, round: &str) -> Result<Vec<Bytes>, StoreError>;
+}
+
+impl RoundStore for SledStore {
+    fn insert_round(&self, organisation: &str, round: &Round) -> Result<bool, StoreError> {
+        let k = key(&[organisation, &round.round_id]);
+        Ok(self.rounds.compare_and_swap(k, None as Option<&[u8]>, Some(encode(round)?))?.is_ok())
+    }
+
+    fn round(&self, organisation: &str, id: &str) -> Result<Option<Round>, StoreError> {
+        self.rounds.get(key(&[organisation, id]))?.map(|v| decode("round", &v)).transpose()
+    }
+
+    fn rounds(&self, organisation: &str) -> Result<Vec<Round>, StoreError> {
+        let mut rounds: Vec<Round> = Vec::new();
+        for entry in self.rounds.scan_prefix(key(&[organisation])) {
+            rounds.push(decode("round", &entry?.1)?);
+        }
+        rounds.sort_by(|a, b| (a.created_unix, &a.round_id).cmp(&(b.created_unix, &b.round_id)));
+        Ok(rounds)
+    }
+
+    fn insert_intervention(&self, organisation: &str, intervention: &Intervention) -> Result<bool, StoreError> {
+        let k = key(&[organisation, &intervention.intervention_id]);
+        Ok(self.interventions.compare_and_swap(k, None as Option<&[u8]>, Some(encode(intervention)?))?.is_ok())
+    }
+
+    fn interventions(&self, organisation: &str) -> Result<Vec<Intervention>, StoreError> {
+        let mut out: Vec<Intervention> = Vec::new();
+        for entry in self.interventions.scan_prefix(key(&[organisation])) {
+            out.push(decode("intervention", &entry?.1)?);
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    fn set_statistics_public_key(&self, organisation: &str, public_key: &Bytes) -> Result<bool, StoreError> {
+        let set = |org: &mut crate::records::Organisation| org.statistics_public_key = Some(public_key.clone());
+        Ok(super::update_record(&self.organisations, "organisation", organisation.as_bytes(), &set)?.is_some())
+    }
+
+    fn statistics_records(&self, organisation: &str, round: &str) -> Result<Vec<Bytes>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self.statistics.scan_prefix(key(&[organisation, round])) {
+            out.push(Bytes(entry?.1.to_vec()));
+        }
+        Ok(out)
+    }
+}
