@@ -11,7 +11,7 @@ use beratta_core::group::{aggregate, disclose, Breakdown, Rules};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams};
 use beratta_core::questionnaire::{Kind, Questionnaire};
 use beratta_core::statistics::{seal_record, RecordContext, StatisticsRecord};
-use beratta_core::synthetic::Plan;
+use beratta_core::synthetic::municipality::Plan;
 use rand_core::OsRng;
 use std::time::Instant;
 

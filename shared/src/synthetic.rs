@@ -16,8 +16,7 @@ use crate::statistics::Pseudonym;
 use crate::Answer;
 use rand_core::RngCore;
 
-mod municipality;
-pub use municipality::{Area, Generated, Intervention, Phase, Plan, Round};
+pub mod municipality;
 
 /// A planted difference: children matching `unit` (and `year`, and `phase` if given) have
 /// `factor` `times` as often as others.
