@@ -15,9 +15,11 @@
 mod audit;
 mod durable;
 mod staff;
+mod statistics;
 
 pub use audit::{AuditFault, AuditStore};
-pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore};
+pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome};
+pub use statistics::{statistics_key, StatisticsStore};
 
 use crate::records::{Assessment, ChildSession, FailureWindow, LookupReservation, Organisation, StaffLookups};
 use beratta_core::api::{SealedAnswers, SealedHelp};
@@ -207,7 +209,7 @@ pub struct Expiry {
 }
 
 /// The server's storage. Implementations must make each method atomic on its own.
-pub trait Store: StaffStore + AuditStore + Send + Sync {
+pub trait Store: StaffStore + AuditStore + StatisticsStore + Send + Sync {
     /// Reads something real, so that a health check fails when the storage does.
     fn check(&self) -> Result<(), StoreError>;
 
@@ -331,6 +333,8 @@ pub struct SledStore {
     staff_sessions: sled::Tree,
     units: sled::Tree,
     audit: sled::Tree,
+    /// Sealed statistics records: (organisation, round, assessment) → record.
+    statistics: sled::Tree,
 }
 
 impl SledStore {
@@ -363,6 +367,7 @@ impl SledStore {
             staff_sessions: db.open_tree("staff_sessions")?,
             units: db.open_tree("units")?,
             audit: db.open_tree(audit::AUDIT_TREE)?,
+            statistics: db.open_tree("statistics")?,
             meta,
             db,
         })

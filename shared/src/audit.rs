@@ -39,11 +39,19 @@ pub enum AuditAction {
     RecoveryUsed,
     /// A recovery key that did not match was tried for an administrator's account.
     RecoveryFailed,
+    /// An administrator's browser made the organisation's statistics key.
+    StatisticsKeyCreated,
+    /// An administrator granted a colleague the statistics key.
+    StatisticsKeyGranted,
+    /// An administrator took a colleague's copy of the statistics key away.
+    StatisticsKeyRevoked,
+    /// A page of a round's sealed statistics records was fetched (subject: the round).
+    StatisticsRecordsViewed,
 }
 
 impl AuditAction {
     /// Every action, in the order the administrator's filter lists them.
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::StaffLogin,
         AuditAction::StaffLoginFailed,
         AuditAction::StaffLogout,
@@ -63,6 +71,10 @@ impl AuditAction {
         AuditAction::AccessDenied,
         AuditAction::RecoveryUsed,
         AuditAction::RecoveryFailed,
+        AuditAction::StatisticsKeyCreated,
+        AuditAction::StatisticsKeyGranted,
+        AuditAction::StatisticsKeyRevoked,
+        AuditAction::StatisticsRecordsViewed,
     ];
 
     /// The action a stable name names (the inverse of [`AuditAction::name`]).
@@ -93,6 +105,10 @@ impl AuditAction {
             AuditAction::StaffMoved => "staff_moved",
             AuditAction::RecoveryUsed => "recovery_used",
             AuditAction::RecoveryFailed => "recovery_failed",
+            AuditAction::StatisticsKeyCreated => "statistics_key_created",
+            AuditAction::StatisticsKeyGranted => "statistics_key_granted",
+            AuditAction::StatisticsKeyRevoked => "statistics_key_revoked",
+            AuditAction::StatisticsRecordsViewed => "statistics_records_viewed",
         }
     }
 }

@@ -102,8 +102,13 @@ async fn the_recovery_key_gives_the_administrator_a_new_password_and_leaves_coll
     let reply = send!(app, crate::support::staff::staff_login_request("maria", &secrets.login_proof));
     assert_eq!(reply.status, StatusCode::OK, "the new password logs in");
     let session: beratta_core::api::StaffSession = reply.json();
-    let key = unwrap_org_key(&secrets.wrap_key, ORG, &KeyHolder::Staff("maria"), &session.wrapped_org_key.0)
-        .expect("the new password opens the organisation key");
+    let key = unwrap_org_key(
+        &secrets.wrap_key,
+        ORG,
+        &KeyHolder::Staff("maria"),
+        &session.wrapped_org_key.clone().expect("staff hold the organisation key").0,
+    )
+    .expect("the new password opens the organisation key");
     assert_eq!(key.to_bytes(), org.org_key.to_bytes());
 
     // The colleague's copy is exactly as it was, and still opens with their password.
@@ -111,8 +116,13 @@ async fn the_recovery_key_gives_the_administrator_a_new_password_and_leaves_coll
     assert_eq!(colleague_after, colleague_before);
     let (_, theirs) = staff_log_in!(&fx, app, &org.colleague);
     let secrets = fx.staff_secrets(&org.colleague);
-    unwrap_org_key(&secrets.wrap_key, ORG, &KeyHolder::Staff("kim"), &theirs.wrapped_org_key.0)
-        .expect("the colleague's copy still opens");
+    unwrap_org_key(
+        &secrets.wrap_key,
+        ORG,
+        &KeyHolder::Staff("kim"),
+        &theirs.wrapped_org_key.clone().expect("staff hold the organisation key").0,
+    )
+    .expect("the colleague's copy still opens");
 
     let log = fx.state.store.audit_entries(ORG, 1, usize::MAX).expect("store");
     let used = log.iter().find(|e| e.action == AuditAction::RecoveryUsed).expect("the recovery is audited");
@@ -171,7 +181,7 @@ async fn malformed_recovery_requests_get_a_clear_error_and_cost_no_try() {
         proof: Bytes(proof.to_vec()),
         password: new_password(NEW_PASSWORD, ORG, "maria", &org.org_key),
     };
-    body.password.wrapped_org_key = Bytes(vec![0; 10]);
+    body.password.wrapped_org_key = Some(Bytes(vec![0; 10]));
     let reply = send!(app, TestRequest::post().uri("/api/recovery/reset").set_json(&body));
     assert_eq!((reply.status, reply.error().as_str()), (StatusCode::BAD_REQUEST, "invalid"));
     let message = reply.json::<beratta_core::api::ApiErrorBody>().message;
