@@ -25,5 +25,6 @@ mod recovery;
 mod session;
 mod setup;
 mod staff_login;
+mod statistics;
 mod status_codes;
 mod store;
