@@ -26,6 +26,7 @@ mod recover;
 mod route;
 mod setup;
 mod shell;
+mod statistics_key;
 mod summary;
 mod texts;
 
