@@ -164,3 +164,19 @@ pub fn StatisticsKeyPage() -> Html {
         </StaffPage>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::texts::texts;
+    use crate::common::lang::Lang;
+
+    #[test]
+    fn each_buttons_spoken_name_begins_with_its_visible_words_in_every_staff_language() {
+        for lang in Lang::STAFF {
+            let s = texts(lang).statistics;
+            assert!((s.grant_label)("Alva").starts_with(s.grant), "{lang:?}");
+            assert!((s.revoke_label)("Alva").starts_with(s.revoke), "{lang:?}");
+            assert!((s.grant_label)("Alva").contains("Alva") && (s.revoke_label)("Alva").contains("Alva"));
+        }
+    }
+}
