@@ -274,3 +274,40 @@ async fn analysts_accounts_from_before_lose_their_organisation_key_at_start_up_a
     assert_eq!(read(&analyst).wrapped_org_key, None);
     assert!(read(&staff).wrapped_org_key.is_some());
 }
+
+/// Run by hand (`cargo test -p beratta-server --test api -- --ignored a_round_of_100000`):
+/// 100,000 records come in about a hundred pages, none much over a thousand records, and
+/// the test prints how long storing them and fetching pages took.
+#[actix_web::test]
+#[ignore = "takes a minute in a debug build; run by hand to measure"]
+async fn a_round_of_100000_records_is_served_in_pages_of_about_a_thousand() {
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let admin = fx.add_staff(ORGANISATION, "chef", Role::Administrator, None);
+    fx.make_statistics_key(&admin);
+    let started = std::time::Instant::now();
+    for i in 0..100_000u32 {
+        fx.state.store.put_statistics_record(ORGANISATION, ROUND, &format!("a{i:08}"), &record(i)).expect("store");
+    }
+    let stored = started.elapsed();
+    let (cookie, _) = staff_log_in!(&fx, app, &admin);
+    let (mut cursor, mut pages, mut largest, mut seen) = (None::<String>, 0, 0, 0);
+    let started = std::time::Instant::now();
+    loop {
+        let reply = send!(app, with_cookie(TestRequest::get().uri(&records_uri(ROUND, cursor.as_deref())), &cookie));
+        let page: StatisticsPage = reply.json();
+        largest = largest.max(page.records.len());
+        seen += page.records.len();
+        pages += 1;
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    println!(
+        "stored 100,000 records in {stored:?}; fetched {seen} in {pages} pages (largest {largest}) in {:?}",
+        started.elapsed()
+    );
+    assert_eq!((seen, pages), (100_000, 100));
+    assert!(largest < 1_200, "largest page {largest}");
+}
