@@ -45,6 +45,8 @@ pub async fn set_personal_key(staff: Staff, body: web::Json<PersonalKey>) -> Res
         .blocking(move |state| {
             let set = std::cell::Cell::new(false);
             state.store.update_staff(&id, &|a: &mut StaffAccount| {
+                // The change may run again if another write raced it: only the last run counts.
+                set.set(false);
                 if let Some(password) = a.password.as_mut().filter(|p| p.personal_key.is_none()) {
                     password.personal_key = Some(key.clone());
                     set.set(true);
