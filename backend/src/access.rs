@@ -14,6 +14,10 @@
 //!   [`Inviter::round`] (another organisation's: 404).
 //! - [`Admin`]: a [`Staff`] whose role is administrator. Staff accounts of the organisation
 //!   are reached only through [`Admin::member`].
+//! - [`StatisticsHolder`]: a [`Staff`] who holds a copy of the organisation's statistics
+//!   key (an administrator or an analyst it was granted to; never the role staff). A
+//!   round's sealed statistics records are reached only through
+//!   [`StatisticsHolder::round_records`], of their own organisation.
 //!
 //! None of these types can be built outside this module except through those checks.
 //! Every refusal of a logged-in staff member is written to the audit log as
@@ -36,7 +40,7 @@ use crate::store::SessionKey;
 use crate::AppState;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use beratta_core::api::{Bytes, Role, Round, StaffSession};
+use beratta_core::api::{Bytes, Role, Round, StaffSession, StatisticsKeyCopy};
 use beratta_core::audit::AuditAction;
 use std::future::Future;
 use std::pin::Pin;
@@ -166,10 +170,22 @@ impl Staff {
             Role::Staff | Role::Analyst => Err(self.deny(ApiError::Forbidden)),
         }
     }
+
+    /// The capability to fetch sealed statistics records; refused (and audited) for the
+    /// role staff and for anyone who holds no copy of the statistics key.
+    pub fn statistics_holder(self) -> Result<StatisticsHolder, ApiError> {
+        let holds = !matches!(self.account.statistics_copy(), StatisticsKeyCopy::None);
+        match self.account.role {
+            Role::Administrator | Role::Analyst if holds => Ok(StatisticsHolder(self)),
+            _ => Err(self.deny(ApiError::Forbidden)),
+        }
+    }
 }
 
-/// What a staff member's browser needs: who they are and their copy of the organisation
-/// key, wrapped under their password (it opens only in their browser).
+/// What a staff member's browser needs: who they are, their copy of the organisation key
+/// wrapped under their password (it opens only in their browser; none for an analyst,
+/// even if an account from before still stored one), their copy of the statistics key
+/// and their personal key pair.
 pub fn staff_session(
     account: &StaffAccount,
     organisation: &Organisation,
@@ -187,7 +203,10 @@ pub fn staff_session(
         organisation_name: organisation.name.clone(),
         unit: account.unit.clone(),
         org_public_key: public_key,
-        wrapped_org_key: password.wrapped_org_key.clone(),
+        wrapped_org_key: password.wrapped_org_key.clone().filter(|_| account.role != Role::Analyst),
+        statistics_public_key: organisation.statistics_public_key.clone(),
+        statistics_key: if account.role == Role::Staff { StatisticsKeyCopy::None } else { account.statistics_copy() },
+        personal_key: password.personal_key.clone(),
         session_key: session_key.clone(),
     })
 }
@@ -281,6 +300,32 @@ impl Capability for Admin {
     }
 }
 
+impl Capability for StatisticsHolder {
+    fn staff(&self) -> &Staff {
+        &self.0
+    }
+}
+
+/// A staff member who holds the organisation's statistics key.
+pub struct StatisticsHolder(Staff);
+
+impl StatisticsHolder {
+    pub fn staff(&self) -> &Staff {
+        &self.0
+    }
+
+    /// How many records `round` of this holder's organisation has. A round the
+    /// organisation does not have (another organisation's, or none) is answered 404,
+    /// audited; an own round with no records yet has 0.
+    pub fn round_records(&self, round: &str) -> Result<u64, ApiError> {
+        let organisation = &self.0.account.organisation;
+        if self.0.state.store.round(organisation, round)?.is_none() {
+            return Err(self.0.deny(ApiError::NotFound));
+        }
+        Ok(self.0.state.store.count_statistics_records(organisation, round)?)
+    }
+}
+
 /// Runs a staff member's request on the blocking pool (see [`AppState::blocking`]), with
 /// the capability it was checked for.
 pub async fn off_worker<C: Capability, T: Send + 'static>(
@@ -323,6 +368,15 @@ impl FromRequest for Inviter {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         Staff::extract(req, Staff::inviter)
+    }
+}
+
+impl FromRequest for StatisticsHolder {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<StatisticsHolder, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Staff::extract(req, Staff::statistics_holder)
     }
 }
 

@@ -89,6 +89,8 @@ pub enum ApiError {
     OwnAccount,
     #[error("the username or recovery key did not match")]
     BadRecovery,
+    #[error("this key is set once, and it is set already")]
+    AlreadySet,
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
     /// Something the server itself got wrong; the detail goes to the log, not the client.
@@ -135,6 +137,7 @@ impl ApiError {
             ApiError::StaleCode => "stale_code",
             ApiError::OwnAccount => "own_account",
             ApiError::BadRecovery => "bad_recovery",
+            ApiError::AlreadySet => "already_set",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_unavailable",
         }
@@ -200,6 +203,7 @@ impl ApiError {
             ApiError::BadRecovery => {
                 "The username or the recovery key is wrong. Check both against the printed sheet and try again."
             }
+            ApiError::AlreadySet => "This key has been made already. Nothing changed.",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."
             }
@@ -230,7 +234,8 @@ impl ResponseError for ApiError {
             | ApiError::StaleHelp
             | ApiError::Revoked
             | ApiError::StaleCode
-            | ApiError::OwnAccount => StatusCode::CONFLICT,
+            | ApiError::OwnAccount
+            | ApiError::AlreadySet => StatusCode::CONFLICT,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadLookup | ApiError::BadAnswers(_) | ApiError::BadJson | ApiError::BadPath => {
                 StatusCode::BAD_REQUEST

@@ -40,6 +40,7 @@ pub fn new_organisation(id: &str, name: &str, now: u64, rng: &mut impl CryptoRng
         recovery_wrapped_org_key: None,
         recovery_verifier: None,
         statistics_public_key: None,
+        recovery_wrapped_statistics_key: None,
         created_unix: now,
     };
     (organisation, secret)

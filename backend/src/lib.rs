@@ -29,6 +29,7 @@ pub mod records;
 pub mod routes;
 pub mod secret;
 pub mod staff;
+pub mod statistics;
 pub mod store;
 
 use crate::client::TrustedProxies;

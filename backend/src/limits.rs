@@ -103,3 +103,12 @@ pub const AUDIT_PAGE: usize = 500;
 pub const MAX_KDF_MEMORY_KIB: u32 = 256 * 1024;
 pub const MAX_KDF_ITERATIONS: u32 = 16;
 pub const MAX_KDF_PARALLELISM: u32 = 8;
+
+/// Sealed statistics records per page of `GET /api/statistics/rounds/{round}/records`, on
+/// average (a page is one of the round's buckets, so its size varies around this). About
+/// 300 bytes of JSON each: a page is a few hundred kilobytes, and 100,000 records take
+/// about a hundred pages.
+pub const STATISTICS_PAGE: u64 = 1_000;
+
+/// The most pages a round's records are cut into, whatever a cursor says.
+pub const MAX_STATISTICS_PAGES: u32 = 100_000;

@@ -254,6 +254,13 @@ fn serve(
     secret::ensure_outside(data, secret_file, "the server secret file")?;
     let instruments = load_instruments(questionnaires)?;
     let store = open_store(data)?;
+    // Analysts hold no key that opens a child: copies of the organisation key that
+    // analysts' accounts kept from before are dropped here, before any login.
+    let dropped = store.drop_analyst_org_keys().context("cannot drop analysts' organisation keys")?;
+    if dropped > 0 {
+        store.flush()?;
+        tracing::info!("dropped the organisation key of {dropped} analyst account(s)");
+    }
     let secret = secret::load_or_create(secret_file)?;
     let frontend = Frontend::load(static_dir).with_context(|| format!("cannot read {}", static_dir.display()))?;
     tracing::info!("questionnaires: {}", instruments.references().join(", "));

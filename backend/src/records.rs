@@ -4,7 +4,8 @@
 //! reach the server, and answers, notes and help status are sealed before they arrive.
 
 use beratta_core::api::{
-    AssessmentRecord, Bytes, QuestionnaireRef, Role, RoundMode, RoundProgress, SealedAnswers, SealedHelp, StaffMember,
+    AssessmentRecord, Bytes, PersonalKey, QuestionnaireRef, Role, RoundMode, RoundProgress, SealedAnswers, SealedHelp,
+    StaffMember, StatisticsKeyCopy,
 };
 use beratta_core::login::KdfParams;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,10 @@ pub struct Organisation {
     /// saves carry no statistics record.
     #[serde(default)]
     pub statistics_public_key: Option<Bytes>,
+    /// The statistics secret key wrapped under the printable recovery key, from a set-up
+    /// that made it. Organisations that got their statistics key after set-up have none.
+    #[serde(default)]
+    pub recovery_wrapped_statistics_key: Option<Bytes>,
     pub created_unix: u64,
 }
 
@@ -218,7 +223,18 @@ pub struct PasswordRecord {
     pub kdf: KdfParams,
     /// `ServerSecret::login_verifier(proof)`.
     pub verifier: Bytes,
-    pub wrapped_org_key: Bytes,
+    /// The organisation key under the password's wrap key. `None` for an analyst: the
+    /// server drops it when an account becomes an analyst, and at start-up for analysts who
+    /// still have one from before analysts held no organisation key.
+    pub wrapped_org_key: Option<Bytes>,
+    /// The statistics key under the password's wrap key, for an administrator who made it
+    /// (set-up, or the first login after the upgrade) or recovered with the recovery key.
+    #[serde(default)]
+    pub wrapped_statistics_key: Option<Bytes>,
+    /// This person's key pair for grants, its secret half under the password's wrap key.
+    /// Goes with the password record: after a recovery the browser makes a new one.
+    #[serde(default)]
+    pub personal_key: Option<PersonalKey>,
 }
 
 /// A staff member who has been added but has not chosen a password yet.
@@ -227,8 +243,8 @@ pub struct PendingEnrolment {
     /// SHA-256 of the enrolment token; the token itself is only in the link.
     pub token_hash: Bytes,
     /// The organisation key wrapped under the enrolment key, which travels only in the
-    /// link's fragment.
-    pub wrapped_org_key: Bytes,
+    /// link's fragment; `None` for an analyst.
+    pub wrapped_org_key: Option<Bytes>,
     pub expires_unix: u64,
 }
 
@@ -246,6 +262,10 @@ pub struct StaffAccount {
     /// `None` until the person has chosen a password (enrolment or set-up).
     pub password: Option<PasswordRecord>,
     pub enrolment: Option<PendingEnrolment>,
+    /// The statistics key sealed by an administrator's browser to this person's personal
+    /// public key (`staff::grant_statistics_key`); `None` if not granted or revoked.
+    #[serde(default)]
+    pub statistics_grant: Option<Bytes>,
     pub created_unix: u64,
 }
 
@@ -260,6 +280,44 @@ impl StaffAccount {
             unit: self.unit.clone(),
             disabled: self.disabled,
             enrolling: self.password.is_none(),
+            personal_public_key: self
+                .password
+                .as_ref()
+                .and_then(|p| p.personal_key.as_ref())
+                .map(|k| k.public_key.clone()),
+            holds_statistics_key: !matches!(self.statistics_copy(), StatisticsKeyCopy::None),
+        }
+    }
+
+    /// This person's copy of the statistics key: the one wrapped under their password if
+    /// they have it, else a grant.
+    pub fn statistics_copy(&self) -> StatisticsKeyCopy {
+        let wrapped = self.password.as_ref().and_then(|p| p.wrapped_statistics_key.clone());
+        match (wrapped, &self.statistics_grant) {
+            (Some(wrapped), _) => StatisticsKeyCopy::Password(wrapped),
+            (None, Some(sealed)) => StatisticsKeyCopy::Granted(sealed.clone()),
+            (None, None) => StatisticsKeyCopy::None,
+        }
+    }
+
+    /// Takes away every key an analyst must not hold: analysts hold no key that opens a
+    /// child. Says whether anything was taken.
+    pub fn drop_organisation_key(&mut self) -> bool {
+        let mut dropped = false;
+        if let Some(password) = &mut self.password {
+            dropped |= password.wrapped_org_key.take().is_some();
+        }
+        if let Some(enrolment) = &mut self.enrolment {
+            dropped |= enrolment.wrapped_org_key.take().is_some();
+        }
+        dropped
+    }
+
+    /// Takes away this person's copies of the statistics key.
+    pub fn drop_statistics_key(&mut self) {
+        self.statistics_grant = None;
+        if let Some(password) = &mut self.password {
+            password.wrapped_statistics_key = None;
         }
     }
 }

@@ -100,15 +100,30 @@ pub fn password_record(
     if password.proof.0.len() != KEY_LEN {
         return Err("the login proof must be 32 bytes");
     }
-    if password.wrapped_org_key.0.len() != WRAPPED_ORG_KEY_LEN {
+    if password.wrapped_org_key.as_ref().is_some_and(|w| w.0.len() != WRAPPED_ORG_KEY_LEN) {
         return Err("the wrapped organisation key has the wrong length");
+    }
+    if password.wrapped_statistics_key.as_ref().is_some_and(|w| w.0.len() != WRAPPED_ORG_KEY_LEN) {
+        return Err("the wrapped statistics key has the wrong length");
     }
     Ok(PasswordRecord {
         salt: password.salt.clone(),
         kdf: password.kdf,
         verifier: Bytes(secret.login_verifier(&password.proof.0).to_vec()),
         wrapped_org_key: password.wrapped_org_key.clone(),
+        wrapped_statistics_key: password.wrapped_statistics_key.clone(),
+        personal_key: None,
     })
+}
+
+/// Whether a password record holds the organisation key exactly when the role may: every
+/// role but analyst holds it; an analyst holds no key that opens a child.
+pub fn org_key_fits_role(role: Role, password: &PasswordRecord) -> Result<(), &'static str> {
+    match (role, password.wrapped_org_key.is_some()) {
+        (Role::Analyst, true) => Err("an analyst's account holds no copy of the organisation key"),
+        (Role::Staff | Role::Administrator, false) => Err("the wrapped organisation key is missing"),
+        _ => Ok(()),
+    }
 }
 
 /// The SHA-256 of a token: how set-up and enrolment tokens are stored.
@@ -139,6 +154,7 @@ pub fn create_organisation(
         recovery_wrapped_org_key: None,
         recovery_verifier: None,
         statistics_public_key: None,
+        recovery_wrapped_statistics_key: None,
         created_unix: now,
     };
     let admin = StaffAccount {
@@ -151,6 +167,7 @@ pub fn create_organisation(
         disabled: false,
         password: None,
         enrolment: None,
+        statistics_grant: None,
         created_unix: now,
     };
     let mut token = [0u8; TOKEN_LEN];
@@ -178,7 +195,8 @@ pub struct KnownPassword<'a> {
 }
 
 /// Creates an account with a password, doing in-process what the browser does: derives
-/// the login proof and wrap key from the password and wraps the organisation key under it.
+/// the login proof and wrap key from the password and wraps the organisation key under it
+/// (not for an analyst, who holds no key that opens a child).
 pub fn add_staff_with_password(
     store: &dyn Store,
     secret: &ServerSecret,
@@ -196,7 +214,8 @@ pub fn add_staff_with_password(
     let mut salt = [0u8; SALT_LEN];
     rng.fill_bytes(&mut salt);
     let secrets = derive_staff_secrets(member.password, &salt, &member.kdf)?;
-    let wrapped = wrap_org_key(&secrets.wrap_key, organisation, &KeyHolder::Staff(&username), org_key, rng);
+    let wrapped = (member.role != Role::Analyst)
+        .then(|| Bytes(wrap_org_key(&secrets.wrap_key, organisation, &KeyHolder::Staff(&username), org_key, rng)));
     let account = StaffAccount {
         id,
         organisation: organisation.to_string(),
@@ -209,9 +228,12 @@ pub fn add_staff_with_password(
             salt: Bytes(salt.to_vec()),
             kdf: member.kdf,
             verifier: Bytes(secret.login_verifier(&secrets.login_proof).to_vec()),
-            wrapped_org_key: Bytes(wrapped),
+            wrapped_org_key: wrapped,
+            wrapped_statistics_key: None,
+            personal_key: None,
         }),
         enrolment: None,
+        statistics_grant: None,
         created_unix: now,
     };
     if !store.insert_staff(&account)? {

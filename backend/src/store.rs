@@ -16,10 +16,12 @@ mod audit;
 mod durable;
 mod rounds;
 mod staff;
+mod statistics;
 
 pub use audit::{AuditFault, AuditStore};
-pub use rounds::{statistics_key, RoundStore};
-pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore};
+pub use rounds::RoundStore;
+pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome};
+pub use statistics::{statistics_key, StatisticsStore};
 
 use crate::records::{Assessment, ChildSession, FailureWindow, LookupReservation, Organisation, StaffLookups};
 use beratta_core::api::{RoundProgress, SealedAnswers, SealedHelp};
@@ -213,7 +215,7 @@ pub struct Expiry {
 }
 
 /// The server's storage. Implementations must make each method atomic on its own.
-pub trait Store: StaffStore + AuditStore + RoundStore + Send + Sync {
+pub trait Store: StaffStore + AuditStore + RoundStore + StatisticsStore + Send + Sync {
     /// Reads something real, so that a health check fails when the storage does.
     fn check(&self) -> Result<(), StoreError>;
 

@@ -166,6 +166,11 @@ pub struct OrganisationSetup {
     pub recovery_wrapped_org_key: Bytes,
     /// `RecoveryKey::proof`: the server keeps a keyed hash of it, to check a recovery later.
     pub recovery_proof: Bytes,
+    /// The statistics key pair's public half, made in the same browser; its secret half is
+    /// in `password.wrapped_statistics_key` and `recovery_wrapped_statistics_key`.
+    pub statistics_public_key: Bytes,
+    /// The statistics key wrapped under the printable recovery key (`SecretKind::Statistics`).
+    pub recovery_wrapped_statistics_key: Bytes,
 }
 
 /// What the server keeps of a password: a salt, the cost, the proof (it stores only a keyed
@@ -175,7 +180,12 @@ pub struct NewPassword {
     pub salt: Bytes,
     pub kdf: KdfParams,
     pub proof: Bytes,
-    pub wrapped_org_key: Bytes,
+    /// `None` for an analyst, who holds no key that opens a child.
+    pub wrapped_org_key: Option<Bytes>,
+    /// The statistics key wrapped under the same wrap key (`SecretKind::Statistics`), for an
+    /// administrator who holds it this way (set-up, recovery); `None` otherwise.
+    #[serde(default)]
+    pub wrapped_statistics_key: Option<Bytes>,
 }
 
 /// `POST /api/staff/login` (parameters from `GET /api/staff/params/{username}`).
@@ -196,8 +206,19 @@ pub struct StaffSession {
     pub organisation_name: String,
     pub unit: Option<String>,
     pub org_public_key: Bytes,
-    /// Opens with the wrap key derived from the password, in the browser only.
-    pub wrapped_org_key: Bytes,
+    /// Opens with the wrap key derived from the password, in the browser only. `None` for
+    /// an analyst: analysts hold no key that opens one child.
+    pub wrapped_org_key: Option<Bytes>,
+    /// The organisation's statistics public key; `None` until an administrator made it.
+    #[serde(default)]
+    pub statistics_public_key: Option<Bytes>,
+    /// This person's copy of the statistics key, if they hold one.
+    #[serde(default)]
+    pub statistics_key: StatisticsKeyCopy,
+    /// This person's key pair for grants; `None` until their browser made it (at the first
+    /// login after enrolment or after the upgrade: `PUT /api/staff/personal-key`).
+    #[serde(default)]
+    pub personal_key: Option<PersonalKey>,
     /// 32 random bytes that live as long as this login session, on the server only: the
     /// browser keeps the organisation key in `sessionStorage` wrapped under it (holder
     /// `KeyHolder::Session`), so a reload need not ask for the password; after logout or
@@ -217,6 +238,62 @@ pub struct StaffMember {
     pub disabled: bool,
     /// Still waiting for the person to choose a password.
     pub enrolling: bool,
+    /// The public key grants of the statistics key are sealed to; `None` until the person's
+    /// browser made it.
+    #[serde(default)]
+    pub personal_public_key: Option<Bytes>,
+    /// Whether they hold a copy of the statistics key.
+    #[serde(default)]
+    pub holds_statistics_key: bool,
+}
+
+/// A staff member's own X25519 key pair, so that an administrator can grant them the
+/// statistics key without knowing their password: the public half, and the secret half
+/// wrapped under their password's wrap key (`SecretKind::Personal`, holder `Staff`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalKey {
+    pub public_key: Bytes,
+    pub wrapped_secret: Bytes,
+}
+
+/// A staff member's copy of the statistics key, as their browser gets it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "copy")]
+pub enum StatisticsKeyCopy {
+    /// They hold none.
+    #[default]
+    None,
+    /// Wrapped under their password's wrap key (the administrator who made it, or one who
+    /// recovered their access).
+    Password(Bytes),
+    /// Granted by an administrator: sealed to their personal public key
+    /// (`staff::grant_statistics_key`).
+    Granted(Bytes),
+}
+
+/// `PUT /api/admin/statistics-key`: an organisation set up before the statistics key gets
+/// one, made in the browser of the first administrator who logs in. Works once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatisticsKeySetup {
+    pub public_key: Bytes,
+    /// The secret half wrapped under this administrator's password's wrap key.
+    pub wrapped_statistics_key: Bytes,
+}
+
+/// `PUT /api/admin/staff/{id}/statistics-key`: the statistics key sealed by the
+/// administrator's browser to the colleague's personal public key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatisticsGrant {
+    pub sealed: Bytes,
+}
+
+/// One page of `GET /api/statistics/rounds/{round}/records`: sealed statistics records in
+/// random order, without assessment ids; `next` is the cursor of the following page, `None`
+/// after the last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatisticsPage {
+    pub records: Vec<Bytes>,
+    pub next: Option<String>,
 }
 
 /// `POST /api/admin/staff`: the administrator's browser wrapped the organisation key under
@@ -229,7 +306,8 @@ pub struct NewStaffMember {
     pub unit: Option<String>,
     /// The server stores only its SHA-256.
     pub enrolment_token: Bytes,
-    pub enrolment_wrapped_org_key: Bytes,
+    /// `None` for an analyst, who gets no copy of the organisation key.
+    pub enrolment_wrapped_org_key: Option<Bytes>,
 }
 
 /// `GET /api/enrol/{token}`: what the new staff member's browser needs to take over.
@@ -240,7 +318,8 @@ pub struct Enrolment {
     pub display_name: String,
     pub organisation: String,
     pub organisation_name: String,
-    pub enrolment_wrapped_org_key: Bytes,
+    /// `None` for an analyst (and for a set-up, which has no key yet).
+    pub enrolment_wrapped_org_key: Option<Bytes>,
 }
 
 /// `PATCH /api/admin/staff/{id}`.
@@ -396,6 +475,10 @@ pub struct RecoveryCopy {
     pub organisation: String,
     pub organisation_name: String,
     pub recovery_wrapped_org_key: Bytes,
+    /// The statistics key wrapped under the recovery key, for organisations whose set-up
+    /// made one.
+    #[serde(default)]
+    pub recovery_wrapped_statistics_key: Option<Bytes>,
 }
 
 /// `POST /api/recovery/reset`: the same proof, and the new password with the organisation

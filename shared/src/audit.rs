@@ -45,11 +45,19 @@ pub enum AuditAction {
     InterventionCreated,
     /// A round's page with its counts was read (subject: the round).
     RoundViewed,
+    /// An administrator's browser made the organisation's statistics key.
+    StatisticsKeyCreated,
+    /// An administrator granted a colleague the statistics key.
+    StatisticsKeyGranted,
+    /// An administrator took a colleague's copy of the statistics key away.
+    StatisticsKeyRevoked,
+    /// A page of a round's sealed statistics records was fetched (subject: the round).
+    StatisticsRecordsViewed,
 }
 
 impl AuditAction {
     /// Every action, in the order the administrator's filter lists them.
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::StaffLogin,
         AuditAction::StaffLoginFailed,
         AuditAction::StaffLogout,
@@ -72,6 +80,10 @@ impl AuditAction {
         AuditAction::RoundCreated,
         AuditAction::InterventionCreated,
         AuditAction::RoundViewed,
+        AuditAction::StatisticsKeyCreated,
+        AuditAction::StatisticsKeyGranted,
+        AuditAction::StatisticsKeyRevoked,
+        AuditAction::StatisticsRecordsViewed,
     ];
 
     /// The action a stable name names (the inverse of [`AuditAction::name`]).
@@ -105,6 +117,10 @@ impl AuditAction {
             AuditAction::RoundCreated => "round_created",
             AuditAction::InterventionCreated => "intervention_created",
             AuditAction::RoundViewed => "round_viewed",
+            AuditAction::StatisticsKeyCreated => "statistics_key_created",
+            AuditAction::StatisticsKeyGranted => "statistics_key_granted",
+            AuditAction::StatisticsKeyRevoked => "statistics_key_revoked",
+            AuditAction::StatisticsRecordsViewed => "statistics_records_viewed",
         }
     }
 }

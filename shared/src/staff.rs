@@ -3,9 +3,12 @@
 //! printable recovery key, and (while a new colleague enrols) under a one-time enrolment
 //! key that travels only in a link's fragment; and, for one staff login session, under a
 //! key the server holds for that session only, so that a reload need not ask for the
-//! password again. SECURITY.md states the construction.
+//! password again. The statistics key (which opens de-identified statistics records and
+//! nothing else) is wrapped the same way under another label, and granted to a colleague by
+//! sealing it to their personal key pair, whose secret half is wrapped under their password.
+//! SECURITY.md states the construction.
 
-use crate::envelope::{EnvelopeError, OrgSecretKey, SymmetricKey, KEY_LEN};
+use crate::envelope::{EnvelopeError, OrgPublicKey, OrgSecretKey, SymmetricKey, KEY_LEN};
 use crate::login::{stretch_and_split, KdfParams, LoginError};
 use hkdf::Hkdf;
 use rand_core::CryptoRngCore;
@@ -66,13 +69,15 @@ pub enum KeyHolder<'a> {
     Session(&'a str),
 }
 
-/// Which of an organisation's two secret keys a wrapped copy holds: the organisation key
-/// (opens children's answers) or the statistics key (opens de-identified statistics
-/// records only). Part of the associated data, so one never unwraps as the other.
+/// Which secret key a wrapped copy holds: the organisation key (opens children's
+/// answers), the statistics key (opens de-identified statistics records only), or a staff
+/// member's personal key (opens the statistics key granted to them). Part of the associated
+/// data, so one never unwraps as another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SecretKind {
     Organisation,
     Statistics,
+    Personal,
 }
 
 fn holder_aad(kind: SecretKind, organisation: &str, holder: &KeyHolder) -> Vec<u8> {
@@ -85,6 +90,7 @@ fn holder_aad(kind: SecretKind, organisation: &str, holder: &KeyHolder) -> Vec<u
     let mut out = match kind {
         SecretKind::Organisation => b"beratta/org-key/v1/".to_vec(),
         SecretKind::Statistics => b"beratta/statistics-key/v1/".to_vec(),
+        SecretKind::Personal => b"beratta/personal-key/v1/".to_vec(),
     };
     out.extend_from_slice(label);
     for field in [organisation, id] {
@@ -135,6 +141,43 @@ pub fn unwrap_secret(
     wrapped: &[u8],
 ) -> Result<OrgSecretKey, EnvelopeError> {
     let bytes = Zeroizing::new(wrapping_key.decrypt(&holder_aad(kind, organisation, holder), wrapped)?);
+    let array: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| EnvelopeError::Rejected)?;
+    Ok(OrgSecretKey::from_bytes(array))
+}
+
+/// What a grant of the statistics key is bound to: the organisation and the holder's
+/// username, so a grant moved to another account or organisation does not open.
+fn grant_aad(organisation: &str, username: &str) -> Vec<u8> {
+    let mut out = b"beratta/statistics-grant/v1".to_vec();
+    for field in [organisation, username] {
+        out.extend_from_slice(&(field.len() as u32).to_be_bytes());
+        out.extend_from_slice(field.as_bytes());
+    }
+    out
+}
+
+/// Grants the statistics key to a colleague whose password the granter does not know: the
+/// granter's browser seals it to the colleague's personal public key
+/// ([`OrgPublicKey::seal_bound`], bound to organisation and username).
+pub fn grant_statistics_key(
+    holder_public: &OrgPublicKey,
+    organisation: &str,
+    username: &str,
+    statistics_key: &OrgSecretKey,
+    rng: &mut impl CryptoRngCore,
+) -> Vec<u8> {
+    let bytes = Zeroizing::new(statistics_key.to_bytes());
+    holder_public.seal_bound(&grant_aad(organisation, username), bytes.as_ref(), rng)
+}
+
+/// Opens a grant made by [`grant_statistics_key`] with the holder's personal secret key.
+pub fn open_statistics_grant(
+    personal: &OrgSecretKey,
+    organisation: &str,
+    username: &str,
+    sealed: &[u8],
+) -> Result<OrgSecretKey, EnvelopeError> {
+    let bytes = Zeroizing::new(personal.open_bound(&grant_aad(organisation, username), sealed)?);
     let array: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| EnvelopeError::Rejected)?;
     Ok(OrgSecretKey::from_bytes(array))
 }
@@ -228,6 +271,31 @@ mod tests {
         assert!(unwrap_org_key(&key, "org", &holder, &wrapped).is_err());
         let org_copy = wrap_org_key(&key, "org", &holder, &statistics, &mut OsRng);
         assert!(unwrap_secret(SecretKind::Statistics, &key, "org", &holder, &org_copy).is_err());
+    }
+
+    #[test]
+    fn a_grant_opens_only_with_the_holders_personal_key_for_their_name_and_organisation() {
+        let statistics = OrgSecretKey::generate(&mut OsRng);
+        let personal = OrgSecretKey::generate(&mut OsRng);
+        let grant = grant_statistics_key(&personal.public_key(), "org", "ana", &statistics, &mut OsRng);
+        let opened = open_statistics_grant(&personal, "org", "ana", &grant).unwrap();
+        assert_eq!(opened.to_bytes(), statistics.to_bytes());
+        assert!(open_statistics_grant(&personal, "org", "bo", &grant).is_err());
+        assert!(open_statistics_grant(&personal, "org2", "ana", &grant).is_err());
+        assert!(open_statistics_grant(&OrgSecretKey::generate(&mut OsRng), "org", "ana", &grant).is_err());
+        // The grant is not the statistics key in any form the organisation key opens.
+        assert!(statistics.open_bound(b"beratta/statistics-grant/v1", &grant).is_err());
+    }
+
+    #[test]
+    fn a_personal_key_copy_never_unwraps_as_the_organisation_or_statistics_key() {
+        let personal = OrgSecretKey::generate(&mut OsRng);
+        let key = SymmetricKey::generate(&mut OsRng);
+        let holder = KeyHolder::Staff("ana");
+        let wrapped = wrap_secret(SecretKind::Personal, &key, "org", &holder, &personal, &mut OsRng);
+        assert!(unwrap_secret(SecretKind::Personal, &key, "org", &holder, &wrapped).is_ok());
+        assert!(unwrap_secret(SecretKind::Statistics, &key, "org", &holder, &wrapped).is_err());
+        assert!(unwrap_org_key(&key, "org", &holder, &wrapped).is_err());
     }
 
     #[test]

@@ -174,6 +174,7 @@ test('every staff page passes axe-core with no violations', async (t) => {
     ['#/admin/staff', '#staff-list'],
     ['#/admin/units', '#units'],
     ['#/admin/audit', '#audit-log'],
+    ['#/admin/statistics-key', '#statistics-key-nobody'],
     ['#/staff', '#children-per-unit'],
     ['#/recover', '#recover-key'],
   ]);

@@ -48,8 +48,13 @@ pub async fn add_staff(admin: Admin, body: web::Json<NewStaffMember>) -> Result<
     if body.enrolment_token.0.len() != TOKEN_LEN {
         return Err(ApiError::Invalid("the enrolment token must be 32 random bytes"));
     }
-    if body.enrolment_wrapped_org_key.0.len() != WRAPPED_ORG_KEY_LEN {
-        return Err(ApiError::Invalid("the enrolment copy of the organisation key has the wrong length"));
+    match (body.role, &body.enrolment_wrapped_org_key) {
+        (Role::Analyst, None) => {}
+        (Role::Analyst, Some(_)) => {
+            return Err(ApiError::Invalid("an analyst gets no copy of the organisation key"));
+        }
+        (_, Some(wrapped)) if wrapped.0.len() == WRAPPED_ORG_KEY_LEN => {}
+        (_, _) => return Err(ApiError::Invalid("the enrolment copy of the organisation key has the wrong length")),
     }
     let member = off_worker(admin, move |admin| {
         check_unit(&admin, body.unit.as_deref())?;
@@ -69,6 +74,7 @@ pub async fn add_staff(admin: Admin, body: web::Json<NewStaffMember>) -> Result<
                 wrapped_org_key: body.enrolment_wrapped_org_key,
                 expires_unix: now.saturating_add(limits::ENROLMENT_SECS),
             }),
+            statistics_grant: None,
             created_unix: now,
         };
         if !staff.state().store.insert_staff(&account)? {
@@ -101,12 +107,26 @@ pub async fn change_staff(
         if let Some(unit) = &change.unit {
             check_unit(&admin, unit.as_deref())?;
         }
+        // An analyst has no copy of the organisation key to give another role; a new
+        // account (with an enrolment link) is the way.
+        if member.role == Role::Analyst && change.role.is_some_and(|r| r != Role::Analyst) {
+            return Err(ApiError::Invalid("an analyst holds no organisation key: add a new account for this role"));
+        }
         let apply = |account: &mut StaffAccount| {
             if let Some(disabled) = change.disabled {
                 account.disabled = disabled;
             }
             if let Some(role) = change.role {
                 account.role = role;
+                // Analysts hold no key that opens a child; the role staff holds no
+                // statistics key.
+                match role {
+                    Role::Analyst => {
+                        account.drop_organisation_key();
+                    }
+                    Role::Staff => account.drop_statistics_key(),
+                    Role::Administrator => {}
+                }
             }
             if let Some(unit) = &change.unit {
                 account.unit = unit.clone();

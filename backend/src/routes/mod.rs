@@ -10,6 +10,7 @@ pub mod questionnaires;
 pub mod recovery;
 pub mod rounds;
 pub mod staff;
+pub mod statistics;
 
 use crate::error::ApiError;
 use crate::limits;
@@ -36,6 +37,7 @@ pub fn api() -> Scope {
         .service(resource("/staff/login").route(web::post().to(staff::login)))
         .service(resource("/staff/logout").route(web::post().to(staff::logout)))
         .service(resource("/staff/me").route(web::get().to(staff::me)))
+        .service(resource("/staff/personal-key").route(web::put().to(statistics::set_personal_key)))
         .service(resource("/units").route(web::get().to(staff::units)))
         .service(resource("/setup/{token}").route(web::get().to(staff::setup_info)).route(web::post().to(staff::setup)))
         .service(resource("/enrol/{token}").route(web::get().to(staff::enrolment)).route(web::post().to(staff::enrol)))
@@ -43,6 +45,13 @@ pub fn api() -> Scope {
             resource("/admin/staff").route(web::get().to(admin::list_staff)).route(web::post().to(admin::add_staff)),
         )
         .service(resource("/admin/staff/{id}").route(web::patch().to(admin::change_staff)))
+        .service(
+            resource("/admin/staff/{id}/statistics-key")
+                .route(web::put().to(statistics::grant))
+                .route(web::delete().to(statistics::revoke)),
+        )
+        .service(resource("/admin/statistics-key").route(web::put().to(statistics::set_statistics_key)))
+        .service(resource("/statistics/rounds/{round}/records").route(web::get().to(statistics::records)))
         .service(
             resource("/admin/units").route(web::get().to(admin::list_units)).route(web::post().to(admin::add_unit)),
         )

@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::limits;
 use crate::metrics::Refusal;
 use crate::records::{Organisation, StaffAccount};
-use crate::staff::{normalise_username, password_record};
+use crate::staff::{normalise_username, org_key_fits_role, password_record};
 use crate::store::LoginCounter;
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -102,6 +102,7 @@ pub async fn open(
                 organisation: organisation.id,
                 organisation_name: organisation.name,
                 recovery_wrapped_org_key: wrapped,
+                recovery_wrapped_statistics_key: organisation.recovery_wrapped_statistics_key,
             })
         })
         .await?;
@@ -121,6 +122,7 @@ pub async fn reset(
     let username = claimed(&username, &proof)?;
     // A malformed password record is refused before the proof is tried, so it costs no try.
     let record = password_record(&state.secret, &password, &state.kdf_floor()).map_err(ApiError::Invalid)?;
+    org_key_fits_role(Role::Administrator, &record).map_err(ApiError::Invalid)?;
     let client = state.client_key(&req);
     state
         .blocking(move |state| {

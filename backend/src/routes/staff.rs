@@ -15,7 +15,9 @@ use crate::error::ApiError;
 use crate::limits;
 use crate::metrics::Refusal;
 use crate::records::StaffSessionRecord;
-use crate::staff::{check_name, normalise_username, password_record, token_key, WRAPPED_ORG_KEY_LEN};
+use crate::staff::{
+    check_name, normalise_username, org_key_fits_role, password_record, token_key, WRAPPED_ORG_KEY_LEN,
+};
 use crate::store::{LoginCounter, SessionKey, SetupCompletion, SetupOutcome};
 use crate::AppState;
 use actix_web::http::header;
@@ -200,7 +202,7 @@ pub async fn setup_info(state: web::Data<AppState>, path: web::Path<String>) -> 
                 display_name: admin.display_name,
                 organisation: organisation.id,
                 organisation_name: organisation.name,
-                enrolment_wrapped_org_key: Bytes::default(),
+                enrolment_wrapped_org_key: None,
             })
         })
         .await?;
@@ -226,6 +228,15 @@ pub async fn setup(
     if body.recovery_proof.0.len() != KEY_LEN {
         return Err(ApiError::Invalid("the recovery proof must be 32 bytes"));
     }
+    if body.statistics_public_key.0.len() != KEY_LEN {
+        return Err(ApiError::Invalid("the statistics public key must be 32 bytes"));
+    }
+    if body.recovery_wrapped_statistics_key.0.len() != WRAPPED_ORG_KEY_LEN {
+        return Err(ApiError::Invalid("the recovery copy of the statistics key has the wrong length"));
+    }
+    if body.password.wrapped_org_key.is_none() || body.password.wrapped_statistics_key.is_none() {
+        return Err(ApiError::Invalid("the administrator's copies of both keys are needed"));
+    }
     let display_name = check_name(&body.display_name).map_err(|_| ApiError::Invalid("the display name"))?;
     let password = password_record(&state.secret, &body.password, &state.kdf_floor()).map_err(ApiError::Invalid)?;
     let completion = SetupCompletion {
@@ -234,6 +245,8 @@ pub async fn setup(
         public_key: body.org_public_key,
         recovery_wrapped_org_key: body.recovery_wrapped_org_key,
         recovery_verifier: Bytes(state.secret.login_verifier(&body.recovery_proof.0).to_vec()),
+        statistics_public_key: body.statistics_public_key,
+        recovery_wrapped_statistics_key: body.recovery_wrapped_statistics_key,
         password,
     };
     state
@@ -241,6 +254,7 @@ pub async fn setup(
             SetupOutcome::Done(admin) => {
                 state.store.flush()?;
                 audit::record(state, &admin.organisation, &admin.id, AuditAction::StaffEnrolled, Some(&admin.id))?;
+                audit::record(state, &admin.organisation, &admin.id, AuditAction::StatisticsKeyCreated, None)?;
                 Ok(())
             }
             SetupOutcome::WrongUsername => Err(ApiError::WrongUsername),
@@ -261,7 +275,7 @@ pub async fn enrolment(state: web::Data<AppState>, path: web::Path<String>) -> R
                 None => None,
             };
             let Some(account) = found.filter(|a| !a.disabled) else { return Err(unknown_link(state)) };
-            let wrapped = account.enrolment.as_ref().map(|e| e.wrapped_org_key.clone()).unwrap_or_default();
+            let wrapped = account.enrolment.as_ref().and_then(|e| e.wrapped_org_key.clone());
             let organisation = state
                 .store
                 .organisation(&account.organisation)?
@@ -293,11 +307,15 @@ pub async fn enrol(
         .blocking(move |state| {
             let now = state.now();
             // A disabled account's link opens nothing.
-            if state.store.enrolling_staff(&key, now)?.filter(|a| !a.disabled).is_none() {
+            let Some(enrolling) = state.store.enrolling_staff(&key, now)?.filter(|a| !a.disabled) else {
                 return Err(unknown_link(state));
-            }
-            let password =
+            };
+            let mut password =
                 password_record(&state.secret, &new_password, &state.kdf_floor()).map_err(ApiError::Invalid)?;
+            org_key_fits_role(enrolling.role, &password).map_err(ApiError::Invalid)?;
+            // Only an administrator's set-up or recovery wraps the statistics key under a
+            // password; a colleague is granted it.
+            password.wrapped_statistics_key = None;
             let Some(account) = state.store.complete_enrolment(&key, now, &password)? else {
                 return Err(unknown_link(state));
             };

@@ -6,9 +6,10 @@
 //!
 //! - `rounds`: organisation ‖ round id → `api::Round` (JSON);
 //! - `interventions`: organisation ‖ intervention id → `api::Intervention` (JSON);
-//! - `statistics`: organisation ‖ round ‖ assessment → the newest sealed statistics record
-//!   of that assessment, the bytes the child's browser sent. Written only by
-//!   [`super::Store::save_answers`], in the same transaction as the answers.
+//!
+//! The `statistics` tree (the newest sealed statistics record per assessment, written by
+//! [`super::Store::save_answers`] in the same transaction as the answers) is read through
+//! [`super::StatisticsStore`] and keyed by [`super::statistics_key`].
 
 use super::{decode, encode, SledStore, StoreError};
 use beratta_core::api::{Bytes, Intervention, Round};
@@ -23,14 +24,7 @@ fn key(parts: &[&str]) -> Vec<u8> {
     out
 }
 
-/// The `statistics` tree's key of one assessment's record: organisation ‖ round ‖
-/// assessment, each part length-prefixed (a big-endian `u32`, then the bytes). The records
-/// of one round are the keys that start with `key(&[organisation, round])`.
-pub fn statistics_key(organisation: &str, round: &str, assessment: &str) -> Vec<u8> {
-    key(&[organisation, round, assessment])
-}
-
-/// Rounds, interventions and the statistics records saved with the answers.
+/// Rounds and interventions.
 pub trait RoundStore {
     /// Stores a new round of `organisation`; false if its id is taken.
     fn insert_round(&self, organisation: &str, round: &Round) -> Result<bool, StoreError>;
@@ -44,9 +38,6 @@ pub trait RoundStore {
     /// organisation. The real caller is the administrator's set-up or upgrade (another
     /// branch); tests and the `demo` command set it here directly.
     fn set_statistics_public_key(&self, organisation: &str, key: &Bytes) -> Result<bool, StoreError>;
-    /// The sealed statistics records of one round, one per assessment that has saved with
-    /// one, in key order (the reader shuffles them): the bytes only, no assessment ids.
-    fn statistics_records(&self, organisation: &str, round: &str) -> Result<Vec<Bytes>, StoreError>;
 }
 
 impl RoundStore for SledStore {
@@ -85,13 +76,5 @@ impl RoundStore for SledStore {
     fn set_statistics_public_key(&self, organisation: &str, public_key: &Bytes) -> Result<bool, StoreError> {
         let set = |org: &mut crate::records::Organisation| org.statistics_public_key = Some(public_key.clone());
         Ok(super::update_record(&self.organisations, "organisation", organisation.as_bytes(), &set)?.is_some())
-    }
-
-    fn statistics_records(&self, organisation: &str, round: &str) -> Result<Vec<Bytes>, StoreError> {
-        let mut out = Vec::new();
-        for entry in self.statistics.scan_prefix(key(&[organisation, round])) {
-            out.push(Bytes(entry?.1.to_vec()));
-        }
-        Ok(out)
     }
 }

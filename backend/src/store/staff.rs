@@ -3,7 +3,7 @@
 
 use super::{decode, encode, refuse, transact, update_record, Expiry, SessionKey, SledStore, StoreError};
 use crate::records::{Organisation, PasswordRecord, SetupToken, StaffAccount, StaffSessionRecord};
-use beratta_core::api::{Bytes, Unit};
+use beratta_core::api::{Bytes, Role, Unit};
 use sled::transaction::ConflictableTransactionError;
 use sled::Transactional;
 
@@ -27,7 +27,17 @@ pub struct SetupCompletion {
     pub public_key: Bytes,
     pub recovery_wrapped_org_key: Bytes,
     pub recovery_verifier: Bytes,
+    pub statistics_public_key: Bytes,
+    pub recovery_wrapped_statistics_key: Bytes,
     pub password: PasswordRecord,
+}
+
+/// What came of giving an organisation set up before the statistics key its key pair.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatisticsKeyOutcome {
+    Set,
+    /// It has one already; nothing changed.
+    AlreadySet,
 }
 
 /// What came of a set-up.
@@ -98,6 +108,19 @@ pub trait StaffStore {
     fn insert_unit(&self, organisation: &str, unit: &Unit) -> Result<(), StoreError>;
     /// An organisation's units, in the order they were added.
     fn units(&self, organisation: &str) -> Result<Vec<Unit>, StoreError>;
+
+    /// Gives an organisation that has none its statistics public key, and the administrator
+    /// `admin` their copy of the secret key wrapped under their password, all or nothing.
+    fn set_statistics_key(
+        &self,
+        organisation: &str,
+        admin: &str,
+        public_key: &Bytes,
+        wrapped: &Bytes,
+    ) -> Result<StatisticsKeyOutcome, StoreError>;
+    /// Drops the copies of the organisation key that analysts' accounts still hold from
+    /// before analysts held none (at start-up); returns how many accounts changed.
+    fn drop_analyst_org_keys(&self) -> Result<usize, StoreError>;
 }
 
 /// Units are keyed by organisation, a separator no organisation id contains, and a
@@ -187,6 +210,8 @@ impl StaffStore for SledStore {
                 organisation.public_key = Some(done.public_key.clone());
                 organisation.recovery_wrapped_org_key = Some(done.recovery_wrapped_org_key.clone());
                 organisation.recovery_verifier = Some(done.recovery_verifier.clone());
+                organisation.statistics_public_key = Some(done.statistics_public_key.clone());
+                organisation.recovery_wrapped_statistics_key = Some(done.recovery_wrapped_statistics_key.clone());
                 admin.display_name = done.display_name.clone();
                 admin.password = Some(done.password.clone());
                 organisations.insert(organisation.id.as_bytes(), encode(&organisation)?)?;
@@ -327,5 +352,49 @@ impl StaffStore for SledStore {
 
     fn units(&self, organisation: &str) -> Result<Vec<Unit>, StoreError> {
         self.units.scan_prefix(unit_prefix(organisation)).map(|e| decode("unit", &e?.1)).collect()
+    }
+
+    fn set_statistics_key(
+        &self,
+        organisation: &str,
+        admin: &str,
+        public_key: &Bytes,
+        wrapped: &Bytes,
+    ) -> Result<StatisticsKeyOutcome, StoreError> {
+        let result = (&self.organisations, &self.staff).transaction(|(organisations, staff)| {
+            let Some(bytes) = organisations.get(organisation.as_bytes())? else { return refuse(()) };
+            let mut org: Organisation = decode("organisation", &bytes)?;
+            if org.statistics_public_key.is_some() {
+                return refuse(());
+            }
+            let Some(bytes) = staff.get(admin.as_bytes())? else { return refuse(()) };
+            let mut account: StaffAccount = decode("staff", &bytes)?;
+            let Some(password) = account.password.as_mut() else { return refuse(()) };
+            password.wrapped_statistics_key = Some(wrapped.clone());
+            org.statistics_public_key = Some(public_key.clone());
+            organisations.insert(organisation.as_bytes(), encode(&org)?)?;
+            staff.insert(admin.as_bytes(), encode(&account)?)?;
+            Ok(())
+        });
+        Ok(match transact(result)? {
+            Ok(()) => StatisticsKeyOutcome::Set,
+            Err(()) => StatisticsKeyOutcome::AlreadySet,
+        })
+    }
+
+    fn drop_analyst_org_keys(&self) -> Result<usize, StoreError> {
+        let mut changed = 0;
+        for entry in self.staff.iter() {
+            let (key, value) = entry?;
+            let mut account: StaffAccount = decode("staff", &value)?;
+            if account.role != Role::Analyst || !account.drop_organisation_key() {
+                continue;
+            }
+            // Only if unchanged since read; a concurrent change is seen at the next start.
+            if self.staff.compare_and_swap(&key, Some(&value), Some(encode(&account)?))?.is_ok() {
+                changed += 1;
+            }
+        }
+        Ok(changed)
     }
 }

@@ -5,12 +5,17 @@
 //! The children: X of organisation A, invited by A's inviter and shared with unit 1; Y of
 //! organisation B, the same in B. Each organisation has an administrator (in no unit), an
 //! inviter and a colleague in unit 1, a colleague in unit 2, and an analyst in unit 1
-//! (being in the unit gives an analyst nothing).
+//! (being in the unit gives an analyst nothing). Each organisation has its statistics key,
+//! held by its administrator and granted to its analyst; a round of organisation A has
+//! sealed statistics records, which only A's holders may fetch.
 
 use crate::support::staff::{batch, child_with, new_child, staff_log_in, with_cookie, StaffUser};
 use crate::support::{app, send, Fixture, ORGANISATION};
 use actix_web::test::TestRequest;
-use beratta_core::api::{AssessmentRecord, Bytes, NewCode, NewStaffMember, Role, SealedHelp, StaffChange};
+use beratta_core::api::{
+    AssessmentRecord, Bytes, NewCode, NewStaffMember, Role, SealedHelp, StaffChange, StatisticsGrant,
+    StatisticsKeySetup,
+};
 use beratta_core::audit::{AuditAction, AuditEntry};
 use beratta_core::login::random_lookup;
 use beratta_server::audit::NO_ORGANISATION;
@@ -31,7 +36,12 @@ struct Targets {
     x: String,
     y: String,
     target_staff: String,
+    /// An analyst of A with a personal key, to grant the statistics key to.
+    target_analyst: String,
 }
+
+/// The round of organisation A that has statistics records.
+const ROUND_A: &str = "round-a";
 
 const ROWS: &[&str] = &[
     "GET /api/staff/me",
@@ -56,6 +66,10 @@ const ROWS: &[&str] = &[
     "GET /api/admin/audit",
     "GET /api/admin/audit/children",
     "GET /api/admin/children",
+    "PUT /api/admin/statistics-key",
+    "PUT /api/admin/staff/{T}/statistics-key",
+    "DELETE /api/admin/staff/{T}/statistics-key",
+    "GET /api/statistics/rounds/{A's}/records",
     "POST /api/staff/logout",
 ];
 
@@ -109,7 +123,7 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
             role: Role::Staff,
             unit: None,
             enrolment_token: Bytes(vec![cell as u8; 32]),
-            enrolment_wrapped_org_key: Bytes(vec![0; 72]),
+            enrolment_wrapped_org_key: Some(Bytes(vec![0; 72])),
         }),
         "PATCH /api/admin/staff/{A's}" => TestRequest::patch()
             .uri(&format!("/api/admin/staff/{}", targets.target_staff))
@@ -122,6 +136,21 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
         "GET /api/admin/audit" => TestRequest::get().uri("/api/admin/audit?from=1"),
         "GET /api/admin/audit/children" => TestRequest::get().uri("/api/admin/audit/children"),
         "GET /api/admin/children" => TestRequest::get().uri("/api/admin/children"),
+        "PUT /api/admin/statistics-key" => {
+            TestRequest::put().uri("/api/admin/statistics-key").set_json(StatisticsKeySetup {
+                public_key: Bytes(vec![0; 32]),
+                wrapped_statistics_key: Bytes(vec![0; 72]),
+            })
+        }
+        "PUT /api/admin/staff/{T}/statistics-key" => TestRequest::put()
+            .uri(&format!("/api/admin/staff/{}/statistics-key", targets.target_analyst))
+            .set_json(StatisticsGrant { sealed: Bytes(vec![0; 152]) }),
+        "DELETE /api/admin/staff/{T}/statistics-key" => {
+            TestRequest::delete().uri(&format!("/api/admin/staff/{}/statistics-key", targets.target_analyst))
+        }
+        "GET /api/statistics/rounds/{A's}/records" => {
+            TestRequest::get().uri(&format!("/api/statistics/rounds/{ROUND_A}/records"))
+        }
         "POST /api/staff/logout" => TestRequest::post().uri("/api/staff/logout"),
         other => panic!("no request for {other}"),
     }
@@ -146,6 +175,8 @@ fn audited_route(row: &str) -> String {
         "/api/invitations/{X}/revoke" => "/api/invitations/{id}/revoke",
         "/api/invitations/{X}/code" => "/api/invitations/{id}/code",
         "/api/admin/staff/{A's}" => "/api/admin/staff/{id}",
+        "/api/admin/staff/{T}/statistics-key" => "/api/admin/staff/{id}/statistics-key",
+        "/api/statistics/rounds/{A's}/records" => "/api/statistics/rounds/{round}/records",
         other => other,
     };
     format!("{method} {pattern}")
@@ -171,6 +202,17 @@ async fn every_role_of_two_organisations_gets_exactly_its_answer_on_every_staff_
     let a = staff_of(&fx, ORGANISATION);
     let b = staff_of(&fx, OTHER);
     let target_staff = fx.add_staff(ORGANISATION, "target", Role::Staff, None).id;
+    let target_analyst = fx.add_staff(ORGANISATION, "target-analyst", Role::Analyst, None);
+    fx.make_personal_key(&target_analyst);
+    for staff in [&a, &b] {
+        let statistics = fx.make_statistics_key(&staff[0]);
+        fx.grant_statistics_key(&staff[4], &statistics);
+    }
+    for (org, round) in [(ORGANISATION, ROUND_A), (OTHER, "round-b")] {
+        for i in 0..3u8 {
+            fx.state.store.put_statistics_record(org, round, &format!("as-{i}"), &[i; 200]).expect("store");
+        }
+    }
 
     let labels = ["adminA", "invA", "sameA", "othA", "anaA", "adminB", "invB", "sameB", "othB", "anaB"];
     let mut actors = Vec::new();
@@ -189,7 +231,8 @@ async fn every_role_of_two_organisations_gets_exactly_its_answer_on_every_staff_
         let records: Vec<AssessmentRecord> = send!(app, req).json();
         invited.push(records[0].assessment.clone());
     }
-    let targets = Targets { x: invited[0].clone(), y: invited[1].clone(), target_staff };
+    let targets =
+        Targets { x: invited[0].clone(), y: invited[1].clone(), target_staff, target_analyst: target_analyst.id };
 
     let mut table = String::new();
     let header: Vec<String> = actors.iter().map(|a| format!("{:>7}", a.label)).collect();
@@ -262,6 +305,10 @@ POST /api/admin/units                 200    403    403    403    403    200    
 GET /api/admin/audit                  200    403    403    403    403    200    403    403    403    403    401
 GET /api/admin/audit/children         200    403    403    403    403    200    403    403    403    403    401
 GET /api/admin/children               200    403    403    403    403    200    403    403    403    403    401
+PUT /api/admin/statistics-key         409    403    403    403    403    409    403    403    403    403    401
+PUT /api/admin/staff/{T}/statistics-key    204    403    403    403    403    404    403    403    403    403    401
+DELETE /api/admin/staff/{T}/statistics-key    204    403    403    403    403    404    403    403    403    403    401
+GET /api/statistics/rounds/{A's}/records    200    403    403    403    200    404    403    403    403    404    401
 POST /api/staff/logout                204    204    204    204    204    204    204    204    204    204    204
 ";
     assert_eq!(table, expected, "\nthe matrix as it is:\n{table}");

@@ -27,7 +27,7 @@ fn new_member(fx: &Fixture, username: &str) -> (NewStaffMember, [u8; 32], beratt
         role: Role::Staff,
         unit: None,
         enrolment_token: Bytes(token.to_vec()),
-        enrolment_wrapped_org_key: Bytes(wrapped),
+        enrolment_wrapped_org_key: Some(Bytes(wrapped)),
     };
     (body, token, key)
 }
@@ -58,9 +58,13 @@ async fn a_colleague_enrols_through_a_single_use_link_and_the_admin_never_sends_
         (enrolment.staff_id.as_str(), enrolment.organisation.as_str()),
         (member.staff_id.as_str(), ORGANISATION)
     );
-    let org_key =
-        unwrap_org_key(&key, ORGANISATION, &KeyHolder::Enrolment("sara"), &enrolment.enrolment_wrapped_org_key.0)
-            .expect("the key from the link's fragment opens the enrolment copy");
+    let org_key = unwrap_org_key(
+        &key,
+        ORGANISATION,
+        &KeyHolder::Enrolment("sara"),
+        &enrolment.enrolment_wrapped_org_key.clone().expect("an enrolment copy").0,
+    )
+    .expect("the key from the link's fragment opens the enrolment copy");
     let password = new_password(PASSWORD, ORGANISATION, &member.username, &org_key);
     let reply = send!(app, TestRequest::post().uri(&format!("/api/enrol/{link}")).set_json(&password));
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
@@ -77,9 +81,13 @@ async fn a_colleague_enrols_through_a_single_use_link_and_the_admin_never_sends_
     let (_, session) = staff_log_in!(&fx, app, &sara);
     let record = stored.password.expect("a password");
     let secrets = derive_staff_secrets(PASSWORD, &record.salt.0, &record.kdf).expect("derivable");
-    let opened =
-        unwrap_org_key(&secrets.wrap_key, ORGANISATION, &KeyHolder::Staff(&sara.username), &session.wrapped_org_key.0)
-            .expect("her own copy opens with her password");
+    let opened = unwrap_org_key(
+        &secrets.wrap_key,
+        ORGANISATION,
+        &KeyHolder::Staff(&sara.username),
+        &session.wrapped_org_key.clone().expect("staff hold the organisation key").0,
+    )
+    .expect("her own copy opens with her password");
     assert_eq!(opened.to_bytes(), fx.org_key.to_bytes());
     let listed: Vec<StaffMember> = send!(app, with_cookie(TestRequest::get().uri("/api/admin/staff"), &cookie)).json();
     assert!(listed.iter().any(|m| m.staff_id == sara.id && !m.enrolling));

@@ -13,7 +13,8 @@ use beratta_server::records::{
 };
 use beratta_server::store::{
     AuditStore, CreateOrganisation, Durable, Expiry, InsertOutcome, LoginCounter, LookupClaim, ReservationRules,
-    ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore, Store, StoreError,
+    ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore,
+    StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
 };
 use beratta_server::AppState;
 use rand_core::OsRng;
@@ -181,6 +182,24 @@ impl StaffStore for BrokenStore {
     fn units(&self, _: &str) -> Result<Vec<Unit>, StoreError> {
         Err(gone())
     }
+    fn set_statistics_key(&self, _: &str, _: &str, _: &Bytes, _: &Bytes) -> Result<StatisticsKeyOutcome, StoreError> {
+        Err(gone())
+    }
+    fn drop_analyst_org_keys(&self) -> Result<usize, StoreError> {
+        Err(gone())
+    }
+}
+
+impl StatisticsStore for BrokenStore {
+    fn put_statistics_record(&self, _: &str, _: &str, _: &str, _: &[u8]) -> Result<(), StoreError> {
+        Err(gone())
+    }
+    fn count_statistics_records(&self, _: &str, _: &str) -> Result<u64, StoreError> {
+        Err(gone())
+    }
+    fn statistics_records(&self, _: &str, _: &str, _: &dyn Fn(&[u8]) -> bool) -> Result<Vec<Bytes>, StoreError> {
+        Err(gone())
+    }
 }
 
 impl AuditStore for BrokenStore {
@@ -209,9 +228,6 @@ impl RoundStore for BrokenStore {
         Err(gone())
     }
     fn set_statistics_public_key(&self, _: &str, _: &Bytes) -> Result<bool, StoreError> {
-        Err(gone())
-    }
-    fn statistics_records(&self, _: &str, _: &str) -> Result<Vec<Bytes>, StoreError> {
         Err(gone())
     }
 }

@@ -26,5 +26,6 @@ mod rounds;
 mod session;
 mod setup;
 mod staff_login;
+mod statistics;
 mod status_codes;
 mod store;

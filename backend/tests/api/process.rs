@@ -364,7 +364,7 @@ fn demo_with_staff_prints_logins_that_work_and_gives_the_staff_member_the_childr
         &secrets.wrap_key,
         ORGANISATION,
         &KeyHolder::Staff(&session.username),
-        &session.wrapped_org_key.0,
+        &session.wrapped_org_key.clone().expect("staff hold the organisation key").0,
     )
     .expect("the demo staff member's copy opens with the printed password");
     assert_eq!(

@@ -102,8 +102,13 @@ async fn the_recovery_key_gives_the_administrator_a_new_password_and_leaves_coll
     let reply = send!(app, crate::support::staff::staff_login_request("maria", &secrets.login_proof));
     assert_eq!(reply.status, StatusCode::OK, "the new password logs in");
     let session: beratta_core::api::StaffSession = reply.json();
-    let key = unwrap_org_key(&secrets.wrap_key, ORG, &KeyHolder::Staff("maria"), &session.wrapped_org_key.0)
-        .expect("the new password opens the organisation key");
+    let key = unwrap_org_key(
+        &secrets.wrap_key,
+        ORG,
+        &KeyHolder::Staff("maria"),
+        &session.wrapped_org_key.clone().expect("staff hold the organisation key").0,
+    )
+    .expect("the new password opens the organisation key");
     assert_eq!(key.to_bytes(), org.org_key.to_bytes());
 
     // The colleague's copy is exactly as it was, and still opens with their password.
@@ -111,8 +116,13 @@ async fn the_recovery_key_gives_the_administrator_a_new_password_and_leaves_coll
     assert_eq!(colleague_after, colleague_before);
     let (_, theirs) = staff_log_in!(&fx, app, &org.colleague);
     let secrets = fx.staff_secrets(&org.colleague);
-    unwrap_org_key(&secrets.wrap_key, ORG, &KeyHolder::Staff("kim"), &theirs.wrapped_org_key.0)
-        .expect("the colleague's copy still opens");
+    unwrap_org_key(
+        &secrets.wrap_key,
+        ORG,
+        &KeyHolder::Staff("kim"),
+        &theirs.wrapped_org_key.clone().expect("staff hold the organisation key").0,
+    )
+    .expect("the colleague's copy still opens");
 
     let log = fx.state.store.audit_entries(ORG, 1, usize::MAX).expect("store");
     let used = log.iter().find(|e| e.action == AuditAction::RecoveryUsed).expect("the recovery is audited");
@@ -171,7 +181,7 @@ async fn malformed_recovery_requests_get_a_clear_error_and_cost_no_try() {
         proof: Bytes(proof.to_vec()),
         password: new_password(NEW_PASSWORD, ORG, "maria", &org.org_key),
     };
-    body.password.wrapped_org_key = Bytes(vec![0; 10]);
+    body.password.wrapped_org_key = Some(Bytes(vec![0; 10]));
     let reply = send!(app, TestRequest::post().uri("/api/recovery/reset").set_json(&body));
     assert_eq!((reply.status, reply.error().as_str()), (StatusCode::BAD_REQUEST, "invalid"));
     let message = reply.json::<beratta_core::api::ApiErrorBody>().message;
@@ -189,4 +199,51 @@ async fn an_organisation_set_up_before_recovery_existed_cannot_be_recovered_onli
     let admin = fx.add_staff(crate::support::ORGANISATION, "chef", Role::Administrator, None);
     let reply = send!(app, open_request(&admin.username, &RecoveryKey::generate(&mut OsRng).proof()));
     assert_eq!((reply.status, reply.error().as_str()), (StatusCode::UNAUTHORIZED, "bad_recovery"));
+}
+
+#[actix_web::test]
+async fn the_recovery_key_also_gives_back_the_statistics_key_made_at_set_up() {
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let org = set_up!(fx, app);
+    let proof = org.recovery.proof();
+    let copy: RecoveryCopy = send!(app, open_request("maria", &proof)).json();
+    let wrapped = copy.recovery_wrapped_statistics_key.expect("the set-up made a recovery copy of the statistics key");
+    let statistics = beratta_core::staff::unwrap_secret(
+        beratta_core::staff::SecretKind::Statistics,
+        org.recovery.key(),
+        ORG,
+        &KeyHolder::Recovery,
+        &wrapped.0,
+    )
+    .expect("the printed key opens it");
+    let stored = fx.state.store.organisation(ORG).expect("store").expect("there");
+    assert_eq!(stored.statistics_public_key.map(|k| k.0), Some(statistics.public_key().as_bytes().to_vec()));
+
+    // As the recovery page does: both keys wrapped under the new password.
+    let password =
+        crate::support::staff::new_password_with_statistics(NEW_PASSWORD, ORG, "maria", &org.org_key, &statistics);
+    let reset = TestRequest::post().uri("/api/recovery/reset").set_json(RecoveryReset {
+        username: "maria".into(),
+        proof: Bytes(proof.to_vec()),
+        password,
+    });
+    assert_eq!(send!(app, reset).status, StatusCode::NO_CONTENT);
+    let account = fx.state.store.staff(&org.admin.id).expect("store").expect("there");
+    let record = account.password.expect("a password");
+    let secrets = derive_staff_secrets(NEW_PASSWORD, &record.salt.0, &record.kdf).expect("derivable");
+    let session: beratta_core::api::StaffSession =
+        send!(app, crate::support::staff::staff_login_request("maria", &secrets.login_proof)).json();
+    let beratta_core::api::StatisticsKeyCopy::Password(copy) = session.statistics_key else {
+        panic!("the administrator holds no statistics key after recovery")
+    };
+    let opened = beratta_core::staff::unwrap_secret(
+        beratta_core::staff::SecretKind::Statistics,
+        &secrets.wrap_key,
+        ORG,
+        &KeyHolder::Staff("maria"),
+        &copy.0,
+    )
+    .expect("the new password opens it");
+    assert_eq!(opened.to_bytes(), statistics.to_bytes());
 }

@@ -2,13 +2,15 @@
 //! browser makes the key pair through the one-time link, and the server keeps only the
 //! public key and wrapped copies.
 
-use crate::support::staff::{new_password, staff_log_in, staff_login_request, StaffUser, PASSWORD};
+use crate::support::staff::{new_password_with_statistics, staff_log_in, staff_login_request, StaffUser, PASSWORD};
 use crate::support::{app, send, Fixture};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use beratta_core::api::{Bytes, Enrolment, OrganisationSetup, Role};
 use beratta_core::envelope::OrgSecretKey;
-use beratta_core::staff::{derive_staff_secrets, unwrap_org_key, wrap_org_key, KeyHolder, RecoveryKey};
+use beratta_core::staff::{
+    derive_staff_secrets, unwrap_org_key, wrap_org_key, wrap_secret, KeyHolder, RecoveryKey, SecretKind,
+};
 use beratta_server::limits;
 use beratta_server::staff::create_organisation;
 use rand_core::OsRng;
@@ -29,15 +31,27 @@ pub fn create(fx: &Fixture) -> String {
     .expect("the organisation is created")
 }
 
-/// What the administrator's browser sends: a new key pair, the recovery copy and the
-/// password record, bound to the organisation and the account the link names.
+/// What the administrator's browser sends: new key pairs (organisation and statistics),
+/// the recovery copies and the password record with both keys, bound to the organisation
+/// and the account the link names.
 pub fn setup_body(info: &Enrolment, username: &str) -> (OrganisationSetup, OrgSecretKey, RecoveryKey) {
     let org_key = OrgSecretKey::generate(&mut OsRng);
+    let statistics = OrgSecretKey::generate(&mut OsRng);
     let recovery = RecoveryKey::generate(&mut OsRng);
+    let password = new_password_with_statistics(PASSWORD, &info.organisation, &info.username, &org_key, &statistics);
     let body = OrganisationSetup {
         username: username.to_string(),
         display_name: "Maria Lind".to_string(),
-        password: new_password(PASSWORD, &info.organisation, &info.username, &org_key),
+        password,
+        statistics_public_key: Bytes(statistics.public_key().as_bytes().to_vec()),
+        recovery_wrapped_statistics_key: Bytes(wrap_secret(
+            SecretKind::Statistics,
+            recovery.key(),
+            &info.organisation,
+            &KeyHolder::Recovery,
+            &statistics,
+            &mut OsRng,
+        )),
         org_public_key: Bytes(org_key.public_key().as_bytes().to_vec()),
         recovery_wrapped_org_key: Bytes(wrap_org_key(
             recovery.key(),
@@ -85,8 +99,13 @@ async fn the_setup_link_works_once_and_leaves_only_wrapped_keys_on_the_server() 
     let (_, session) = staff_log_in!(&fx, app, &admin);
     assert_eq!(session.role, Role::Administrator);
     let secrets = derive_staff_secrets(PASSWORD, &stored.salt.0, &stored.kdf).expect("derivable");
-    let opened = unwrap_org_key(&secrets.wrap_key, ORG, &KeyHolder::Staff(&info.username), &session.wrapped_org_key.0)
-        .expect("the administrator's copy opens");
+    let opened = unwrap_org_key(
+        &secrets.wrap_key,
+        ORG,
+        &KeyHolder::Staff(&info.username),
+        &session.wrapped_org_key.clone().expect("staff hold the organisation key").0,
+    )
+    .expect("the administrator's copy opens");
     assert_eq!(opened.to_bytes(), org_key.to_bytes());
 
     // Used once, the link opens nothing.

@@ -70,9 +70,13 @@ async fn login_sets_a_host_only_cookie_and_hands_back_the_wrapped_organisation_k
     );
     assert_eq!(&session.org_public_key.0[..], fx.org_key.public_key().as_bytes());
     // Only the password's wrap key, which never left the "browser", opens the copy.
-    let opened =
-        unwrap_org_key(&secrets.wrap_key, ORGANISATION, &KeyHolder::Staff(&user.username), &session.wrapped_org_key.0)
-            .expect("the staff member's copy opens");
+    let opened = unwrap_org_key(
+        &secrets.wrap_key,
+        ORGANISATION,
+        &KeyHolder::Staff(&user.username),
+        &session.wrapped_org_key.clone().expect("staff hold the organisation key").0,
+    )
+    .expect("the staff member's copy opens");
     assert_eq!(opened.to_bytes(), fx.org_key.to_bytes());
 }
 

@@ -9,7 +9,9 @@ use beratta_core::api::{
     StaffSession, StatusEntry, Unit,
 };
 use beratta_core::api::{ChildNote, RecoveryClaim, RecoveryCopy, RecoveryReset, UnitChildren};
-use beratta_core::api::{Intervention, NewIntervention, NewRound, Round, RoundPage};
+use beratta_core::api::{
+    Intervention, NewIntervention, NewRound, PersonalKey, Round, RoundPage, StatisticsGrant, StatisticsKeySetup,
+};
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
@@ -340,4 +342,28 @@ pub async fn admin_children() -> Result<Vec<UnitChildren>, ApiError> {
 
 pub async fn audit_children() -> Result<Vec<ChildNote>, ApiError> {
     request(Method::GET, "/api/admin/audit/children", NO_BODY).await
+}
+
+/// `PUT /api/staff/personal-key`: this person's personal key pair, made at their first
+/// login after enrolment or after the upgrade; set once.
+pub async fn set_personal_key(key: &PersonalKey) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::PUT, "/api/staff/personal-key", Some(key)).await.map(|_| ())
+}
+
+/// `PUT /api/admin/statistics-key`: the statistics key of an organisation from before it
+/// existed, made in this administrator's browser; set once.
+pub async fn set_statistics_key(setup: &StatisticsKeySetup) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::PUT, "/api/admin/statistics-key", Some(setup)).await.map(|_| ())
+}
+
+/// `PUT /api/admin/staff/{id}/statistics-key`: grants a colleague the statistics key.
+pub async fn grant_statistics_key(staff_id: &str, grant: &StatisticsGrant) -> Result<(), ApiError> {
+    let path = format!("/api/admin/staff/{}/statistics-key", segment(staff_id));
+    request::<IgnoredAny>(Method::PUT, &path, Some(grant)).await.map(|_| ())
+}
+
+/// `DELETE /api/admin/staff/{id}/statistics-key`: takes a colleague's copy away.
+pub async fn revoke_statistics_key(staff_id: &str) -> Result<(), ApiError> {
+    let path = format!("/api/admin/staff/{}/statistics-key", segment(staff_id));
+    request::<IgnoredAny>(Method::DELETE, &path, NO_BODY).await.map(|_| ())
 }

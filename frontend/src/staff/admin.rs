@@ -110,14 +110,16 @@ pub fn StaffListPage() -> Html {
                 return;
             }
             let organisation = &person.session.organisation;
-            let copy = keys::enrolment_copy(&person.org_key, organisation, &name);
+            // An analyst gets no copy of the organisation key.
+            let org_key = person.org_key.as_ref().filter(|_| *role != Role::Analyst);
+            let copy = keys::enrolment_copy(org_key, organisation, &name);
             let member = NewStaffMember {
                 username: name,
                 display_name: display_name.trim().to_string(),
                 role: *role,
                 unit: (*unit).clone(),
                 enrolment_token: Bytes(copy.token.clone()),
-                enrolment_wrapped_org_key: Bytes(copy.wrapped.clone()),
+                enrolment_wrapped_org_key: copy.wrapped.clone().map(Bytes),
             };
             busy.set(true);
             link.set(None);

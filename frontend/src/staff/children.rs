@@ -7,7 +7,7 @@
 //! children each unit has (counts only); analysts get a home that says what their role will
 //! see and never see.
 
-use super::context::{use_staff, Card};
+use super::context::{use_staff, Card, StatisticsKey};
 use super::keys;
 use super::overview::{self, ChildState, Seen};
 use super::page::{confirm, date, now_unix, use_fetch, Loading, Problem, StaffPage};
@@ -31,7 +31,8 @@ pub enum Note {
 
 impl Note {
     pub fn of(person: &super::context::SignedIn, record: &AssessmentRecord) -> Note {
-        match keys::open_note(&person.org_key, record) {
+        let Some(org_key) = &person.org_key else { return Note::Unreadable };
+        match keys::open_note(org_key, record) {
             Some(Ok(text)) => Note::Text(text),
             Some(Err(_)) => Note::Unreadable,
             None => Note::Missing,
@@ -68,11 +69,12 @@ async fn rows(person: Rc<super::context::SignedIn>, staff: super::context::Staff
     let records = api::invitations().await.map_err(|e| staff.failure(&e))?;
     let statuses = api::statuses().await.map_err(|e| staff.failure(&e))?;
     let organisation = &person.session.organisation;
+    let org_key = person.org_key.clone().ok_or_else(|| staff.t().forbidden.to_string())?;
     let mut list: Vec<Row> = records
         .into_iter()
         .map(|record| {
             let state = match statuses.iter().find(|s| s.assessment == record.assessment) {
-                Some(entry) => overview::open(&person.org_key, organisation, entry),
+                Some(entry) => overview::open(&org_key, organisation, entry),
                 // Invited after the statuses were read: nothing saved yet.
                 None => ChildState { seen: Seen::Invited, unhandled: Some(0) },
             };
@@ -306,7 +308,8 @@ async fn replace_code(
     let basis = api::code_basis(&record.assessment).await.map_err(CodeFailure::Api)?;
     let mut reserved = api::reserve_lookups(1).await.map_err(CodeFailure::Api)?;
     let lookup = reserved.lookups.pop().ok_or(CodeFailure::Api(api::ApiError::Malformed))?;
-    let (code, body) = keys::new_code(&lookup, &basis, &person.org_key).map_err(|problem| match problem {
+    let org_key = person.org_key.as_ref().ok_or(CodeFailure::Key)?;
+    let (code, body) = keys::new_code(&lookup, &basis, org_key).map_err(|problem| match problem {
         keys::InvitationProblem::Key => CodeFailure::Key,
         keys::InvitationProblem::NotALookup | keys::InvitationProblem::Derive => {
             CodeFailure::Api(api::ApiError::Malformed)
@@ -316,11 +319,19 @@ async fn replace_code(
     Ok(code)
 }
 
-/// The analyst's home: what the role will see, and what it never will.
+/// The analyst's home: what the role will see, what it never will, and plainly whether
+/// the statistics key opened at login.
 #[function_component]
 fn AnalystHome() -> Html {
     let staff = use_staff();
     let t = staff.t();
+    let state = staff.signed_in.as_ref().map_or(StatisticsKey::NotGranted, |p| p.statistics);
+    let state_text = match state {
+        StatisticsKey::Opened => t.statistics.opened,
+        StatisticsKey::NotGranted => t.statistics.not_granted,
+        StatisticsKey::NotMade => t.statistics.not_made,
+        StatisticsKey::Failed => t.statistics.failed,
+    };
     html! {
         <StaffPage heading_id="analyst-heading" heading={t.admin.analyst_heading}>
             <div id="analyst-home">
@@ -329,6 +340,8 @@ fn AnalystHome() -> Html {
                 <p>{ t.admin.analyst_will }</p>
                 <h2 id="analyst-never">{ t.admin.analyst_never_heading }</h2>
                 <p>{ t.admin.analyst_never }</p>
+                <h2 id="analyst-statistics-key-heading">{ t.statistics.home_heading }</h2>
+                <p id="analyst-statistics-key" role="status" data-state={state.name()}>{ state_text }</p>
             </div>
         </StaffPage>
     }

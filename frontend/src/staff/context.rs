@@ -1,6 +1,7 @@
 //! What every staff page can reach through the [`Staff`] context: the language, who is
-//! signed in with the organisation's key opened (held only in memory, so a reload or a
-//! logout forgets it), and the ways to change that; with the cards of codes just made.
+//! signed in with the keys their role holds opened (the organisation key for those who read
+//! children, the statistics key for its holders; held only in memory, so a logout forgets
+//! them), and the ways to change that; with the cards of codes just made.
 
 use super::texts::{texts, Texts};
 use crate::common::api;
@@ -20,17 +21,55 @@ pub struct Card {
     pub band: String,
 }
 
-/// A staff member who has logged in in this tab, with the organisation key opened.
+/// What became of this person's copy of the statistics key at login.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatisticsKey {
+    /// It opened and matches the organisation's statistics public key.
+    Opened,
+    /// They have not been given it.
+    NotGranted,
+    /// The organisation has no statistics key yet.
+    NotMade,
+    /// A copy is there but did not open (or opened to another key than the organisation's).
+    Failed,
+}
+
+impl StatisticsKey {
+    /// A stable name, for the page's `data-state` (and the browser tests).
+    pub fn name(self) -> &'static str {
+        match self {
+            StatisticsKey::Opened => "opened",
+            StatisticsKey::NotGranted => "not-granted",
+            StatisticsKey::NotMade => "not-made",
+            StatisticsKey::Failed => "failed",
+        }
+    }
+}
+
+/// A staff member who has logged in in this tab, with the keys their role holds opened.
 pub struct SignedIn {
     pub session: StaffSession,
-    pub org_key: OrgSecretKey,
+    /// The organisation key; `None` for an analyst, who holds no key that opens a child.
+    pub org_key: Option<OrgSecretKey>,
     pub org_public: OrgPublicKey,
+    /// The statistics key, if this person holds it and it opened.
+    pub statistics_key: Option<OrgSecretKey>,
+    pub statistics: StatisticsKey,
+    /// This person's personal secret key (grants of the statistics key are sealed to its
+    /// public half), if it opened.
+    pub personal_key: Option<OrgSecretKey>,
 }
 
 impl SignedIn {
-    pub fn new(session: StaffSession, org_key: OrgSecretKey) -> SignedIn {
-        let org_public = org_key.public_key();
-        SignedIn { session, org_key, org_public }
+    pub fn new(session: StaffSession, org_key: Option<OrgSecretKey>, org_public: OrgPublicKey) -> SignedIn {
+        SignedIn {
+            session,
+            org_key,
+            org_public,
+            statistics_key: None,
+            statistics: StatisticsKey::NotGranted,
+            personal_key: None,
+        }
     }
 
     pub fn is_admin(&self) -> bool {

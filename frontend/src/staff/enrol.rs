@@ -23,13 +23,13 @@ pub struct EnrolProps {
     pub link_key: String,
 }
 
-/// The enrolment behind a link, with the organisation key it opens; or why the link is of
-/// no use, in words.
+/// The enrolment behind a link, with the organisation key it opens (none for an analyst,
+/// whose link carries none); or why the link is of no use, in words.
 async fn open_link(
     staff: super::context::Staff,
     token: String,
     link_key: String,
-) -> Result<(Enrolment, OrgSecretKey), String> {
+) -> Result<(Enrolment, Option<OrgSecretKey>), String> {
     let t = staff.t();
     let key = keys::enrolment_key(&link_key).ok_or_else(|| t.enrol_link_broken.to_string())?;
     let enrolment = api::enrolment(&token).await.map_err(|e| match e {
@@ -37,8 +37,9 @@ async fn open_link(
         e => t.api_error(&e),
     })?;
     let holder = KeyHolder::Enrolment(&enrolment.username);
-    match unwrap_org_key(&key, &enrolment.organisation, &holder, &enrolment.enrolment_wrapped_org_key.0) {
-        Ok(org_key) => Ok((enrolment, org_key)),
+    let Some(wrapped) = &enrolment.enrolment_wrapped_org_key else { return Ok((enrolment, None)) };
+    match unwrap_org_key(&key, &enrolment.organisation, &holder, &wrapped.0) {
+        Ok(org_key) => Ok((enrolment, Some(org_key))),
         Err(_) => Err(t.enrol_key_wrong.to_string()),
     }
 }
@@ -70,7 +71,7 @@ pub fn EnrolPage(props: &EnrolProps) -> Html {
 #[derive(Properties)]
 struct EnrolFormProps {
     token: String,
-    opened: Rc<(Enrolment, OrgSecretKey)>,
+    opened: Rc<(Enrolment, Option<OrgSecretKey>)>,
 }
 
 impl PartialEq for EnrolFormProps {
@@ -112,7 +113,8 @@ fn EnrolForm(props: &EnrolFormProps) -> Html {
                 let t = staff.t();
                 let (enrolment, org_key) = &*opened;
                 TimeoutFuture::new(60).await;
-                let made = keys::new_password(&secret, &enrolment.organisation, &enrolment.username, org_key);
+                let made =
+                    keys::new_password(&secret, &enrolment.organisation, &enrolment.username, org_key.as_ref(), None);
                 let Ok((new_password, _)) = made else {
                     busy.set(false);
                     error.set(Some(t.server.to_string()));

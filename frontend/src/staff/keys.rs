@@ -1,18 +1,23 @@
-//! The staff side's key handling as the browser runs it: making the organisation key at
-//! set-up, a password's secrets, enrolment links, child codes for invitations, and the
-//! binding that opens an assessment's answers. Every primitive is the core's (`staff`,
+//! The staff side's key handling as the browser runs it: making the organisation and
+//! statistics keys at set-up, a password's secrets, enrolment links, the personal key pair
+//! and grants of the statistics key, child codes for invitations, and the binding that
+//! opens an assessment's answers. Every primitive is the core's (`staff`,
 //! `envelope`, `login`, `help`); this module only puts the calls in order and draws the
 //! randomness they are handed.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use beratta_core::api::{
-    AssessmentRecord, Bytes, CodeBasis, NewCode, NewInvitation, NewPassword, OrganisationSetup, SealedAnswers,
+    AssessmentRecord, Bytes, CodeBasis, NewCode, NewInvitation, NewPassword, OrganisationSetup, PersonalKey,
+    SealedAnswers, StatisticsGrant, StatisticsKeyCopy, StatisticsKeySetup,
 };
 use beratta_core::child::wrap_for_new_code;
 use beratta_core::envelope::{Binding, EnvelopeError, OrgPublicKey, OrgSecretKey, SymmetricKey};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, LoginError, SALT_LEN};
-use beratta_core::staff::{derive_staff_secrets, unwrap_org_key, wrap_org_key, KeyHolder, PasswordError, RecoveryKey};
+use beratta_core::staff::{
+    derive_staff_secrets, grant_statistics_key, open_statistics_grant, unwrap_org_key, unwrap_secret, wrap_org_key,
+    wrap_secret, KeyHolder, PasswordError, RecoveryKey, SecretKind,
+};
 use rand_core::{OsRng, RngCore};
 
 /// Longest name or note on an invitation, in characters. The server takes sealed notes up
@@ -34,21 +39,33 @@ fn salt() -> [u8; SALT_LEN] {
     salt
 }
 
-/// A password to store: a fresh salt, the Argon2id proof, and the organisation key wrapped
-/// under the password's wrap key for `username`. Also gives the proof, to log in with.
+/// A password to store: a fresh salt, the Argon2id proof, and the keys this person holds
+/// wrapped under the password's wrap key for `username`: the organisation key (not for an
+/// analyst) and, for an administrator at set-up or recovery, the statistics key. Also gives
+/// the proof, to log in with.
 pub fn new_password(
     password: &str,
     organisation: &str,
     username: &str,
-    org_key: &OrgSecretKey,
+    org_key: Option<&OrgSecretKey>,
+    statistics_key: Option<&OrgSecretKey>,
 ) -> Result<(NewPassword, Vec<u8>), LoginError> {
     let salt = salt();
     let kdf = KdfParams::STANDARD;
     let secrets = derive_staff_secrets(password, &salt, &kdf)?;
-    let wrapped = wrap_org_key(&secrets.wrap_key, organisation, &KeyHolder::Staff(username), org_key, &mut OsRng);
+    let holder = KeyHolder::Staff(username);
+    let wrapped = org_key.map(|k| Bytes(wrap_org_key(&secrets.wrap_key, organisation, &holder, k, &mut OsRng)));
+    let statistics = statistics_key
+        .map(|k| Bytes(wrap_secret(SecretKind::Statistics, &secrets.wrap_key, organisation, &holder, k, &mut OsRng)));
     let proof = secrets.login_proof.to_vec();
     Ok((
-        NewPassword { salt: Bytes(salt.to_vec()), kdf, proof: Bytes(proof.clone()), wrapped_org_key: Bytes(wrapped) },
+        NewPassword {
+            salt: Bytes(salt.to_vec()),
+            kdf,
+            proof: Bytes(proof.clone()),
+            wrapped_org_key: wrapped,
+            wrapped_statistics_key: statistics,
+        },
         proof,
     ))
 }
@@ -60,13 +77,22 @@ pub struct Setup {
     pub recovery: RecoveryKey,
 }
 
-/// Makes the organisation's key pair and wraps its secret key for the administrator and
-/// under a new recovery key.
+/// Makes the organisation's two key pairs (the organisation key and the statistics key)
+/// and wraps both secret keys for the administrator and under a new recovery key.
 pub fn setup(organisation: &str, username: &str, display_name: &str, password: &str) -> Result<Setup, LoginError> {
     let org_key = OrgSecretKey::generate(&mut OsRng);
+    let statistics = OrgSecretKey::generate(&mut OsRng);
     let recovery = RecoveryKey::generate(&mut OsRng);
-    let (new_password, _) = new_password(password, organisation, username, &org_key)?;
+    let (new_password, _) = new_password(password, organisation, username, Some(&org_key), Some(&statistics))?;
     let recovery_wrapped = wrap_org_key(recovery.key(), organisation, &KeyHolder::Recovery, &org_key, &mut OsRng);
+    let recovery_statistics = wrap_secret(
+        SecretKind::Statistics,
+        recovery.key(),
+        organisation,
+        &KeyHolder::Recovery,
+        &statistics,
+        &mut OsRng,
+    );
     let body = OrganisationSetup {
         username: username.to_string(),
         display_name: display_name.trim().to_string(),
@@ -74,8 +100,89 @@ pub fn setup(organisation: &str, username: &str, display_name: &str, password: &
         org_public_key: Bytes(org_key.public_key().as_bytes().to_vec()),
         recovery_wrapped_org_key: Bytes(recovery_wrapped),
         recovery_proof: Bytes(recovery.proof().to_vec()),
+        statistics_public_key: Bytes(statistics.public_key().as_bytes().to_vec()),
+        recovery_wrapped_statistics_key: Bytes(recovery_statistics),
     };
     Ok(Setup { body, recovery })
+}
+
+/// A personal key pair for `username`: the secret half (kept in memory) and what the server
+/// stores, the public half and the secret half wrapped under the password's wrap key.
+pub fn personal_key(wrap_key: &SymmetricKey, organisation: &str, username: &str) -> (OrgSecretKey, PersonalKey) {
+    let secret = OrgSecretKey::generate(&mut OsRng);
+    let wrapped =
+        wrap_secret(SecretKind::Personal, wrap_key, organisation, &KeyHolder::Staff(username), &secret, &mut OsRng);
+    let body =
+        PersonalKey { public_key: Bytes(secret.public_key().as_bytes().to_vec()), wrapped_secret: Bytes(wrapped) };
+    (secret, body)
+}
+
+/// Opens this person's personal secret key with their password's wrap key; `None` if it
+/// does not open or does not match its public half.
+pub fn open_personal_key(
+    wrap_key: &SymmetricKey,
+    organisation: &str,
+    username: &str,
+    key: &PersonalKey,
+) -> Option<OrgSecretKey> {
+    let secret =
+        unwrap_secret(SecretKind::Personal, wrap_key, organisation, &KeyHolder::Staff(username), &key.wrapped_secret.0)
+            .ok()?;
+    (secret.public_key().as_bytes().as_slice() == key.public_key.0.as_slice()).then_some(secret)
+}
+
+/// The statistics key of an organisation set up before it existed, made by the first
+/// administrator who logs in: the key, and what the server stores.
+pub fn statistics_key_setup(
+    wrap_key: &SymmetricKey,
+    organisation: &str,
+    username: &str,
+) -> (OrgSecretKey, StatisticsKeySetup) {
+    let statistics = OrgSecretKey::generate(&mut OsRng);
+    let wrapped = wrap_secret(
+        SecretKind::Statistics,
+        wrap_key,
+        organisation,
+        &KeyHolder::Staff(username),
+        &statistics,
+        &mut OsRng,
+    );
+    let body = StatisticsKeySetup {
+        public_key: Bytes(statistics.public_key().as_bytes().to_vec()),
+        wrapped_statistics_key: Bytes(wrapped),
+    };
+    (statistics, body)
+}
+
+/// Opens this person's copy of the statistics key: wrapped under their password, or a
+/// grant sealed to their personal key. `None` if there is none or it does not open.
+pub fn open_statistics_copy(
+    copy: &StatisticsKeyCopy,
+    wrap_key: &SymmetricKey,
+    personal: Option<&OrgSecretKey>,
+    organisation: &str,
+    username: &str,
+) -> Option<OrgSecretKey> {
+    match copy {
+        StatisticsKeyCopy::None => None,
+        StatisticsKeyCopy::Password(wrapped) => {
+            unwrap_secret(SecretKind::Statistics, wrap_key, organisation, &KeyHolder::Staff(username), &wrapped.0).ok()
+        }
+        StatisticsKeyCopy::Granted(sealed) => open_statistics_grant(personal?, organisation, username, &sealed.0).ok(),
+    }
+}
+
+/// A grant of the statistics key to a colleague: sealed to the personal public key the
+/// server lists for them. `None` if that is not a key.
+pub fn grant(
+    statistics: &OrgSecretKey,
+    holder_public: &[u8],
+    organisation: &str,
+    username: &str,
+) -> Option<StatisticsGrant> {
+    let public = OrgPublicKey::from_slice(holder_public)?;
+    let sealed = grant_statistics_key(&public, organisation, username, statistics, &mut OsRng);
+    Some(StatisticsGrant { sealed: Bytes(sealed) })
 }
 
 /// What is wrong with a new password typed twice.
@@ -94,18 +201,19 @@ pub fn check_passwords(password: &str, again: &str) -> Result<(), NewPasswordPro
 }
 
 /// A colleague's enrolment: the token the server stores a hash of, the key that travels
-/// only in the link's fragment, and the organisation key wrapped under that key.
+/// only in the link's fragment, and the organisation key wrapped under that key (none for
+/// an analyst, who holds no key that opens a child).
 pub struct EnrolmentCopy {
     pub token: Vec<u8>,
     pub key: SymmetricKey,
-    pub wrapped: Vec<u8>,
+    pub wrapped: Option<Vec<u8>>,
 }
 
-pub fn enrolment_copy(org_key: &OrgSecretKey, organisation: &str, username: &str) -> EnrolmentCopy {
+pub fn enrolment_copy(org_key: Option<&OrgSecretKey>, organisation: &str, username: &str) -> EnrolmentCopy {
     let mut token = vec![0u8; ENROLMENT_TOKEN_LEN];
     OsRng.fill_bytes(&mut token);
     let key = SymmetricKey::generate(&mut OsRng);
-    let wrapped = wrap_org_key(&key, organisation, &KeyHolder::Enrolment(username), org_key, &mut OsRng);
+    let wrapped = org_key.map(|k| wrap_org_key(&key, organisation, &KeyHolder::Enrolment(username), k, &mut OsRng));
     EnrolmentCopy { token, key, wrapped }
 }
 
@@ -213,6 +321,15 @@ pub fn open_recovery_copy(recovery: &RecoveryKey, organisation: &str, wrapped: &
     unwrap_org_key(recovery.key(), organisation, &KeyHolder::Recovery, wrapped).ok()
 }
 
+/// The recovery copy of the statistics key, opened with the printed recovery key.
+pub fn open_recovery_statistics_copy(
+    recovery: &RecoveryKey,
+    organisation: &str,
+    wrapped: &[u8],
+) -> Option<OrgSecretKey> {
+    unwrap_secret(SecretKind::Statistics, recovery.key(), organisation, &KeyHolder::Recovery, wrapped).ok()
+}
+
 /// The organisation key for this tab's `sessionStorage`, wrapped under the key the server
 /// holds for this login session only.
 pub fn session_copy(session_key: &[u8], organisation: &str, username: &str, org_key: &OrgSecretKey) -> Option<Vec<u8>> {
@@ -224,4 +341,28 @@ pub fn session_copy(session_key: &[u8], organisation: &str, username: &str, org_
 pub fn open_session_copy(session_key: &[u8], organisation: &str, username: &str, kept: &[u8]) -> Option<OrgSecretKey> {
     let key = SymmetricKey::from_slice(session_key)?;
     unwrap_org_key(&key, organisation, &KeyHolder::Session(username), kept).ok()
+}
+
+/// The statistics key for this tab's `sessionStorage`, wrapped like [`session_copy`] but
+/// as the statistics key (`SecretKind::Statistics`), so neither opens as the other.
+pub fn session_statistics_copy(
+    session_key: &[u8],
+    organisation: &str,
+    username: &str,
+    statistics: &OrgSecretKey,
+) -> Option<Vec<u8>> {
+    let key = SymmetricKey::from_slice(session_key)?;
+    let holder = KeyHolder::Session(username);
+    Some(wrap_secret(SecretKind::Statistics, &key, organisation, &holder, statistics, &mut OsRng))
+}
+
+/// Opens what [`session_statistics_copy`] made.
+pub fn open_session_statistics_copy(
+    session_key: &[u8],
+    organisation: &str,
+    username: &str,
+    kept: &[u8],
+) -> Option<OrgSecretKey> {
+    let key = SymmetricKey::from_slice(session_key)?;
+    unwrap_secret(SecretKind::Statistics, &key, organisation, &KeyHolder::Session(username), kept).ok()
 }

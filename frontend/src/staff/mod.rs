@@ -27,6 +27,7 @@ mod rounds;
 mod route;
 mod setup;
 mod shell;
+mod statistics_key;
 mod summary;
 mod texts;
 

@@ -72,8 +72,20 @@ pub fn RecoverPage() -> Html {
                 };
                 // Let "Checking…" show before Argon2id holds the thread.
                 TimeoutFuture::new(60).await;
-                let Ok((new_password, _)) = keys::new_password(&secret, &copy.organisation, &copy.username, &org_key)
-                else {
+                // The statistics key's recovery copy, where the set-up made one, is wrapped
+                // under the new password too.
+                let statistics = copy
+                    .recovery_wrapped_statistics_key
+                    .as_ref()
+                    .and_then(|wrapped| keys::open_recovery_statistics_copy(&recovery, &copy.organisation, &wrapped.0));
+                let made = keys::new_password(
+                    &secret,
+                    &copy.organisation,
+                    &copy.username,
+                    Some(&org_key),
+                    statistics.as_ref(),
+                );
+                let Ok((new_password, _)) = made else {
                     return fail(t.server.to_string());
                 };
                 let reset = RecoveryReset { username: copy.username.clone(), proof, password: new_password };

@@ -31,6 +31,8 @@ pub enum Route {
     AdminUnits,
     /// `#/admin/audit`.
     AdminAudit,
+    /// `#/admin/statistics-key`: who holds the statistics key; grant and take it away.
+    AdminStatisticsKey,
     /// `#/recover`: an administrator who lost their password uses the recovery key.
     Recover,
     /// A staff address that names no page.
@@ -62,6 +64,7 @@ impl Route {
             ["admin", "staff"] => Route::AdminStaff,
             ["admin", "units"] => Route::AdminUnits,
             ["admin", "audit"] => Route::AdminAudit,
+            ["admin", "statistics-key"] => Route::AdminStatisticsKey,
             ["staff" | "admin", ..] => Route::Unknown,
             _ => return None,
         };
@@ -84,6 +87,7 @@ impl Route {
             Route::AdminStaff => "#/admin/staff".into(),
             Route::AdminUnits => "#/admin/units".into(),
             Route::AdminAudit => "#/admin/audit".into(),
+            Route::AdminStatisticsKey => "#/admin/statistics-key".into(),
             Route::Recover => "#/recover".into(),
             Route::Unknown => "#/staff".into(),
         }
@@ -127,6 +131,7 @@ mod tests {
             Route::AdminStaff,
             Route::AdminUnits,
             Route::AdminAudit,
+            Route::AdminStatisticsKey,
             Route::Recover,
         ];
         for route in routes {

@@ -8,7 +8,9 @@ use super::context::{use_staff, Card, LoginNotice, SignedIn, Staff};
 use super::page::Loading;
 use super::route::{current_fragment, go, Route};
 use super::texts::texts;
-use super::{admin, audit, children, enrol, idle, invite, keep, login, recover, rounds, setup, summary};
+use super::{
+    admin, audit, children, enrol, idle, invite, keep, login, recover, rounds, setup, statistics_key, summary,
+};
 use crate::common::api;
 use crate::common::lang::Lang;
 use std::rc::Rc;
@@ -194,6 +196,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         (Route::AdminStaff, Some(_)) => html! { <admin::StaffListPage /> },
         (Route::AdminUnits, Some(_)) => html! { <admin::UnitsPage /> },
         (Route::AdminAudit, Some(_)) => html! { <audit::AuditPage /> },
+        (Route::AdminStatisticsKey, Some(_)) => html! { <statistics_key::StatisticsKeyPage /> },
         (Route::Unknown, Some(_)) => html! { <p class="notice" role="status">{ context.t().no_such_page }</p> },
     };
     // The print view is paper only: no header, no navigation.
@@ -257,6 +260,7 @@ fn Header(props: &HeaderProps) -> Html {
                             { link(Route::AdminStaff, t.nav_staff) }
                             { link(Route::AdminUnits, t.nav_units) }
                             { link(Route::AdminAudit, t.nav_audit) }
+                            { link(Route::AdminStatisticsKey, t.statistics.nav) }
                         }
                     </ul>
                 </nav>

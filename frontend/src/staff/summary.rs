@@ -48,7 +48,8 @@ async fn open(person: &SignedIn, staff: &super::context::Staff, id: &str) -> Res
     let record = api::assessment(id).await.map_err(|e| staff.failure(&e))?;
     let note = Note::of(person, &record);
     let Some(sealed) = record.sealed.clone() else { return Ok(Opened { record, note, answers: None }) };
-    let data_key = person.org_key.open_data_key(&sealed.org_sealed_key.0).map_err(|e| {
+    let org_key = person.org_key.as_ref().ok_or_else(|| t.summary_unreadable.to_string())?;
+    let data_key = org_key.open_data_key(&sealed.org_sealed_key.0).map_err(|e| {
         crate::common::log::log(&format!("the data key did not open: {e}"));
         t.summary_unreadable.to_string()
     })?;

@@ -110,6 +110,7 @@ pub struct Texts {
     pub no_note: &'static str,
     pub note_unreadable: &'static str,
     pub revoke: &'static str,
+    /// Begins with `revoke`, for the same reason.
     pub revoke_label: fn(&str) -> String,
     pub revoke_confirm: fn(&str) -> String,
     pub list_note: &'static str,
@@ -118,6 +119,8 @@ pub struct Texts {
     pub admin: &'static AdminTexts,
     /// Rounds and interventions (issue 11).
     pub rounds: &'static RoundTexts,
+    /// Issue 11's statistics key: the administrator's page and the analyst's home.
+    pub statistics: &'static StatisticsTexts,
     pub band: fn(&str) -> String,
 
     // Issue 10: status and urgency in the list, and new codes.
@@ -419,6 +422,7 @@ static SV: Texts = Texts {
     analyst_home: "Din roll ser bara gruppbilder, aldrig enskilda barn. Gruppbilderna finns inte i den här versionen än.",
     admin: &SV_ADMIN,
     rounds: &SV_ROUNDS,
+    statistics: &SV_STATISTICS,
     band: |id| match id.strip_prefix("beratta-") {
         Some(ages) => format!("{} år", ages.replace('-', "–")),
         None => id.to_string(),
@@ -585,6 +589,10 @@ static SV: Texts = Texts {
         AuditAction::RoundCreated => "Omgång skapad",
         AuditAction::InterventionCreated => "Insats skapad",
         AuditAction::RoundViewed => "Omgång visad",
+        AuditAction::StatisticsKeyCreated => "Skapade statistiknyckeln",
+        AuditAction::StatisticsKeyGranted => "Gav en kollega statistiknyckeln",
+        AuditAction::StatisticsKeyRevoked => "Tog bort en kollegas statistiknyckel",
+        AuditAction::StatisticsRecordsViewed => "Hämtade statistikposter för en omgång",
     },
 };
 
@@ -690,6 +698,7 @@ static EN: Texts = Texts {
     analyst_home: "Your role sees group pictures only, never an individual child. Group pictures are not in this version yet.",
     admin: &EN_ADMIN,
     rounds: &EN_ROUNDS,
+    statistics: &EN_STATISTICS,
     band: |id| match id.strip_prefix("beratta-") {
         Some(ages) => format!("{} years", ages.replace('-', "–")),
         None => id.to_string(),
@@ -856,6 +865,10 @@ static EN: Texts = Texts {
         AuditAction::RoundCreated => "Round created",
         AuditAction::InterventionCreated => "Intervention created",
         AuditAction::RoundViewed => "Round viewed",
+        AuditAction::StatisticsKeyCreated => "Made the statistics key",
+        AuditAction::StatisticsKeyGranted => "Gave a colleague the statistics key",
+        AuditAction::StatisticsKeyRevoked => "Took a colleague's statistics key away",
+        AuditAction::StatisticsRecordsViewed => "Fetched a round's statistics records",
     },
 };
 
@@ -1144,4 +1157,99 @@ static EN_ROUNDS: RoundTexts = RoundTexts {
         Phase::After => "After",
         Phase::FollowUp => "Follow-up",
     },
+};
+
+/// The statistics key's words: the administrator's page that grants and revokes it, and
+/// what the analyst's home says of it.
+pub struct StatisticsTexts {
+    pub nav: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub risk: &'static str,
+    pub col_person: &'static str,
+    pub col_role: &'static str,
+    pub col_key: &'static str,
+    pub col_action: &'static str,
+    pub holds: &'static str,
+    pub lacks: &'static str,
+    pub no_personal_key: &'static str,
+    pub you: &'static str,
+    pub grant: &'static str,
+    /// Begins with `grant`, so the button's accessible name holds its visible words.
+    pub grant_label: fn(&str) -> String,
+    pub revoke: &'static str,
+    /// Begins with `revoke`, for the same reason.
+    pub revoke_label: fn(&str) -> String,
+    pub granted: fn(&str) -> String,
+    pub revoked: fn(&str) -> String,
+    pub working: &'static str,
+    pub admin_lacks_key: &'static str,
+    pub nobody: &'static str,
+    pub grant_failed: &'static str,
+    // The analyst's home.
+    pub home_heading: &'static str,
+    pub opened: &'static str,
+    pub not_granted: &'static str,
+    pub not_made: &'static str,
+    pub failed: &'static str,
+}
+
+static SV_STATISTICS: StatisticsTexts = StatisticsTexts {
+    nav: "Statistiknyckel",
+    heading: "Statistiknyckeln",
+    intro: "Statistiknyckeln öppnar avidentifierade statistikposter för gruppbilden och aldrig ett enskilt barns svar. Ge den bara till analytiker och administratörer som behöver gruppbilden. Nyckeln ges och tas bort här i din webbläsare, och varje ändring skrivs i loggen.",
+    risk: "Den som har nyckeln och öppnar webbläsarens utvecklarverktyg kan se de avidentifierade posterna en och en. En borttagen nyckel kan inte glömmas av en webbläsare som redan har öppnat den.",
+    col_person: "Person",
+    col_role: "Roll",
+    col_key: "Statistiknyckel",
+    col_action: "Åtgärd",
+    holds: "Har nyckeln",
+    lacks: "Har inte nyckeln",
+    no_personal_key: "Har inte loggat in sedan uppdateringen och kan inte få nyckeln än",
+    you: "du",
+    grant: "Ge nyckeln",
+    grant_label: |name| format!("Ge nyckeln till {name}"),
+    revoke: "Ta bort nyckeln",
+    revoke_label: |name| format!("Ta bort nyckeln från {name}"),
+    granted: |name| format!("{name} har fått statistiknyckeln."),
+    revoked: |name| format!("Statistiknyckeln är borttagen från {name}."),
+    working: "Sparar …",
+    admin_lacks_key: "Din inloggning har inte statistiknyckeln öppen, så du kan inte ge den vidare. En administratör som har den kan ge dig den.",
+    nobody: "Det finns inga analytiker eller andra administratörer att ge nyckeln till.",
+    grant_failed: "Personens nyckel gick inte att använda. Be personen logga in en gång och försök igen.",
+    home_heading: "Statistiknyckeln",
+    opened: "Statistiknyckeln öppnades. Du kan läsa avidentifierade statistikposter, men ingen nyckel som öppnar ett enskilt barns svar.",
+    not_granted: "Du har inte fått statistiknyckeln än. Be en administratör att ge dig den och logga sedan in igen.",
+    not_made: "Organisationen har ingen statistiknyckel än. Den skapas när en administratör loggar in.",
+    failed: "Statistiknyckeln öppnades inte. Logga ut och in igen; hjälper det inte, be en administratör att ge dig nyckeln på nytt.",
+};
+
+static EN_STATISTICS: StatisticsTexts = StatisticsTexts {
+    nav: "Statistics key",
+    heading: "The statistics key",
+    intro: "The statistics key opens de-identified statistics records for the group picture and never one child's answers. Give it only to analysts and administrators who need the group picture. It is given and taken away here, in your browser, and every change is written to the log.",
+    risk: "Whoever holds the key and opens the browser's developer tools can see the de-identified records one by one. A browser that has already opened a key cannot be made to forget it by taking the key away.",
+    col_person: "Person",
+    col_role: "Role",
+    col_key: "Statistics key",
+    col_action: "Action",
+    holds: "Holds the key",
+    lacks: "Does not hold the key",
+    no_personal_key: "Has not logged in since the upgrade and cannot be given the key yet",
+    you: "you",
+    grant: "Give the key",
+    grant_label: |name| format!("Give the key to {name}"),
+    revoke: "Take the key away",
+    revoke_label: |name| format!("Take the key away from {name}"),
+    granted: |name| format!("{name} has been given the statistics key."),
+    revoked: |name| format!("The statistics key has been taken away from {name}."),
+    working: "Saving…",
+    admin_lacks_key: "Your login does not have the statistics key open, so you cannot pass it on. An administrator who holds it can give it to you.",
+    nobody: "There are no analysts or other administrators to give the key to.",
+    grant_failed: "This person's key could not be used. Ask them to log in once and try again.",
+    home_heading: "The statistics key",
+    opened: "The statistics key opened. You can read de-identified statistics records, but you hold no key that opens one child's answers.",
+    not_granted: "You have not been given the statistics key yet. Ask an administrator to give it to you, then log in again.",
+    not_made: "The organisation has no statistics key yet. It is made when an administrator logs in.",
+    failed: "The statistics key did not open. Log out and in again; if that does not help, ask an administrator to give you the key again.",
 };

@@ -5,13 +5,19 @@
 
 use super::{questionnaire, Fixture, CHEAP_KDF, ORGANISATION};
 use actix_web::test::TestRequest;
-use beratta_core::api::{Bytes, InvitationBatch, LookupRequest, NewInvitation, NewPassword, Role, StaffLogin, Unit};
+use beratta_core::api::{
+    Bytes, InvitationBatch, LookupRequest, NewInvitation, NewPassword, PersonalKey, Role, StaffLogin, Unit,
+};
 use beratta_core::envelope::{OrgSecretKey, SymmetricKey};
 use beratta_core::login::{derive_child_secrets, random_lookup, ChildCode, SALT_LEN};
-use beratta_core::staff::{derive_staff_secrets, wrap_org_key, KeyHolder, StaffSecrets};
+use beratta_core::staff::{
+    derive_staff_secrets, grant_statistics_key, wrap_org_key, wrap_secret, KeyHolder, SecretKind, StaffSecrets,
+};
 use beratta_server::invitation;
+use beratta_server::records::StaffAccount;
 use beratta_server::staff::{self, KnownPassword};
 use beratta_server::store::ReserveOutcome;
+use beratta_server::store::StatisticsKeyOutcome;
 use rand_core::{OsRng, RngCore};
 use std::cell::Cell;
 
@@ -97,6 +103,64 @@ impl Fixture {
         }
     }
 
+    /// Makes the organisation's statistics key as the first administrator's browser does
+    /// after the upgrade (`PUT /api/admin/statistics-key`, straight in the store): the public
+    /// half on the organisation, the secret half wrapped under `admin`'s password. Returns it.
+    pub fn make_statistics_key(&self, admin: &StaffUser) -> OrgSecretKey {
+        let statistics = OrgSecretKey::generate(&mut OsRng);
+        let secrets = self.staff_secrets(admin);
+        let holder = KeyHolder::Staff(&admin.username);
+        let wrapped = wrap_secret(
+            SecretKind::Statistics,
+            &secrets.wrap_key,
+            &admin.organisation,
+            &holder,
+            &statistics,
+            &mut OsRng,
+        );
+        let public = Bytes(statistics.public_key().as_bytes().to_vec());
+        let outcome = self
+            .state
+            .store
+            .set_statistics_key(&admin.organisation, &admin.id, &public, &Bytes(wrapped))
+            .expect("store");
+        assert_eq!(outcome, StatisticsKeyOutcome::Set);
+        statistics
+    }
+
+    /// Gives `user` a personal key pair as their browser makes it at login (secret half
+    /// wrapped under their password), straight in the store; returns its secret half.
+    pub fn make_personal_key(&self, user: &StaffUser) -> OrgSecretKey {
+        let personal = OrgSecretKey::generate(&mut OsRng);
+        let secrets = self.staff_secrets(user);
+        let holder = KeyHolder::Staff(&user.username);
+        let wrapped =
+            wrap_secret(SecretKind::Personal, &secrets.wrap_key, &user.organisation, &holder, &personal, &mut OsRng);
+        let key = PersonalKey {
+            public_key: Bytes(personal.public_key().as_bytes().to_vec()),
+            wrapped_secret: Bytes(wrapped),
+        };
+        self.state
+            .store
+            .update_staff(&user.id, &|a: &mut StaffAccount| {
+                a.password.as_mut().expect("a password").personal_key = Some(key.clone())
+            })
+            .expect("store");
+        personal
+    }
+
+    /// Grants `user` the statistics key as an administrator's browser does: sealed to a
+    /// personal key made for them (see [`Fixture::make_personal_key`]), straight in the store.
+    pub fn grant_statistics_key(&self, user: &StaffUser, statistics: &OrgSecretKey) {
+        let personal = self.make_personal_key(user);
+        let sealed =
+            grant_statistics_key(&personal.public_key(), &user.organisation, &user.username, statistics, &mut OsRng);
+        self.state
+            .store
+            .update_staff(&user.id, &|a: &mut StaffAccount| a.statistics_grant = Some(Bytes(sealed.clone())))
+            .expect("store");
+    }
+
     /// Derives a staff member's secrets from [`PASSWORD`] and the stored salt and cost.
     pub fn staff_secrets(&self, user: &StaffUser) -> StaffSecrets {
         let account = self.state.store.staff(&user.id).expect("the store works").expect("the account exists");
@@ -138,7 +202,32 @@ pub fn new_password(password: &str, organisation: &str, username: &str, org_key:
         salt: Bytes(salt.to_vec()),
         kdf: CHEAP_KDF,
         proof: Bytes(secrets.login_proof.to_vec()),
-        wrapped_org_key: Bytes(wrapped),
+        wrapped_org_key: Some(Bytes(wrapped)),
+        wrapped_statistics_key: None,
+    }
+}
+
+/// [`new_password`] with the statistics key wrapped under the same wrap key too, as an
+/// administrator's browser makes it at set-up.
+pub fn new_password_with_statistics(
+    password: &str,
+    organisation: &str,
+    username: &str,
+    org_key: &OrgSecretKey,
+    statistics: &OrgSecretKey,
+) -> NewPassword {
+    let mut salt = [0u8; SALT_LEN];
+    OsRng.fill_bytes(&mut salt);
+    let secrets = derive_staff_secrets(password, &salt, &CHEAP_KDF).expect("cheap parameters are valid");
+    let holder = KeyHolder::Staff(username);
+    let wrapped = wrap_org_key(&secrets.wrap_key, organisation, &holder, org_key, &mut OsRng);
+    let stats = wrap_secret(SecretKind::Statistics, &secrets.wrap_key, organisation, &holder, statistics, &mut OsRng);
+    NewPassword {
+        salt: Bytes(salt.to_vec()),
+        kdf: CHEAP_KDF,
+        proof: Bytes(secrets.login_proof.to_vec()),
+        wrapped_org_key: Some(Bytes(wrapped)),
+        wrapped_statistics_key: Some(Bytes(stats)),
     }
 }
 

@@ -1,0 +1,188 @@
+//! The statistics key and the sealed statistics records it opens. The server never holds
+//! the key: an administrator's browser makes the pair and sends the public half and copies
+//! of the secret half it cannot open (wrapped under the administrator's password, or sealed
+//! to a colleague's personal public key); each staff member's browser makes its personal
+//! key pair and sends the public half and the secret half wrapped under its password.
+//!
+//! - `PUT /api/staff/personal-key` ([`Staff`]): a staff member's personal key pair, once.
+//! - `PUT /api/admin/statistics-key` ([`Admin`]): the statistics key of an organisation
+//!   set up before it existed, once, with this administrator's copy.
+//! - `PUT` and `DELETE /api/admin/staff/{id}/statistics-key` ([`Admin`]): grant a colleague
+//!   (an analyst or administrator) the key, or take their copy away.
+//! - `GET /api/statistics/rounds/{round}/records?cursor=…` ([`StatisticsHolder`]): a page
+//!   of a round's sealed records of the holder's organisation, in random order, without
+//!   assessment ids (see [`crate::statistics`]); every page is audited before it is sent.
+
+use crate::access::{off_worker, Admin, Staff, StatisticsHolder};
+use crate::error::ApiError;
+use crate::records::StaffAccount;
+use crate::staff::WRAPPED_ORG_KEY_LEN;
+use crate::statistics::{shuffle, Cursor};
+use crate::store::StatisticsKeyOutcome;
+use actix_web::{web, HttpResponse};
+use beratta_core::api::{PersonalKey, Role, StatisticsGrant, StatisticsKeySetup, StatisticsPage};
+use beratta_core::audit::AuditAction;
+use beratta_core::envelope::{KEY_LEN, NONCE_LEN, SEALED_KEY_LEN, TAG_LEN};
+use rand_core::OsRng;
+use serde::Deserialize;
+
+/// A 32-byte secret key sealed with `seal_bound`: sealed key, nonce, key, tag.
+const SEALED_SECRET_LEN: usize = SEALED_KEY_LEN + NONCE_LEN + KEY_LEN + TAG_LEN;
+
+/// `PUT /api/staff/personal-key`: set once; a second one would orphan grants sealed to
+/// the first, so it is refused with 409 `already_set`.
+pub async fn set_personal_key(staff: Staff, body: web::Json<PersonalKey>) -> Result<HttpResponse, ApiError> {
+    let key = body.into_inner();
+    if key.public_key.0.len() != KEY_LEN {
+        return Err(ApiError::Invalid("a personal public key is 32 bytes"));
+    }
+    if key.wrapped_secret.0.len() != WRAPPED_ORG_KEY_LEN {
+        return Err(ApiError::Invalid("the wrapped personal key has the wrong length"));
+    }
+    let state = staff.state().clone();
+    let id = staff.account().id.clone();
+    state
+        .blocking(move |state| {
+            let set = std::cell::Cell::new(false);
+            state.store.update_staff(&id, &|a: &mut StaffAccount| {
+                // The change may run again if another write raced it: only the last run counts.
+                set.set(false);
+                if let Some(password) = a.password.as_mut().filter(|p| p.personal_key.is_none()) {
+                    password.personal_key = Some(key.clone());
+                    set.set(true);
+                }
+            })?;
+            if set.get() {
+                Ok(())
+            } else {
+                Err(ApiError::AlreadySet)
+            }
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `PUT /api/admin/statistics-key`: an organisation that has no statistics key gets the one
+/// this administrator's browser made, with their copy, in one transaction; audited as
+/// `statistics_key_created`. If it has one, 409 `already_set` and nothing changes.
+pub async fn set_statistics_key(admin: Admin, body: web::Json<StatisticsKeySetup>) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.public_key.0.len() != KEY_LEN {
+        return Err(ApiError::Invalid("the statistics public key must be 32 bytes"));
+    }
+    if body.wrapped_statistics_key.0.len() != WRAPPED_ORG_KEY_LEN {
+        return Err(ApiError::Invalid("the wrapped statistics key has the wrong length"));
+    }
+    off_worker(admin, move |admin| {
+        let staff = admin.staff();
+        let store = &staff.state().store;
+        let outcome = store.set_statistics_key(
+            &staff.organisation().id,
+            &staff.account().id,
+            &body.public_key,
+            &body.wrapped_statistics_key,
+        )?;
+        match outcome {
+            StatisticsKeyOutcome::Set => {
+                store.flush()?;
+                staff.audit(AuditAction::StatisticsKeyCreated, None)
+            }
+            StatisticsKeyOutcome::AlreadySet => Err(ApiError::AlreadySet),
+        }
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `PUT /api/admin/staff/{id}/statistics-key`: the statistics key sealed to the colleague's
+/// personal public key. Only analysts and administrators hold it; the colleague must have a
+/// personal key (they have logged in since the upgrade). Replaces an earlier grant; audited
+/// as `statistics_key_granted`.
+pub async fn grant(
+    admin: Admin,
+    path: web::Path<String>,
+    body: web::Json<StatisticsGrant>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let sealed = body.into_inner().sealed;
+    if sealed.0.len() != SEALED_SECRET_LEN {
+        return Err(ApiError::Invalid("a grant of the statistics key has the wrong length"));
+    }
+    off_worker(admin, move |admin| {
+        let member = admin.member(&id)?;
+        if member.role == Role::Staff {
+            return Err(ApiError::Invalid("the statistics key is for analysts and administrators"));
+        }
+        if member.password.as_ref().and_then(|p| p.personal_key.as_ref()).is_none() {
+            return Err(ApiError::Invalid("the colleague has no personal key yet: they log in once first"));
+        }
+        let staff = admin.staff();
+        let store = &staff.state().store;
+        store
+            .update_staff(&member.id, &|a: &mut StaffAccount| a.statistics_grant = Some(sealed.clone()))?
+            .ok_or(ApiError::NotFound)?;
+        store.flush()?;
+        staff.audit(AuditAction::StatisticsKeyGranted, Some(&member.id))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `DELETE /api/admin/staff/{id}/statistics-key`: takes the colleague's copies of the
+/// statistics key away (what their browser may have kept is theirs: see SECURITY.md); an
+/// administrator cannot take their own. Audited as `statistics_key_revoked`.
+pub async fn revoke(admin: Admin, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    off_worker(admin, move |admin| {
+        let member = admin.member(&id)?;
+        let staff = admin.staff();
+        if member.id == staff.account().id {
+            return Err(ApiError::OwnAccount);
+        }
+        let store = &staff.state().store;
+        store.update_staff(&member.id, &StaffAccount::drop_statistics_key)?.ok_or(ApiError::NotFound)?;
+        store.flush()?;
+        staff.audit(AuditAction::StatisticsKeyRevoked, Some(&member.id))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The query of the records endpoint.
+#[derive(Debug, Deserialize)]
+pub struct RecordsQuery {
+    /// The `next` of the previous page; absent for the first.
+    pub cursor: Option<String>,
+}
+
+/// `GET /api/statistics/rounds/{round}/records?cursor=…`: one page of the round's sealed
+/// records. The audit record (`statistics_records_viewed`, subject the round) is on disk
+/// before the page leaves.
+pub async fn records(
+    holder: StatisticsHolder,
+    path: web::Path<String>,
+    query: web::Query<RecordsQuery>,
+) -> Result<web::Json<StatisticsPage>, ApiError> {
+    let round = path.into_inner();
+    let cursor = match &query.cursor {
+        Some(text) => Some(Cursor::parse(text).ok_or(ApiError::Invalid("the cursor is not one this server made"))?),
+        None => None,
+    };
+    let (page, audited) = off_worker(holder, move |holder| {
+        let count = holder.round_records(&round)?;
+        let cursor = cursor.unwrap_or_else(|| Cursor::start(count, &mut OsRng));
+        let staff = holder.staff();
+        let state = staff.state();
+        let partition = cursor.partition(&state.secret);
+        let mut records = state.store.statistics_records(&staff.organisation().id, &round, &|assessment| {
+            partition.page_of(assessment) == cursor.page
+        })?;
+        shuffle(&mut records, &mut OsRng);
+        staff.audit(AuditAction::StatisticsRecordsViewed, Some(&round))?;
+        let page = StatisticsPage { records, next: cursor.next().map(|c| c.encode()) };
+        Ok((page, state.store.durable()))
+    })
+    .await?;
+    audited.wait().await?;
+    Ok(web::Json(page))
+}
