@@ -209,6 +209,7 @@ async fn every_role_of_two_organisations_gets_exactly_its_answer_on_every_staff_
         fx.grant_statistics_key(&staff[4], &statistics);
     }
     for (org, round) in [(ORGANISATION, ROUND_A), (OTHER, "round-b")] {
+        fx.store_round(org, round);
         for i in 0..3u8 {
             fx.state.store.put_statistics_record(org, round, &format!("as-{i}"), &[i; 200]).expect("store");
         }

@@ -50,6 +50,7 @@ async fn a_holder_pages_through_every_record_of_a_round_once_in_random_order_wit
     fx.grant_statistics_key(&analyst, &statistics);
     let total = 2_500u32;
     let ids: Vec<String> = (0..total).map(|i| format!("assessment-{i:05}")).collect();
+    fx.store_round(ORGANISATION, ROUND);
     for (i, id) in ids.iter().enumerate() {
         fx.state.store.put_statistics_record(ORGANISATION, ROUND, id, &record(i as u32)).expect("store");
     }
@@ -99,6 +100,8 @@ async fn only_holders_of_their_own_organisation_get_records_and_every_refusal_is
     let stranger_admin = fx.add_staff("other", "chef2", Role::Administrator, None);
     let statistics = fx.make_statistics_key(&admin);
     let theirs = fx.make_statistics_key(&stranger_admin);
+    fx.store_round(ORGANISATION, ROUND);
+    fx.store_round("other", "their-round");
     fx.state.store.put_statistics_record(ORGANISATION, ROUND, "a1", &record(1)).expect("store");
     fx.state.store.put_statistics_record("other", "their-round", "b1", &record(2)).expect("store");
     let _ = theirs;
@@ -285,6 +288,7 @@ async fn a_round_of_100000_records_is_served_in_pages_of_about_a_thousand() {
     let app = app!(fx.state);
     let admin = fx.add_staff(ORGANISATION, "chef", Role::Administrator, None);
     fx.make_statistics_key(&admin);
+    fx.store_round(ORGANISATION, ROUND);
     let started = std::time::Instant::now();
     for i in 0..100_000u32 {
         fx.state.store.put_statistics_record(ORGANISATION, ROUND, &format!("a{i:08}"), &record(i)).expect("store");

@@ -11,7 +11,9 @@ use actix_web::http::header::HeaderMap;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::web::Bytes as BodyBytes;
-use beratta_core::api::{ApiErrorBody, Bytes, ChildAssessment, ChildLogin, QuestionnaireRef, SealedAnswers};
+use beratta_core::api::{
+    ApiErrorBody, Bytes, ChildAssessment, ChildLogin, QuestionnaireRef, Round, RoundMode, SealedAnswers,
+};
 use beratta_core::child::ChildKeys;
 use beratta_core::engine::{Answer, Session};
 use beratta_core::envelope::OrgSecretKey;
@@ -108,6 +110,24 @@ impl Fixture {
             &mut OsRng,
         )
         .expect("an invitation can be created")
+    }
+
+    /// Stores an anonymous round `id` of `organisation` directly, for tests that put
+    /// statistics records into it without children answering.
+    pub fn store_round(&self, organisation: &str, id: &str) {
+        let round = Round {
+            round_id: id.into(),
+            name: id.into(),
+            unit: None,
+            opens: "2026-01-01".into(),
+            closes: "2026-12-31".into(),
+            questionnaire: questionnaire(),
+            mode: RoundMode::Anonymous,
+            intervention: None,
+            created_by: "test".into(),
+            created_unix: self.state.now(),
+        };
+        assert!(self.state.store.insert_round(organisation, &round).expect("the store works"), "{id} is new");
     }
 
     pub fn advance(&self, secs: u64) {
