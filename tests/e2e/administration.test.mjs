@@ -11,18 +11,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, SERVER, freshDirs, startServer, launchBrowser, logIn, answerSome, waitSaved } from './harness.mjs';
+import {
+  SERVER, freshDirs, startServer, launchBrowser, logIn, answerSome, waitSaved,
+  createOrg, setUpOrganisation, staffLogIn,
+} from './harness.mjs';
 
 const VIEWPORT = { viewport: { width: 1366, height: 768 } };
-
-async function staffLogIn(page, url, username, password) {
-  await page.goto(`${url}/staff/#/staff`);
-  await page.locator('#staff-username').fill(username);
-  await page.locator('#staff-password').fill(password);
-  await page.locator('#staff-login').click();
-  await page.waitForSelector('#staff-logout', { timeout: 60_000 });
-}
 
 /** A small RFC 4180 reader: quoted fields, doubled quotes, commas and newlines inside. */
 function parseCsv(text) {
@@ -54,13 +48,7 @@ async function auditTable(page) {
 
 test('an administrator moves a colleague, keeps the login over a reload, recovers a lost password and exports the log', async (t) => {
   const dirs = freshDirs(t);
-  const out = execFileSync(SERVER, [
-    'create-org', '--data', dirs.data, '--secret-file', dirs.secret,
-    '--questionnaires', join(ROOT, 'questionnaires'),
-    '--id', 'skolan', '--name', 'Skolan i Berga', '--admin', 'rektor', '--admin-name', 'Rektor Rut',
-  ], { encoding: 'utf8' });
-  const setupPath = out.match(/setup: (\S+)/)?.[1];
-  assert.ok(setupPath, `create-org printed no set-up link:\n${out}`);
+  const setupPath = createOrg(dirs, { id: 'skolan', name: 'Skolan i Berga', admin: 'rektor', adminName: 'Rektor Rut' });
   const server = await startServer(dirs);
   const browser = await launchBrowser();
   t.after(async () => { await browser.close(); await server.stop(); });
@@ -70,16 +58,7 @@ test('an administrator moves a colleague, keeps the login over a reload, recover
 
   // Set-up: the recovery key is shown once, and the administrator keeps it.
   const admin = await (await browser.newContext(VIEWPORT)).newPage();
-  await admin.goto(`${server.url}${setupPath}`);
-  await admin.locator('#setup-username').fill('rektor');
-  await admin.locator('#setup-display-name').fill('Rektor Rut');
-  await admin.locator('#setup-password').fill(oldPassword);
-  await admin.locator('#setup-password-again').fill(oldPassword);
-  await admin.locator('#setup-submit').click();
-  await admin.waitForSelector('#recovery-key', { timeout: 60_000 });
-  const recoveryKey = (await admin.locator('#recovery-key').innerText()).trim();
-  await admin.locator('#recovery-stored').check();
-  await admin.locator('#recovery-continue').click();
+  const recoveryKey = await setUpOrganisation(admin, server.url, setupPath, { username: 'rektor', displayName: 'Rektor Rut', password: oldPassword });
 
   // Two units and a colleague in the first.
   await staffLogIn(admin, server.url, 'rektor', oldPassword);

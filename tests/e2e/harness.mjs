@@ -51,6 +51,54 @@ export function createCodes(dirs, children = 1, questionnaire = 'beratta-10-12@1
 }
 
 /**
+ * Runs `beratta-server create-org` for an organisation whose first administrator is
+ * `admin`, and returns the one-time set-up link it printed (a path under `/staff/`).
+ */
+export function createOrg(dirs, { id, name, admin, adminName }) {
+  const out = execFileSync(SERVER, [
+    'create-org', '--data', dirs.data, '--secret-file', dirs.secret,
+    '--questionnaires', join(ROOT, 'questionnaires'),
+    '--id', id, '--name', name, '--admin', admin, '--admin-name', adminName,
+  ], { encoding: 'utf8' });
+  const setupPath = out.match(/setup: (\S+)/)?.[1];
+  assert.ok(setupPath, `create-org printed no set-up link:\n${out}`);
+  return setupPath;
+}
+
+/**
+ * Completes the set-up link in `page` as the first administrator: the browser makes the
+ * keys, shows the recovery key once, and the administrator says it is kept. Returns the
+ * recovery key as shown.
+ */
+export async function setUpOrganisation(page, url, setupPath, { username, displayName, password }) {
+  await page.goto(`${url}${setupPath}`);
+  await page.locator('#setup-username').fill(username);
+  await page.locator('#setup-display-name').fill(displayName);
+  await page.locator('#setup-password').fill(password);
+  await page.locator('#setup-password-again').fill(password);
+  await page.locator('#setup-submit').click();
+  await page.waitForSelector('#recovery-key', { timeout: 60_000 });
+  const recoveryKey = (await page.locator('#recovery-key').innerText()).trim();
+  await page.locator('#recovery-stored').check();
+  await page.locator('#recovery-continue').click();
+  return recoveryKey;
+}
+
+/** Logs a staff member in on the staff app's login page; returns the login's reply. */
+export async function staffLogIn(page, url, username, password) {
+  await page.goto(`${url}/staff/#/staff`);
+  await page.locator('#staff-username').fill(username);
+  await page.locator('#staff-password').fill(password);
+  const [reply] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/staff/login'), { timeout: 60_000 }),
+    page.locator('#staff-login').click(),
+  ]);
+  assert.equal(reply.status(), 200, `${username} could not log in`);
+  await page.waitForSelector('#staff-logout', { timeout: 60_000 });
+  return reply.json();
+}
+
+/**
  * Starts `beratta-server serve`; resolves once it prints where it listens. `port` 0 picks a
  * free one; pass a server's old port to restart it where the browser expects it.
  */

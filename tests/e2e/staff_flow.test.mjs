@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, SERVER, freshDirs, startServer, launchBrowser, filesContaining,
+  ROOT, SERVER, freshDirs, startServer, launchBrowser, filesContaining, createOrg, setUpOrganisation, staffLogIn,
   CURRENT, currentItem, nextItem, choose, answerUntil, waitSaved,
 } from './harness.mjs';
 
@@ -25,23 +25,9 @@ function swedishName(factor) {
   return m[1];
 }
 
-async function staffLogIn(page, url, username, password) {
-  await page.goto(`${url}/staff/#/staff`);
-  await page.locator('#staff-username').fill(username);
-  await page.locator('#staff-password').fill(password);
-  await page.locator('#staff-login').click();
-  await page.waitForSelector('#staff-logout', { timeout: 60_000 });
-}
-
 test('an administrator, a staff member and a child, from set-up to the help loop', async (t) => {
   const dirs = freshDirs(t);
-  const out = execFileSync(SERVER, [
-    'create-org', '--data', dirs.data, '--secret-file', dirs.secret,
-    '--questionnaires', join(ROOT, 'questionnaires'),
-    '--id', 'skolan', '--name', 'Skolan i Berga', '--admin', 'rektor', '--admin-name', 'Rektor Rut',
-  ], { encoding: 'utf8' });
-  const setupPath = out.match(/setup: (\S+)/)?.[1];
-  assert.ok(setupPath, `create-org printed no set-up link:\n${out}`);
+  const setupPath = createOrg(dirs, { id: 'skolan', name: 'Skolan i Berga', admin: 'rektor', adminName: 'Rektor Rut' });
   assert.match(setupPath, /^\/staff\/#\/setup\/[\w-]+$/, 'the set-up link points at the staff app');
 
   const server = await startServer(dirs);
@@ -52,16 +38,8 @@ test('an administrator, a staff member and a child, from set-up to the help loop
 
   // The administrator sets up the organisation; the recovery key is shown once.
   const admin = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  await admin.goto(`${server.url}${setupPath}`);
-  await admin.locator('#setup-username').fill('rektor');
-  await admin.locator('#setup-display-name').fill('Rektor Rut');
-  await admin.locator('#setup-password').fill(adminPassword);
-  await admin.locator('#setup-password-again').fill(adminPassword);
-  await admin.locator('#setup-submit').click();
-  await admin.waitForSelector('#recovery-key', { timeout: 60_000 });
-  assert.match(await admin.locator('#recovery-key').innerText(), /^([0-9a-f]{4}-){15}[0-9a-f]{4}$/);
-  await admin.locator('#recovery-stored').check();
-  await admin.locator('#recovery-continue').click();
+  const recoveryKey = await setUpOrganisation(admin, server.url, setupPath, { username: 'rektor', displayName: 'Rektor Rut', password: adminPassword });
+  assert.match(recoveryKey, /^([0-9a-f]{4}-){15}[0-9a-f]{4}$/);
 
   // The administrator adds a staff member and hands over the enrolment link.
   await staffLogIn(admin, server.url, 'rektor', adminPassword);

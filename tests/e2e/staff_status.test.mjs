@@ -7,23 +7,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import {
-  ROOT, SERVER, freshDirs, startServer, launchBrowser,
+  freshDirs, startServer, launchBrowser, createOrg, setUpOrganisation, staffLogIn,
   CURRENT, currentItem, nextItem, choose, answerUntil, waitSaved,
 } from './harness.mjs';
 import { checkablePage, axeViolations } from './a11y.mjs';
 
 const VIEW = { viewport: { width: 1366, height: 768 } };
-
-async function staffLogIn(page, url, username, password) {
-  await page.goto(`${url}/staff/#/staff`);
-  await page.locator('#staff-username').fill(username);
-  await page.locator('#staff-password').fill(password);
-  await page.locator('#staff-login').click();
-  await page.waitForSelector('#staff-logout', { timeout: 60_000 });
-}
 
 async function childLogIn(page, url, code) {
   await page.goto(url);
@@ -51,13 +41,7 @@ async function auditActions(page) {
 
 test('the list shows who answered and puts the urgent child first without opening a summary; a new code replaces a lost one', async (t) => {
   const dirs = freshDirs(t);
-  const out = execFileSync(SERVER, [
-    'create-org', '--data', dirs.data, '--secret-file', dirs.secret,
-    '--questionnaires', join(ROOT, 'questionnaires'),
-    '--id', 'skolan', '--name', 'Skolan i Berga', '--admin', 'kurator', '--admin-name', 'Kim Kurator',
-  ], { encoding: 'utf8' });
-  const setupPath = out.match(/setup: (\S+)/)?.[1];
-  assert.ok(setupPath, `create-org printed no set-up link:\n${out}`);
+  const setupPath = createOrg(dirs, { id: 'skolan', name: 'Skolan i Berga', admin: 'kurator', adminName: 'Kim Kurator' });
   const server = await startServer(dirs);
   const browser = await launchBrowser();
   t.after(async () => { await browser.close(); await server.stop(); });
@@ -66,15 +50,7 @@ test('the list shows who answered and puts the urgent child first without openin
   // Set-up; the administrator is also the counsellor who invites.
   // A page axe can be injected into, so the list with an urgent child is checked too.
   const staff = await checkablePage(browser);
-  await staff.goto(`${server.url}${setupPath}`);
-  await staff.locator('#setup-username').fill('kurator');
-  await staff.locator('#setup-display-name').fill('Kim Kurator');
-  await staff.locator('#setup-password').fill(password);
-  await staff.locator('#setup-password-again').fill(password);
-  await staff.locator('#setup-submit').click();
-  await staff.waitForSelector('#recovery-key', { timeout: 60_000 });
-  await staff.locator('#recovery-stored').check();
-  await staff.locator('#recovery-continue').click();
+  await setUpOrganisation(staff, server.url, setupPath, { username: 'kurator', displayName: 'Kim Kurator', password: password });
   await staffLogIn(staff, server.url, 'kurator', password);
   await staff.locator('#staff-lang-sv').click();
 

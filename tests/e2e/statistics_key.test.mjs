@@ -8,25 +8,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT, SERVER, freshDirs, startServer, launchBrowser } from './harness.mjs';
+import {
+  freshDirs, startServer, launchBrowser, createOrg, setUpOrganisation, staffLogIn,
+} from './harness.mjs';
 import { checkablePage, axeViolations } from './a11y.mjs';
 
 /** Logs in on the staff page; returns the session the server answered with. */
-async function staffLogIn(page, url, username, password) {
-  await page.goto(`${url}/staff/#/staff`);
-  await page.locator('#staff-username').fill(username);
-  await page.locator('#staff-password').fill(password);
-  const [reply] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/api/staff/login'), { timeout: 60_000 }),
-    page.locator('#staff-login').click(),
-  ]);
-  assert.equal(reply.status(), 200);
-  await page.waitForSelector('#staff-logout', { timeout: 60_000 });
-  return reply.json();
-}
-
 async function logOut(page) {
   await page.locator('#staff-logout').click();
   await page.waitForSelector('#staff-username', { timeout: 30_000 });
@@ -34,13 +21,7 @@ async function logOut(page) {
 
 test('an administrator grants an analyst the statistics key, and the analyst\'s page reports it opened without any organisation key', async (t) => {
   const dirs = freshDirs(t);
-  const out = execFileSync(SERVER, [
-    'create-org', '--data', dirs.data, '--secret-file', dirs.secret,
-    '--questionnaires', join(ROOT, 'questionnaires'),
-    '--id', 'kommunen', '--name', 'Kommunen', '--admin', 'samordnare', '--admin-name', 'Sam Samordnare',
-  ], { encoding: 'utf8' });
-  const setupPath = out.match(/setup: (\S+)/)?.[1];
-  assert.ok(setupPath, `create-org printed no set-up link:\n${out}`);
+  const setupPath = createOrg(dirs, { id: 'kommunen', name: 'Kommunen', admin: 'samordnare', adminName: 'Sam Samordnare' });
   const server = await startServer(dirs);
   const browser = await launchBrowser();
   t.after(async () => { await browser.close(); await server.stop(); });
@@ -49,15 +30,7 @@ test('an administrator grants an analyst the statistics key, and the analyst\'s 
 
   // Set-up makes both key pairs in the administrator's browser.
   const admin = await checkablePage(browser);
-  await admin.goto(`${server.url}${setupPath}`);
-  await admin.locator('#setup-username').fill('samordnare');
-  await admin.locator('#setup-display-name').fill('Sam Samordnare');
-  await admin.locator('#setup-password').fill(adminPassword);
-  await admin.locator('#setup-password-again').fill(adminPassword);
-  await admin.locator('#setup-submit').click();
-  await admin.waitForSelector('#recovery-key', { timeout: 60_000 });
-  await admin.locator('#recovery-stored').check();
-  await admin.locator('#recovery-continue').click();
+  await setUpOrganisation(admin, server.url, setupPath, { username: 'samordnare', displayName: 'Sam Samordnare', password: adminPassword });
   const adminSession = await staffLogIn(admin, server.url, 'samordnare', adminPassword);
   assert.equal(adminSession.statistics_key.kind, 'password', 'the administrator holds the statistics key');
   assert.ok(adminSession.statistics_public_key, 'the organisation has a statistics key');
