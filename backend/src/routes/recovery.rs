@@ -15,9 +15,9 @@
 
 use crate::audit::{self, ANONYMOUS};
 use crate::error::ApiError;
-use crate::limits;
 use crate::metrics::Refusal;
 use crate::records::{Organisation, StaffAccount};
+use crate::routes::staff::StaffTry;
 use crate::staff::{normalise_username, org_key_fits_role, password_record};
 use crate::store::LoginCounter;
 use crate::AppState;
@@ -34,16 +34,8 @@ struct Recovered {
 
 /// Counts a try, checks the proof for `username` and takes the try back if it was right.
 fn check_claim(state: &AppState, client: &str, username: &str, proof: &[u8]) -> Result<Recovered, ApiError> {
-    let now = state.now();
-    let client_counter = LoginCounter::StaffClient(client);
-    let user_counter = LoginCounter::Recovery(username);
-    let window = state.store.record_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
-    let slow_down = (window.count > limits::MAX_CLIENT_FAILURES)
-        .then(|| ApiError::TooManyTries { retry_after_secs: window.remaining(now, limits::CLIENT_WINDOW_SECS) });
-    let window = state.store.record_login_failure(user_counter, now, limits::STAFF_LOCK_SECS)?;
-    if window.count > limits::MAX_FAILED_STAFF_LOGINS {
-        return Err(ApiError::LoginLocked { retry_after_secs: window.remaining(now, limits::STAFF_LOCK_SECS) });
-    }
+    let tried = StaffTry::count(state, client, LoginCounter::Recovery(username))?;
+    let slow_down = tried.slow_down();
 
     // Only an enabled administrator of an organisation whose set-up stored a verifier.
     let account = state.store.staff_by_username(username)?;
@@ -57,8 +49,7 @@ fn check_claim(state: &AppState, client: &str, username: &str, proof: &[u8]) -> 
     let right = state.secret.verify_login(proof, verifier.as_deref().unwrap_or(&[0u8; KEY_LEN])) && verifier.is_some();
     match (admin, organisation) {
         (Some(account), Some(organisation)) if right => {
-            state.store.forget_login_failure(user_counter, now, limits::STAFF_LOCK_SECS)?;
-            state.store.forget_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
+            tried.succeeded(state)?;
             Ok(Recovered { account, organisation })
         }
         (Some(account), Some(_)) => {

@@ -71,6 +71,45 @@ pub async fn login(
     Ok(HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(body))
 }
 
+/// A staff member's try at a secret (a password, or an administrator's recovery key),
+/// counted before it is checked: per client network (too many and the client is told to
+/// slow down, but a right secret still counts) and per username (too many and the username
+/// is locked for a while, whether or not it exists). A right secret takes both back.
+pub(crate) struct StaffTry<'a> {
+    client: LoginCounter<'a>,
+    user: LoginCounter<'a>,
+    now: u64,
+    /// Set when the client has tried too often: how long it should wait.
+    slow_down_secs: Option<u64>,
+}
+
+impl<'a> StaffTry<'a> {
+    pub(crate) fn count(state: &AppState, client: &'a str, user: LoginCounter<'a>) -> Result<StaffTry<'a>, ApiError> {
+        let now = state.now();
+        let client = LoginCounter::StaffClient(client);
+        let window = state.store.record_login_failure(client, now, limits::CLIENT_WINDOW_SECS)?;
+        let slow_down_secs =
+            (window.count > limits::MAX_CLIENT_FAILURES).then(|| window.remaining(now, limits::CLIENT_WINDOW_SECS));
+        let window = state.store.record_login_failure(user, now, limits::STAFF_LOCK_SECS)?;
+        if window.count > limits::MAX_FAILED_STAFF_LOGINS {
+            return Err(ApiError::LoginLocked { retry_after_secs: window.remaining(now, limits::STAFF_LOCK_SECS) });
+        }
+        Ok(StaffTry { client, user, now, slow_down_secs })
+    }
+
+    /// What a wrong secret is answered with when the client has tried too often.
+    pub(crate) fn slow_down(&self) -> Option<ApiError> {
+        self.slow_down_secs.map(|retry_after_secs| ApiError::TooManyTries { retry_after_secs })
+    }
+
+    /// The secret was right: the try is taken back from both counters.
+    pub(crate) fn succeeded(self, state: &AppState) -> Result<(), ApiError> {
+        state.store.forget_login_failure(self.user, self.now, limits::STAFF_LOCK_SECS)?;
+        state.store.forget_login_failure(self.client, self.now, limits::CLIENT_WINDOW_SECS)?;
+        Ok(())
+    }
+}
+
 /// Checks a staff login and starts the session; returns the token and the session.
 ///
 /// As for children, every attempt is counted as a failure before the proof is checked and
@@ -87,15 +126,8 @@ fn check_login(
     old_session: Option<SessionKey>,
 ) -> Result<([u8; TOKEN_LEN], StaffSession), ApiError> {
     let now = state.now();
-    let client_counter = LoginCounter::StaffClient(client);
-    let user_counter = LoginCounter::StaffUsername(username);
-    let window = state.store.record_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
-    let slow_down = (window.count > limits::MAX_CLIENT_FAILURES)
-        .then(|| ApiError::TooManyTries { retry_after_secs: window.remaining(now, limits::CLIENT_WINDOW_SECS) });
-    let window = state.store.record_login_failure(user_counter, now, limits::STAFF_LOCK_SECS)?;
-    if window.count > limits::MAX_FAILED_STAFF_LOGINS {
-        return Err(ApiError::LoginLocked { retry_after_secs: window.remaining(now, limits::STAFF_LOCK_SECS) });
-    }
+    let tried = StaffTry::count(state, client, LoginCounter::StaffUsername(username))?;
+    let slow_down = tried.slow_down();
 
     let account = state.store.staff_by_username(username)?;
     let usable = account.as_ref().filter(|a| !a.disabled).and_then(|a| a.password.as_ref().map(|p| (a, p)));
@@ -118,8 +150,7 @@ fn check_login(
         return Err(slow_down.unwrap_or(ApiError::BadLogin));
     };
 
-    state.store.forget_login_failure(user_counter, now, limits::STAFF_LOCK_SECS)?;
-    state.store.forget_login_failure(client_counter, now, limits::CLIENT_WINDOW_SECS)?;
+    tried.succeeded(state)?;
     if let Some(old) = old_session {
         state.store.delete_staff_session(&old)?;
     }
