@@ -618,11 +618,10 @@ fn run_demo_municipality(
     let mut stdout = std::io::stdout();
     match outcome {
         Outcome::Exists => {
-            writeln!(
-                stdout,
-                "{ORGANISATION_NAME} ({ORGANISATION}) exists already; nothing was changed (its passwords are as \
-                 they were first made)"
-            )?;
+            writeln!(stdout, "{ORGANISATION_NAME} ({ORGANISATION}) exists already; nothing was changed")?;
+            writeln!(stdout, "Logins for {ORGANISATION_NAME} (username, password, role):")?;
+            writeln!(stdout, "{ANALYST} (exists already; its password is unchanged) analyst (statistics key only)")?;
+            writeln!(stdout, "{ADMIN} (exists already; its password is unchanged) administrator")?;
         }
         Outcome::Created { rounds } => {
             writeln!(stdout, "Logins for {ORGANISATION_NAME} (username, password, role):")?;
