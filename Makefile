@@ -32,6 +32,7 @@ run: web
 	./target/release/beratta-server demo $(SERVER_FLAGS) --children 3 --with-staff --org-key-out $(VAR)/demo-org-secret.key
 	./target/release/beratta-server demo $(SERVER_FLAGS) --children 2 --questionnaire beratta-6-9@1 --org-key-out $(VAR)/demo-org-secret.key
 	./target/release/beratta-server demo $(SERVER_FLAGS) --children 2 --questionnaire beratta-13-18@1 --org-key-out $(VAR)/demo-org-secret.key
+	./target/release/beratta-server demo-municipality $(SERVER_FLAGS)
 	./target/release/beratta-server serve $(SERVER_FLAGS) --static dist --listen 127.0.0.1:$(PORT)
 
 test: web

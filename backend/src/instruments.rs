@@ -35,47 +35,7 @@ impl Instruments {
     /// Reads `factors.toml`, every other `*.toml` in `dir` and the draft translations in
     /// `dir/drafts/`, and has the domain crate check them all together.
     pub fn load(dir: &Path) -> Result<Instruments, InstrumentErrors> {
-        let mut problems = Vec::new();
-        let mut files = Vec::new();
-        for sub in ["", "drafts/"] {
-            let folder = dir.join(sub);
-            let entries = match std::fs::read_dir(&folder) {
-                Ok(entries) => entries,
-                // Drafts are optional; the folder itself is not.
-                Err(_) if !sub.is_empty() => continue,
-                Err(e) => return Err(InstrumentErrors(vec![format!("{}: cannot be read: {e}", dir.display())])),
-            };
-            for entry in entries {
-                let path = match entry {
-                    Ok(entry) => entry.path(),
-                    Err(e) => {
-                        problems.push(format!("{}: cannot be listed: {e}", folder.display()));
-                        continue;
-                    }
-                };
-                if !(path.is_file() && path.extension().is_some_and(|e| e == "toml")) {
-                    continue;
-                }
-                let name = format!("{sub}{}", path.file_name().unwrap_or_default().to_string_lossy());
-                match std::fs::read_to_string(&path) {
-                    Ok(source) => files.push((name, source)),
-                    Err(e) => problems.push(format!("{name}: cannot be read: {e}")),
-                }
-            }
-        }
-        // Sorted, so that problems come out in the same order on every machine.
-        files.sort();
-        if !files.iter().any(|(name, _)| name != CATALOGUE_FILE && !name.contains('/')) {
-            problems.push(format!("{}: holds no questionnaire (*.toml besides {CATALOGUE_FILE})", dir.display()));
-        }
-        let library = match Library::load(&files) {
-            Ok(library) if problems.is_empty() => library,
-            Ok(_) => return Err(InstrumentErrors(problems)),
-            Err(mut errors) => {
-                errors.append(&mut problems);
-                return Err(InstrumentErrors(errors));
-            }
-        };
+        let library = load_library(dir)?;
         let raw_catalogue = library.catalogue.to_raw();
         let mut bundles = BTreeMap::new();
         for (raw, q) in library.instruments {
@@ -86,7 +46,55 @@ impl Instruments {
         }
         Ok(Instruments { bundles })
     }
+}
 
+/// Reads and checks the folder as [`Instruments::load`] does, keeping the parsed
+/// instruments: for commands that answer them (`demo-municipality`).
+pub fn load_library(dir: &Path) -> Result<Library, InstrumentErrors> {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for sub in ["", "drafts/"] {
+        let folder = dir.join(sub);
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            // Drafts are optional; the folder itself is not.
+            Err(_) if !sub.is_empty() => continue,
+            Err(e) => return Err(InstrumentErrors(vec![format!("{}: cannot be read: {e}", dir.display())])),
+        };
+        for entry in entries {
+            let path = match entry {
+                Ok(entry) => entry.path(),
+                Err(e) => {
+                    problems.push(format!("{}: cannot be listed: {e}", folder.display()));
+                    continue;
+                }
+            };
+            if !(path.is_file() && path.extension().is_some_and(|e| e == "toml")) {
+                continue;
+            }
+            let name = format!("{sub}{}", path.file_name().unwrap_or_default().to_string_lossy());
+            match std::fs::read_to_string(&path) {
+                Ok(source) => files.push((name, source)),
+                Err(e) => problems.push(format!("{name}: cannot be read: {e}")),
+            }
+        }
+    }
+    // Sorted, so that problems come out in the same order on every machine.
+    files.sort();
+    if !files.iter().any(|(name, _)| name != CATALOGUE_FILE && !name.contains('/')) {
+        problems.push(format!("{}: holds no questionnaire (*.toml besides {CATALOGUE_FILE})", dir.display()));
+    }
+    match Library::load(&files) {
+        Ok(library) if problems.is_empty() => Ok(library),
+        Ok(_) => Err(InstrumentErrors(problems)),
+        Err(mut errors) => {
+            errors.append(&mut problems);
+            Err(InstrumentErrors(errors))
+        }
+    }
+}
+
+impl Instruments {
     /// The JSON of a questionnaire with its catalogue, as `GET /api/questionnaires` sends it.
     pub fn bundle(&self, id: &str, version: u32) -> Option<&str> {
         self.bundles.get(&(id.to_string(), version)).map(String::as_str)

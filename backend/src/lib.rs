@@ -16,6 +16,7 @@ pub mod audit;
 pub mod body;
 pub mod client;
 pub mod cookies;
+pub mod demo_municipality;
 pub mod error;
 pub mod frontend;
 pub mod headers;

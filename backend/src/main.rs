@@ -16,7 +16,7 @@ use beratta_server::logging::ClientNoise;
 use beratta_server::records::StaffAccount;
 use beratta_server::staff::{self, KnownPassword};
 use beratta_server::store::{AuditStore, RoundStore, SledStore, StaffStore, Store};
-use beratta_server::{build_app, limits, secret, AppState};
+use beratta_server::{build_app, demo_municipality, instruments, limits, secret, AppState};
 use clap::{Parser, Subcommand};
 use rand_core::OsRng;
 use std::io::{IsTerminal, Write};
@@ -139,6 +139,37 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         statistics_key_out: Option<PathBuf>,
     },
+    /// Creates the demo municipality "Demokommun" (if absent): its keys, an administrator
+    /// and an analyst, a unit per area, two interventions, anonymous rounds and seeded
+    /// synthetic answers sealed as real saves; prints the logins and exits. Stands in for
+    /// the administrator's browser and writes no key to disk.
+    DemoMunicipality {
+        /// The sled database folder; no server may be running on it.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The server secret; created if absent. Must be outside the data folder.
+        #[arg(long, value_name = "FILE")]
+        secret_file: PathBuf,
+        /// The folder with factors.toml and the questionnaire files.
+        #[arg(long, value_name = "DIR")]
+        questionnaires: PathBuf,
+        /// About how many children; each answers in both years (less those away), so about
+        /// 1.9 finished assessments each.
+        #[arg(long, value_name = "N", default_value_t = demo_municipality::DEFAULT_CHILDREN)]
+        children: usize,
+        /// The generator's seed: the same seed gives the same children and answers.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_name = "PASSWORD", default_value = "demo-analyst-password")]
+        analyst_password: String,
+        #[arg(long, value_name = "PASSWORD", default_value = "demo-kommun-password")]
+        admin_password: String,
+        /// Argon2id memory for the staff passwords, for tests only.
+        #[arg(long, hide = true)]
+        kdf_memory_kib: Option<u32>,
+        #[arg(long, hide = true)]
+        kdf_iterations: Option<u32>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -202,6 +233,30 @@ fn main() -> ExitCode {
                 .map(|()| ExitCode::SUCCESS)
         }
         Command::VerifyAudit { data } => verify_audit(&data),
+        Command::DemoMunicipality {
+            data,
+            secret_file,
+            questionnaires,
+            children,
+            seed,
+            analyst_password,
+            admin_password,
+            kdf_memory_kib,
+            kdf_iterations,
+        } => {
+            let options = demo_municipality::Options {
+                children,
+                seed,
+                admin_password: &admin_password,
+                analyst_password: &analyst_password,
+                kdf: KdfParams {
+                    memory_kib: kdf_memory_kib.unwrap_or(KdfParams::STANDARD.memory_kib),
+                    iterations: kdf_iterations.unwrap_or(KdfParams::STANDARD.iterations),
+                    ..KdfParams::STANDARD
+                },
+            };
+            run_demo_municipality(&data, &secret_file, &questionnaires, &options).map(|()| ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -539,6 +594,54 @@ fn demo_staff_accounts(
     }
     let inviter = inviter.context("the demo staff member was not made")?;
     Ok((inviter, lines))
+}
+
+fn run_demo_municipality(
+    data: &Path,
+    secret_file: &Path,
+    questionnaires: &Path,
+    options: &demo_municipality::Options<'_>,
+) -> anyhow::Result<()> {
+    use demo_municipality::{Outcome, ADMIN, ANALYST, ORGANISATION, ORGANISATION_NAME};
+    let started = std::time::Instant::now();
+    secret::ensure_outside(data, secret_file, "the server secret file")?;
+    let library = instruments::load_library(questionnaires).map_err(|errors| {
+        for problem in &errors.0 {
+            eprintln!("{problem}");
+        }
+        anyhow::anyhow!("{} problem(s) in the questionnaires in {}", errors.0.len(), questionnaires.display())
+    })?;
+    let store = open_store(data)?;
+    let secret = secret::load_or_create(secret_file)?;
+    let outcome = demo_municipality::create(&store, &secret, &library, options, now(), &mut OsRng)?;
+    store.flush()?;
+    let mut stdout = std::io::stdout();
+    match outcome {
+        Outcome::Exists => {
+            writeln!(stdout, "{ORGANISATION_NAME} ({ORGANISATION}) exists already; nothing was changed")?;
+            writeln!(stdout, "Logins for {ORGANISATION_NAME} (username, password, role):")?;
+            writeln!(stdout, "{ANALYST} (exists already; its password is unchanged) analyst (statistics key only)")?;
+            writeln!(stdout, "{ADMIN} (exists already; its password is unchanged) administrator")?;
+        }
+        Outcome::Created { rounds } => {
+            writeln!(stdout, "Logins for {ORGANISATION_NAME} (username, password, role):")?;
+            writeln!(stdout, "{ANALYST} {} analyst (statistics key only)", options.analyst_password)?;
+            writeln!(stdout, "{ADMIN} {} administrator", options.admin_password)?;
+            let total: usize = rounds.iter().map(|(_, n)| n).sum();
+            for (round, count) in &rounds {
+                writeln!(stdout, "round {round}: {count} finished assessments")?;
+            }
+            writeln!(
+                stdout,
+                "{ORGANISATION_NAME}: {total} finished assessments in {} rounds, seed {}, in {:.1} s",
+                rounds.len(),
+                options.seed,
+                started.elapsed().as_secs_f64()
+            )?;
+        }
+    }
+    stdout.flush()?;
+    Ok(())
 }
 
 fn create_org(

@@ -10,6 +10,7 @@ mod answers;
 mod audit_log;
 mod bodies;
 mod class;
+mod demo_municipality;
 mod enrolment;
 mod frontend;
 mod headers;
