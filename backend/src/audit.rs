@@ -3,6 +3,7 @@
 //! fails, so nothing the log should show can happen without it.
 
 use crate::error::ApiError;
+use crate::store::AuditStore;
 use crate::AppState;
 use actix_web::HttpRequest;
 use beratta_core::audit::{AuditAction, AuditEntry, AuditEvent};
@@ -42,4 +43,24 @@ pub fn record(
         subject: subject.map(str::to_string),
     };
     Ok(state.store.append_audit(event)?)
+}
+
+/// Appends one event of the server's own commands (`create-org`, `demo`,
+/// `demo-municipality`), by [`COMMAND_LINE`], at `now`.
+pub fn by_command(
+    store: &dyn AuditStore,
+    organisation: &str,
+    action: AuditAction,
+    subject: &str,
+    now: u64,
+) -> anyhow::Result<()> {
+    let event = AuditEvent {
+        at_unix: now,
+        organisation: organisation.to_string(),
+        actor: COMMAND_LINE.to_string(),
+        action,
+        subject: Some(subject.to_string()),
+    };
+    anyhow::Context::context(store.append_audit(event), "cannot write the audit log")?;
+    Ok(())
 }

@@ -10,7 +10,7 @@
 //! ([`ChildKeys::seal_save`]) and stored through the real save path
 //! ([`Store::save_answers`], which writes the statistics record in the same transaction).
 
-use crate::audit::COMMAND_LINE;
+use crate::audit;
 use crate::invitation;
 use crate::records::{Assessment, AssessmentRound, PasswordRecord, StaffAccount};
 use crate::staff::{check_name, new_id, normalise_username};
@@ -20,7 +20,7 @@ use beratta_core::api::{
     Bytes, ChildAssessment, ChildRound, Intervention, InterventionKind, PersonalKey, Phase, QuestionnaireRef, Role,
     Round, RoundIntervention, RoundMode, Unit,
 };
-use beratta_core::audit::{AuditAction, AuditEvent};
+use beratta_core::audit::AuditAction;
 use beratta_core::child::ChildKeys;
 use beratta_core::envelope::{OrgSecretKey, KEY_LEN};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, ServerSecret, SALT_LEN};
@@ -101,9 +101,9 @@ pub fn create(
     if !store.insert_organisation(&organisation)? {
         return Ok(Outcome::Exists);
     }
-    audit(store, AuditAction::OrganisationCreated, ORGANISATION, now)?;
+    audit::by_command(store, ORGANISATION, AuditAction::OrganisationCreated, ORGANISATION, now)?;
     store.set_statistics_public_key(ORGANISATION, &Bytes(statistics_public.as_bytes().to_vec()))?;
-    audit(store, AuditAction::StatisticsKeyCreated, ORGANISATION, now)?;
+    audit::by_command(store, ORGANISATION, AuditAction::StatisticsKeyCreated, ORGANISATION, now)?;
 
     let admin = account(
         store,
@@ -125,14 +125,14 @@ pub fn create(
         now,
         rng,
     )?;
-    audit(store, AuditAction::StatisticsKeyGranted, &analyst.id, now)?;
+    audit::by_command(store, ORGANISATION, AuditAction::StatisticsKeyGranted, &analyst.id, now)?;
 
     // One unit per area, the interventions, and one anonymous round per area, band and year.
     let mut units = std::collections::BTreeMap::new();
     for area in &plan.areas {
         let unit = Unit { unit_id: new_id(rng), name: area.name.to_string() };
         store.insert_unit(ORGANISATION, &unit)?;
-        audit(store, AuditAction::UnitAdded, &unit.unit_id, now)?;
+        audit::by_command(store, ORGANISATION, AuditAction::UnitAdded, &unit.unit_id, now)?;
         units.insert(area.id, unit.unit_id);
     }
     for planned in &plan.interventions {
@@ -145,7 +145,7 @@ pub fn create(
         let intervention =
             Intervention { intervention_id: planned.id.to_string(), name: planned.name.to_string(), kind };
         store.insert_intervention(ORGANISATION, &intervention)?;
-        audit(store, AuditAction::InterventionCreated, planned.id, now)?;
+        audit::by_command(store, ORGANISATION, AuditAction::InterventionCreated, planned.id, now)?;
     }
     let mut rounds = std::collections::BTreeMap::new();
     for planned in &plan.rounds {
@@ -171,7 +171,7 @@ pub fn create(
         if !store.insert_round(ORGANISATION, &round)? {
             bail!("the round {} exists already", round.round_id);
         }
-        audit(store, AuditAction::RoundCreated, &round.round_id, now)?;
+        audit::by_command(store, ORGANISATION, AuditAction::RoundCreated, &round.round_id, now)?;
         rounds.insert(planned.id.clone(), round);
     }
 
@@ -279,7 +279,7 @@ fn account(
     if !store.insert_staff(&account)? {
         bail!("the username {username} is taken");
     }
-    audit(store, AuditAction::StaffAdded, &account.id, now)?;
+    audit::by_command(store, ORGANISATION, AuditAction::StaffAdded, &account.id, now)?;
     Ok(account)
 }
 
@@ -377,17 +377,4 @@ fn store_assessment(
         SaveOutcome::Saved => Ok(()),
         other => bail!("a synthetic save was refused: {other:?}"),
     }
-}
-
-/// Appends a record by the command line to the audit log.
-fn audit(store: &dyn Store, action: AuditAction, subject: &str, now: u64) -> anyhow::Result<()> {
-    let event = AuditEvent {
-        at_unix: now,
-        organisation: ORGANISATION.to_string(),
-        actor: COMMAND_LINE.to_string(),
-        action,
-        subject: Some(subject.to_string()),
-    };
-    store.append_audit(event).context("cannot write the audit log")?;
-    Ok(())
 }

@@ -7,7 +7,7 @@ use beratta_core::api::{Bytes, QuestionnaireRef, Role, Unit};
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{OrgSecretKey, KEY_LEN};
 use beratta_core::login::KdfParams;
-use beratta_server::audit::COMMAND_LINE;
+use beratta_server::audit;
 use beratta_server::client::TrustedProxies;
 use beratta_server::frontend::Frontend;
 use beratta_server::instruments::Instruments;
@@ -15,7 +15,7 @@ use beratta_server::invitation::{self, InvitationTerms, DEMO_ORGANISATION, DEMO_
 use beratta_server::logging::ClientNoise;
 use beratta_server::records::StaffAccount;
 use beratta_server::staff::{self, KnownPassword};
-use beratta_server::store::{AuditStore, RoundStore, SledStore, StaffStore, Store};
+use beratta_server::store::{RoundStore, SledStore, StaffStore, Store};
 use beratta_server::{build_app, demo_municipality, instruments, limits, secret, AppState};
 use clap::{Parser, Subcommand};
 use rand_core::OsRng;
@@ -410,19 +410,6 @@ const DEMO_ADMIN: &str = "admin";
 const DEMO_STAFF: &str = "personal";
 const DEMO_UNIT: &str = "Demoklassen";
 
-/// Appends a record by the command line to the audit log.
-fn audit_cli(store: &SledStore, organisation: &str, action: AuditAction, subject: &str) -> anyhow::Result<()> {
-    let event = beratta_core::audit::AuditEvent {
-        at_unix: now(),
-        organisation: organisation.to_string(),
-        actor: COMMAND_LINE.to_string(),
-        action,
-        subject: Some(subject.to_string()),
-    };
-    store.append_audit(event).context("cannot write the audit log")?;
-    Ok(())
-}
-
 fn demo(data: &Path, secret_file: &Path, questionnaires: &Path, run: &DemoRun) -> anyhow::Result<()> {
     let org_key_out = run.org_key_out.as_path();
     let questionnaire = &run.questionnaire;
@@ -450,7 +437,7 @@ fn demo(data: &Path, secret_file: &Path, questionnaires: &Path, run: &DemoRun) -
         // to an organisation whose secret key was lost.
         secret::write_private_file(org_key_out, URL_SAFE_NO_PAD.encode(created.to_bytes()).as_bytes())?;
         store.insert_organisation(&organisation)?;
-        audit_cli(&store, DEMO_ORGANISATION, AuditAction::OrganisationCreated, DEMO_ORGANISATION)?;
+        audit::by_command(&store, DEMO_ORGANISATION, AuditAction::OrganisationCreated, DEMO_ORGANISATION, now())?;
         eprintln!("created the organisation {DEMO_ORGANISATION_NAME}; its secret key is in {}", org_key_out.display());
         org_secret = Some(created);
     } else if !org_key_out.exists() {
@@ -490,7 +477,7 @@ fn demo(data: &Path, secret_file: &Path, questionnaires: &Path, run: &DemoRun) -
             now(),
             &mut OsRng,
         )?;
-        audit_cli(&store, DEMO_ORGANISATION, AuditAction::InvitationCreated, &issued.assessment)?;
+        audit::by_command(&store, DEMO_ORGANISATION, AuditAction::InvitationCreated, &issued.assessment, now())?;
         codes.push(issued.code);
     }
     store.flush()?;
@@ -550,7 +537,7 @@ fn demo_staff_accounts(
         None => {
             let unit = Unit { unit_id: staff::new_id(&mut OsRng), name: DEMO_UNIT.to_string() };
             store.insert_unit(DEMO_ORGANISATION, &unit)?;
-            audit_cli(store, DEMO_ORGANISATION, AuditAction::UnitAdded, &unit.unit_id)?;
+            audit::by_command(store, DEMO_ORGANISATION, AuditAction::UnitAdded, &unit.unit_id, now())?;
             unit
         }
     };
@@ -583,7 +570,7 @@ fn demo_staff_accounts(
                     now(),
                     &mut OsRng,
                 )?;
-                audit_cli(store, DEMO_ORGANISATION, AuditAction::StaffAdded, &account.id)?;
+                audit::by_command(store, DEMO_ORGANISATION, AuditAction::StaffAdded, &account.id, now())?;
                 lines.push(format!("{username} {password} {role_name}"));
                 account
             }
@@ -658,9 +645,9 @@ fn create_org(
     let store = open_store(data)?;
     secret::load_or_create(secret_file)?;
     let token = staff::create_organisation(&store, id, name, admin, admin_name, now(), &mut OsRng)?;
-    audit_cli(&store, id, AuditAction::OrganisationCreated, id)?;
+    audit::by_command(&store, id, AuditAction::OrganisationCreated, id, now())?;
     if let Some(account) = store.staff_by_username(&staff::normalise_username(admin).unwrap_or_default())? {
-        audit_cli(&store, id, AuditAction::StaffAdded, &account.id)?;
+        audit::by_command(&store, id, AuditAction::StaffAdded, &account.id, now())?;
     }
     store.flush()?;
     eprintln!(
