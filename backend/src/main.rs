@@ -15,7 +15,7 @@ use beratta_server::invitation::{self, InvitationTerms, DEMO_ORGANISATION, DEMO_
 use beratta_server::logging::ClientNoise;
 use beratta_server::records::StaffAccount;
 use beratta_server::staff::{self, KnownPassword};
-use beratta_server::store::{RoundStore, SledStore, StaffStore, Store};
+use beratta_server::store::{SledStore, StaffStore, StatisticsStore, Store};
 use beratta_server::{build_app, demo_municipality, instruments, limits, secret, AppState};
 use clap::{Parser, Subcommand};
 use rand_core::OsRng;
@@ -498,7 +498,7 @@ fn demo(data: &Path, secret_file: &Path, questionnaires: &Path, run: &DemoRun) -
 
 /// Gives the demo organisation a statistics key pair if it has none: the secret half is
 /// written to `out` first (so nothing is ever sealed to a key that was lost), then the
-/// public half is stored (`RoundStore::set_statistics_public_key`).
+/// public half is stored (`StatisticsStore::set_statistics_public_key`).
 fn demo_statistics_key(store: &SledStore, data: &Path, out: &Path) -> anyhow::Result<()> {
     secret::ensure_outside(data, out, "the statistics key file")?;
     let organisation = store.organisation(DEMO_ORGANISATION)?.context("the demo organisation does not exist")?;

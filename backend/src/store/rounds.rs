@@ -12,7 +12,7 @@
 //! [`super::StatisticsStore`] and keyed by [`super::statistics_key`].
 
 use super::{decode, encode, SledStore, StoreError};
-use beratta_core::api::{Bytes, Intervention, Round};
+use beratta_core::api::{Intervention, Round};
 
 /// The key of parts `parts`, each length-prefixed.
 fn key(parts: &[&str]) -> Vec<u8> {
@@ -34,10 +34,6 @@ pub trait RoundStore {
     /// Stores a new intervention of `organisation`; false if its id is taken.
     fn insert_intervention(&self, organisation: &str, intervention: &Intervention) -> Result<bool, StoreError>;
     fn interventions(&self, organisation: &str) -> Result<Vec<Intervention>, StoreError>;
-    /// Sets the organisation's statistics public key; false if there is no such
-    /// organisation. The real caller is the administrator's set-up or upgrade (another
-    /// branch); tests and the `demo` command set it here directly.
-    fn set_statistics_public_key(&self, organisation: &str, key: &Bytes) -> Result<bool, StoreError>;
 }
 
 impl RoundStore for SledStore {
@@ -71,10 +67,5 @@ impl RoundStore for SledStore {
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
-    }
-
-    fn set_statistics_public_key(&self, organisation: &str, public_key: &Bytes) -> Result<bool, StoreError> {
-        let set = |org: &mut crate::records::Organisation| org.statistics_public_key = Some(public_key.clone());
-        Ok(super::update_record(&self.organisations, "organisation", organisation.as_bytes(), &set)?.is_some())
     }
 }

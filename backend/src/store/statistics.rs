@@ -8,6 +8,11 @@ use beratta_core::api::Bytes;
 
 /// The statistics side of the server's storage.
 pub trait StatisticsStore {
+    /// Sets the organisation's statistics public key, with no holder; false if there is no
+    /// such organisation. For the `demo` commands and tests, which hold the secret key
+    /// themselves; an administrator's browser goes through `StaffStore::set_statistics_key`,
+    /// which also stores their copy and refuses a second key.
+    fn set_statistics_public_key(&self, organisation: &str, key: &Bytes) -> Result<bool, StoreError>;
     /// Stores `sealed` as the newest statistics record of `assessment` in `round` of
     /// `organisation`, replacing an older one. For tests and generated data: a child's
     /// save writes its record itself, in the same transaction as the answers
@@ -54,6 +59,11 @@ pub fn statistics_key(organisation: &str, round: &str, assessment: &str) -> Vec<
 }
 
 impl StatisticsStore for SledStore {
+    fn set_statistics_public_key(&self, organisation: &str, public_key: &Bytes) -> Result<bool, StoreError> {
+        let set = |org: &mut crate::records::Organisation| org.statistics_public_key = Some(public_key.clone());
+        Ok(super::update_record(&self.organisations, "organisation", organisation.as_bytes(), &set)?.is_some())
+    }
+
     fn put_statistics_record(
         &self,
         organisation: &str,

@@ -191,6 +191,9 @@ impl StaffStore for BrokenStore {
 }
 
 impl StatisticsStore for BrokenStore {
+    fn set_statistics_public_key(&self, _: &str, _: &Bytes) -> Result<bool, StoreError> {
+        Err(gone())
+    }
     fn put_statistics_record(&self, _: &str, _: &str, _: &str, _: &[u8]) -> Result<(), StoreError> {
         Err(gone())
     }
@@ -225,9 +228,6 @@ impl RoundStore for BrokenStore {
         Err(gone())
     }
     fn interventions(&self, _: &str) -> Result<Vec<Intervention>, StoreError> {
-        Err(gone())
-    }
-    fn set_statistics_public_key(&self, _: &str, _: &Bytes) -> Result<bool, StoreError> {
         Err(gone())
     }
 }
