@@ -394,34 +394,24 @@ impl SledStore {
     }
 
     /// Stores `record` if its counter is the stored one plus one. `slot` picks which
-    /// counter-guarded part of the assessment is saved; with `live_only`, a revoked
-    /// assessment counts as gone. `carry` may keep parts of the stored record in the new one.
-    #[allow(clippy::too_many_arguments)]
+    /// counter-guarded part of the assessment is saved (the answers have their own
+    /// transaction, `Store::save_answers`, which also writes the statistics record).
     fn save_counted<T: Clone>(
         &self,
         assessment: &str,
         record: T,
         counter: u64,
-        live_only: bool,
         slot: impl Fn(&mut Assessment) -> &mut Option<T>,
         stored_counter: impl Fn(&T) -> u64,
-        carry: impl Fn(&T, &mut T),
     ) -> Result<SaveOutcome, StoreError> {
         loop {
             let Some(old) = self.assessments.get(assessment)? else { return Ok(SaveOutcome::NoAssessment) };
             let mut stored: Assessment = decode("assessment", &old)?;
-            if live_only && stored.revoked {
-                return Ok(SaveOutcome::NoAssessment);
-            }
             let expected = slot(&mut stored).as_ref().map_or(0, &stored_counter).saturating_add(1);
             if counter != expected {
                 return Ok(SaveOutcome::Stale);
             }
-            let mut next = record.clone();
-            if let Some(previous) = slot(&mut stored).as_ref() {
-                carry(previous, &mut next);
-            }
-            *slot(&mut stored) = Some(next);
+            *slot(&mut stored) = Some(record.clone());
             if self.assessments.compare_and_swap(assessment, Some(old), Some(encode(&stored)?))?.is_ok() {
                 return Ok(SaveOutcome::Saved);
             }
@@ -791,7 +781,7 @@ impl Store for SledStore {
 
     fn save_help(&self, assessment: &str, help: SealedHelp) -> Result<SaveOutcome, StoreError> {
         let counter = help.counter;
-        self.save_counted(assessment, help, counter, false, |a| &mut a.help, |h| h.counter, |_, _| {})
+        self.save_counted(assessment, help, counter, |a| &mut a.help, |h| h.counter)
     }
 
     fn record_failed_login(&self, assessment: &str) -> Result<u32, StoreError> {
