@@ -13,7 +13,7 @@
 //!   anonymous round is readable by nobody (403). Rounds are reached through
 //!   [`Inviter::round`] (another organisation's: 404).
 //! - [`Admin`]: a [`Staff`] whose role is administrator. Staff accounts of the organisation
-//!   are reached only through [`Admin::member`].
+//!   are reached only through [`Admin::member`], kiosks through [`Admin::revoke_kiosk`].
 //! - [`StatisticsHolder`]: a [`Staff`] who holds a copy of the organisation's statistics
 //!   key (an administrator or an analyst it was granted to; never the role staff). A
 //!   round's sealed statistics records are reached only through
@@ -40,7 +40,7 @@ use crate::store::SessionKey;
 use crate::AppState;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use beratta_core::api::{Bytes, Role, Round, StaffSession, StatisticsKeyCopy};
+use beratta_core::api::{Bytes, Kiosk, Role, Round, StaffSession, StatisticsKeyCopy};
 use beratta_core::audit::AuditAction;
 use std::future::Future;
 use std::pin::Pin;
@@ -151,6 +151,14 @@ impl Staff {
         match self.audit(AuditAction::AccessDenied, Some(&self.route)) {
             Ok(()) => error,
             Err(failed) => failed,
+        }
+    }
+
+    /// The organisation's round `id`; another organisation's, or none, is 404 (audited).
+    fn own_round(&self, id: &str) -> Result<Round, ApiError> {
+        match self.state.store.round(&self.account.organisation, id)? {
+            Some(round) => Ok(round),
+            None => Err(self.deny(ApiError::NotFound)),
         }
     }
 
@@ -268,10 +276,7 @@ impl Inviter {
     /// Every inviter of the organisation may see every round: a round holds counts, never
     /// a child.
     pub fn round(&self, id: &str) -> Result<Round, ApiError> {
-        match self.0.state.store.round(&self.0.account.organisation, id)? {
-            Some(round) => Ok(round),
-            None => Err(self.0.deny(ApiError::NotFound)),
-        }
+        self.0.own_round(id)
     }
 
     /// Every assessment this staff member may read, newest first.
@@ -349,6 +354,21 @@ impl Admin {
         match self.0.state.store.staff(id)? {
             Some(account) if account.organisation == self.0.account.organisation => Ok(account),
             _ => Err(self.0.deny(ApiError::NotFound)),
+        }
+    }
+
+    /// The organisation's round `id`, for a kiosk; another organisation's, or none, is 404
+    /// (audited).
+    pub fn round(&self, id: &str) -> Result<Round, ApiError> {
+        self.0.own_round(id)
+    }
+
+    /// Takes the organisation's kiosk `id` out of use; another organisation's, or none, is
+    /// 404 (audited).
+    pub fn revoke_kiosk(&self, id: &str) -> Result<Kiosk, ApiError> {
+        match self.0.state.store.revoke_kiosk(&self.0.account.organisation, id)? {
+            Some(kiosk) => Ok(kiosk),
+            None => Err(self.0.deny(ApiError::NotFound)),
         }
     }
 }

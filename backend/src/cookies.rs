@@ -52,6 +52,16 @@ pub fn session_cookie(name: &str, token: &[u8; TOKEN_LEN]) -> Result<HeaderValue
     HeaderValue::from_str(&cookie).map_err(|_| ApiError::Internal("a session cookie is not a header value"))
 }
 
+/// The `Set-Cookie` value for a token the browser keeps for `max_age_secs`, across
+/// restarts: a kiosk's device token.
+pub fn lasting_cookie(name: &str, token: &[u8; TOKEN_LEN], max_age_secs: u64) -> Result<HeaderValue, ApiError> {
+    let cookie = format!(
+        "{name}={}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}",
+        URL_SAFE_NO_PAD.encode(token)
+    );
+    HeaderValue::from_str(&cookie).map_err(|_| ApiError::Internal("a lasting cookie is not a header value"))
+}
+
 /// The `Set-Cookie` value that tells the browser to drop the cookie `name`.
 pub fn expired_cookie(name: &str) -> Result<HeaderValue, ApiError> {
     let cookie = format!("{name}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");

@@ -91,6 +91,14 @@ pub enum ApiError {
     BadRecovery,
     #[error("this key is set once, and it is set already")]
     AlreadySet,
+    #[error("this browser is not a registered kiosk")]
+    NoKiosk,
+    #[error("the kiosk link is unknown, used or expired")]
+    BadKioskLink,
+    #[error("the round is not open today")]
+    RoundNotOpen,
+    #[error("the kiosk has started too many assessments for now")]
+    TooManyStarts { retry_after_secs: u64 },
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
     /// Something the server itself got wrong; the detail goes to the log, not the client.
@@ -138,6 +146,10 @@ impl ApiError {
             ApiError::OwnAccount => "own_account",
             ApiError::BadRecovery => "bad_recovery",
             ApiError::AlreadySet => "already_set",
+            ApiError::NoKiosk => "no_kiosk",
+            ApiError::BadKioskLink => "bad_kiosk_link",
+            ApiError::RoundNotOpen => "round_not_open",
+            ApiError::TooManyStarts { .. } => "too_many_starts",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_unavailable",
         }
@@ -204,6 +216,13 @@ impl ApiError {
                 "The username or the recovery key is wrong. Check both against the printed sheet and try again."
             }
             ApiError::AlreadySet => "This key has been made already. Nothing changed.",
+            ApiError::NoKiosk => "This browser is not a kiosk, or the kiosk was taken out of use.",
+            ApiError::BadKioskLink => {
+                "This kiosk link does not work: it was used already, has run out, or the kiosk was taken \
+                 out of use. Ask an administrator for a new one."
+            }
+            ApiError::RoundNotOpen => "The questions are not open today. Ask an adult here.",
+            ApiError::TooManyStarts { .. } => "Many have started here just now. Wait a moment and press Start again.",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."
             }
@@ -225,7 +244,11 @@ impl ResponseError for ApiError {
             ApiError::Invalid(_) | ApiError::BadUsername | ApiError::WrongUsername | ApiError::UnknownUnit => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::NoStaffSession | ApiError::BadLogin | ApiError::BadRecovery => StatusCode::UNAUTHORIZED,
+            ApiError::NoStaffSession
+            | ApiError::BadLogin
+            | ApiError::BadRecovery
+            | ApiError::NoKiosk
+            | ApiError::BadKioskLink => StatusCode::UNAUTHORIZED,
             ApiError::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::UsernameTaken
@@ -235,7 +258,8 @@ impl ResponseError for ApiError {
             | ApiError::Revoked
             | ApiError::StaleCode
             | ApiError::OwnAccount
-            | ApiError::AlreadySet => StatusCode::CONFLICT,
+            | ApiError::AlreadySet
+            | ApiError::RoundNotOpen => StatusCode::CONFLICT,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadLookup | ApiError::BadAnswers(_) | ApiError::BadJson | ApiError::BadPath => {
                 StatusCode::BAD_REQUEST
@@ -243,7 +267,9 @@ impl ResponseError for ApiError {
             // A locked code keeps answering 401, like a wrong one: the child's next step is
             // the same (stop, ask an adult), and a different status would only help a guesser.
             ApiError::BadCode | ApiError::CodeLocked | ApiError::NoSession => StatusCode::UNAUTHORIZED,
-            ApiError::TooManyTries { .. } | ApiError::TooManyLookups { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyTries { .. } | ApiError::TooManyLookups { .. } | ApiError::TooManyStarts { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::NoFreeLookup => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::StaleSave => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -266,7 +292,8 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if let ApiError::TooManyTries { retry_after_secs }
         | ApiError::LoginLocked { retry_after_secs }
-        | ApiError::TooManyLookups { retry_after_secs } = self
+        | ApiError::TooManyLookups { retry_after_secs }
+        | ApiError::TooManyStarts { retry_after_secs } = self
         {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
         }

@@ -1,11 +1,11 @@
 //! Creating organisations and invitations. `beratta-server demo` and the tests both create
 //! them through here, so the tests log in with codes made exactly as real ones are.
 
-use crate::records::{Assessment, Organisation};
+use crate::records::{Assessment, AssessmentRound, Organisation};
 use crate::store::{Store, StoreError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use beratta_core::api::{Bytes, QuestionnaireRef};
+use beratta_core::api::{Bytes, QuestionnaireRef, Round};
 use beratta_core::envelope::OrgSecretKey;
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, LoginError, ServerSecret, SALT_LEN};
 use rand_core::CryptoRngCore;
@@ -123,6 +123,49 @@ pub fn create_invitation(
         };
         if store.insert_assessment(&assessment)? {
             return Ok(IssuedInvitation { code, assessment: assessment.id });
+        }
+    }
+    Err(InvitationError::NoFreeLookup)
+}
+
+/// Creates the assessment that "Start" on a kiosk begins, in the anonymous `round`. There is
+/// no code: the lookup is drawn like any other so that the assessment fits the store, but
+/// the verifier is random (no proof matches it) and the invitation expires as it is made,
+/// so nothing ever logs in to it; the kiosk's browser gets a session for it directly.
+pub fn create_kiosk_assessment(
+    store: &dyn Store,
+    organisation: &str,
+    round: &Round,
+    now: u64,
+    rng: &mut impl CryptoRngCore,
+) -> Result<Assessment, InvitationError> {
+    for _ in 0..LOOKUP_ATTEMPTS {
+        let (mut salt, mut verifier, mut id) = ([0u8; SALT_LEN], [0u8; 32], [0u8; 16]);
+        rng.fill_bytes(&mut salt);
+        rng.fill_bytes(&mut verifier);
+        rng.fill_bytes(&mut id);
+        let assessment = Assessment {
+            id: URL_SAFE_NO_PAD.encode(id),
+            organisation: organisation.to_string(),
+            lookup: ChildCode::generate(rng).lookup().to_string(),
+            questionnaire: round.questionnaire.clone(),
+            salt: Bytes(salt.to_vec()),
+            kdf: KdfParams::STANDARD,
+            verifier: Bytes(verifier.to_vec()),
+            created_unix: now,
+            failed_logins: 0,
+            sealed: None,
+            invited_by: None,
+            unit: round.unit.clone(),
+            expires_unix: now,
+            revoked: false,
+            sealed_note: Bytes::default(),
+            help: None,
+            round: Some(AssessmentRound { round: round.round_id.clone(), unit: round.unit.clone(), mode: round.mode }),
+            progress: None,
+        };
+        if store.insert_assessment(&assessment)? {
+            return Ok(assessment);
         }
     }
     Err(InvitationError::NoFreeLookup)

@@ -112,3 +112,16 @@ pub const STATISTICS_PAGE: u64 = 1_000;
 
 /// The most pages a round's records are cut into, whatever a cursor says.
 pub const MAX_STATISTICS_PAGES: u32 = 100_000;
+
+/// "Start"s one kiosk may make per window. A young person takes minutes to answer, so this
+/// is far above honest use at a youth centre, and bounds how many empty assessments a
+/// misused kiosk (or a script holding its device token) can make: about 4,300 a day.
+pub const MAX_KIOSK_STARTS: u32 = 30;
+pub const KIOSK_WINDOW_SECS: u64 = 10 * 60;
+
+/// How long a kiosk's registration link works before a browser must have taken it.
+pub const KIOSK_REGISTRATION_SECS: u64 = 24 * 60 * 60;
+
+/// How long a kiosk's device cookie lasts in its browser: a school year and a summer. An
+/// administrator revokes a kiosk at once when needed; the cookie then opens nothing.
+pub const KIOSK_COOKIE_SECS: u64 = 400 * 24 * 60 * 60;

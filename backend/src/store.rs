@@ -14,11 +14,13 @@
 
 mod audit;
 mod durable;
+mod kiosks;
 mod rounds;
 mod staff;
 mod statistics;
 
 pub use audit::{AuditFault, AuditStore};
+pub use kiosks::KioskStore;
 pub use rounds::RoundStore;
 pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome};
 pub use statistics::{statistics_key, StatisticsStore};
@@ -85,10 +87,13 @@ pub enum LoginCounter<'a> {
     StaffUsername(&'a str),
     /// One username's wrong recovery keys, whether or not the username exists.
     Recovery(&'a str),
+    /// "Start"s on one kiosk (its id): not failures, but counted in a window the same way,
+    /// so that a kiosk cannot make assessments faster than young people can answer them.
+    KioskStart(&'a str),
 }
 
 /// Key prefixes of the counters whose windows end, so that a sweep may remove them.
-const WINDOWED_COUNTERS: [&[u8]; 4] = [b"client:", b"staff-client:", b"staff-user:", b"recovery:"];
+const WINDOWED_COUNTERS: [&[u8]; 5] = [b"client:", b"staff-client:", b"staff-user:", b"recovery:", b"kiosk-start:"];
 
 impl LoginCounter<'_> {
     fn key(&self) -> Vec<u8> {
@@ -98,6 +103,7 @@ impl LoginCounter<'_> {
             LoginCounter::StaffClient(c) => (b"staff-client:", c),
             LoginCounter::StaffUsername(u) => (b"staff-user:", u),
             LoginCounter::Recovery(u) => (b"recovery:", u),
+            LoginCounter::KioskStart(k) => (b"kiosk-start:", k),
         };
         [prefix, name.as_bytes()].concat()
     }
@@ -215,7 +221,7 @@ pub struct Expiry {
 }
 
 /// The server's storage. Implementations must make each method atomic on its own.
-pub trait Store: StaffStore + AuditStore + RoundStore + StatisticsStore + Send + Sync {
+pub trait Store: StaffStore + AuditStore + RoundStore + StatisticsStore + KioskStore + Send + Sync {
     /// Reads something real, so that a health check fails when the storage does.
     fn check(&self) -> Result<(), StoreError>;
 
@@ -346,6 +352,10 @@ pub struct SledStore {
     /// Organisation ‖ round ‖ assessment (each part length-prefixed, [`statistics_key`])
     /// → the newest sealed statistics record, written with the answers.
     statistics: sled::Tree,
+    /// Organisation ‖ kiosk id → [`beratta_core::api::Kiosk`] (see `kiosks.rs`).
+    kiosks: sled::Tree,
+    /// Hashes of kiosks' registration and device tokens → the kiosk's key.
+    kiosk_tokens: sled::Tree,
 }
 
 impl SledStore {
@@ -381,6 +391,8 @@ impl SledStore {
             rounds: db.open_tree("rounds")?,
             interventions: db.open_tree("interventions")?,
             statistics: db.open_tree("statistics")?,
+            kiosks: db.open_tree("kiosks")?,
+            kiosk_tokens: db.open_tree("kiosk_tokens")?,
             meta,
             db,
         })

@@ -600,6 +600,55 @@ pub struct RoundPage {
     pub acute: Option<u64>,
 }
 
+/// `POST /api/admin/kiosks`: a browser at a youth centre that will take anonymous answers
+/// for `round` (one of the organisation's anonymous rounds), without cards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewKiosk {
+    pub name: String,
+    pub round: String,
+}
+
+/// A kiosk as administrators see it: `GET /api/admin/kiosks`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kiosk {
+    pub kiosk_id: String,
+    pub name: String,
+    pub round: String,
+    pub created_by: String,
+    pub created_unix: u64,
+    /// A browser has taken the registration link and keeps the kiosk's device token.
+    pub registered: bool,
+    /// Until then, the link works up to this moment.
+    pub registration_expires_unix: u64,
+    /// Taken out of use: the device token no longer starts anything.
+    pub revoked: bool,
+}
+
+/// The answer to `POST /api/admin/kiosks`: the kiosk and its one-time registration token,
+/// which the administrator opens in the kiosk's browser as `/?kiosk=1#kiosk=<token>`. The
+/// server keeps only its hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskRegistration {
+    pub kiosk: Kiosk,
+    pub token: String,
+}
+
+/// `POST /api/kiosk/register`: the kiosk's browser hands in the one-time token and gets the
+/// device token as a cookie that scripts cannot read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskClaim {
+    pub token: String,
+}
+
+/// `GET /api/kiosk`: what a registered kiosk's start screen shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskInfo {
+    pub name: String,
+    pub organisation_name: String,
+    /// Whether the round is open today, so that "Start" can begin an assessment.
+    pub open: bool,
+}
+
 /// One record of the audit log, as administrators read it: `GET /api/admin/audit`.
 pub use crate::audit::AuditEntry;
 

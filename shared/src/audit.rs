@@ -53,11 +53,19 @@ pub enum AuditAction {
     StatisticsKeyRevoked,
     /// A page of a round's sealed statistics records was fetched (subject: the round).
     StatisticsRecordsViewed,
+    /// An administrator made a kiosk for an anonymous round (subject: the kiosk).
+    KioskCreated,
+    /// A browser took a kiosk's registration link and now keeps its device token.
+    KioskRegistered,
+    /// An administrator took a kiosk out of use.
+    KioskRevoked,
+    /// "Start" on a kiosk began a fresh anonymous assessment (subject: the kiosk).
+    KioskStarted,
 }
 
 impl AuditAction {
     /// Every action, in the order the administrator's filter lists them.
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::StaffLogin,
         AuditAction::StaffLoginFailed,
         AuditAction::StaffLogout,
@@ -84,6 +92,10 @@ impl AuditAction {
         AuditAction::StatisticsKeyGranted,
         AuditAction::StatisticsKeyRevoked,
         AuditAction::StatisticsRecordsViewed,
+        AuditAction::KioskCreated,
+        AuditAction::KioskRegistered,
+        AuditAction::KioskRevoked,
+        AuditAction::KioskStarted,
     ];
 
     /// The action a stable name names (the inverse of [`AuditAction::name`]).
@@ -121,6 +133,10 @@ impl AuditAction {
             AuditAction::StatisticsKeyGranted => "statistics_key_granted",
             AuditAction::StatisticsKeyRevoked => "statistics_key_revoked",
             AuditAction::StatisticsRecordsViewed => "statistics_records_viewed",
+            AuditAction::KioskCreated => "kiosk_created",
+            AuditAction::KioskRegistered => "kiosk_registered",
+            AuditAction::KioskRevoked => "kiosk_revoked",
+            AuditAction::KioskStarted => "kiosk_started",
         }
     }
 }

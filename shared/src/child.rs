@@ -66,6 +66,18 @@ impl ChildKeys {
         }
     }
 
+    /// For a young person who pressed "Start" on a kiosk: there is no code, so the data key
+    /// is wrapped under a fresh key that is dropped here. The answers are sealed like any
+    /// anonymous round's, but once the session ends nobody, the young person included, can
+    /// open them again; what stays usable is the statistics record. While the session
+    /// lasts, [`ChildKeys::for_resume`] still carries the data key across a reload.
+    pub fn for_kiosk(assessment: &ChildAssessment, rng: &mut impl CryptoRngCore) -> ChildKeys {
+        let data_key = SymmetricKey::generate(rng);
+        let dropped = SymmetricKey::generate(rng);
+        let child_wrapped_key = wrap_data_key(&dropped, WrapPurpose::Child, &assessment.assessment, &data_key, rng);
+        ChildKeys { data_key, child_wrapped_key }
+    }
+
     /// What the browser keeps across a reload: both keys, wrapped under the session's
     /// resume key. Useless once the server ends the session.
     pub fn for_resume(

@@ -157,9 +157,10 @@ fn locked_or_bad(failed: u32) -> ApiError {
     }
 }
 
-/// Creates a session for a child who gave the right code, and ends the one the browser
-/// had before, if any; returns the new token and what the browser needs.
-fn start_session(
+/// Creates a session for a child who gave the right code (or pressed "Start" on a kiosk),
+/// and ends the one the browser had before, if any; returns the new token and what the
+/// browser needs.
+pub(crate) fn start_session(
     state: &AppState,
     assessment: &Assessment,
     now: u64,

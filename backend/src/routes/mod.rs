@@ -6,6 +6,7 @@ pub mod assessments;
 pub mod child;
 pub mod frontend;
 pub mod health;
+pub mod kiosks;
 pub mod questionnaires;
 pub mod recovery;
 pub mod rounds;
@@ -55,6 +56,11 @@ pub fn api() -> Scope {
         .service(
             resource("/admin/units").route(web::get().to(admin::list_units)).route(web::post().to(admin::add_unit)),
         )
+        .service(resource("/admin/kiosks").route(web::get().to(kiosks::list)).route(web::post().to(kiosks::create)))
+        .service(resource("/admin/kiosks/{id}").route(web::delete().to(kiosks::revoke)))
+        .service(resource("/kiosk").route(web::get().to(kiosks::info)))
+        .service(resource("/kiosk/register").route(web::post().to(kiosks::register)))
+        .service(resource("/kiosk/start").route(web::post().to(kiosks::start)))
         .service(resource("/admin/audit").route(web::get().to(admin::audit)))
         .service(resource("/admin/audit/children").route(web::get().to(admin::audit_children)))
         .service(resource("/admin/children").route(web::get().to(admin::children)))

@@ -3,7 +3,7 @@
 use crate::support::{app, send, Fixture, Reply};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use beratta_core::api::{Bytes, Health, Intervention, Round, SealedAnswers, SealedHelp, Unit};
+use beratta_core::api::{Bytes, Health, Intervention, Kiosk, Round, SealedAnswers, SealedHelp, Unit};
 use beratta_core::audit::{AuditEntry, AuditEvent};
 use beratta_core::login::ServerSecret;
 use beratta_server::frontend::Frontend;
@@ -12,8 +12,8 @@ use beratta_server::records::{
     Assessment, ChildSession, FailureWindow, Organisation, PasswordRecord, SetupToken, StaffAccount, StaffSessionRecord,
 };
 use beratta_server::store::{
-    AuditStore, CreateOrganisation, Durable, Expiry, InsertOutcome, LoginCounter, LookupClaim, ReservationRules,
-    ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore,
+    AuditStore, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter, LookupClaim,
+    ReservationRules, ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore,
     StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
 };
 use beratta_server::AppState;
@@ -210,6 +210,24 @@ impl AuditStore for BrokenStore {
         Err(gone())
     }
     fn audit_entries(&self, _: &str, _: u64, _: usize) -> Result<Vec<AuditEntry>, StoreError> {
+        Err(gone())
+    }
+}
+
+impl KioskStore for BrokenStore {
+    fn insert_kiosk(&self, _: &str, _: &Kiosk, _: &[u8; 32]) -> Result<bool, StoreError> {
+        Err(gone())
+    }
+    fn kiosks(&self, _: &str) -> Result<Vec<Kiosk>, StoreError> {
+        Err(gone())
+    }
+    fn register_kiosk(&self, _: &[u8; 32], _: &[u8; 32], _: u64) -> Result<Option<(String, Kiosk)>, StoreError> {
+        Err(gone())
+    }
+    fn kiosk_by_device(&self, _: &[u8; 32]) -> Result<Option<(String, Kiosk)>, StoreError> {
+        Err(gone())
+    }
+    fn revoke_kiosk(&self, _: &str, _: &str) -> Result<Option<Kiosk>, StoreError> {
         Err(gone())
     }
 }

@@ -17,6 +17,7 @@ mod headers;
 mod health;
 mod hostile;
 mod invitations;
+mod kiosks;
 mod login;
 mod lookups;
 mod origin;

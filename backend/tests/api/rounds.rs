@@ -25,7 +25,7 @@ use beratta_core::status::AssessmentStatus;
 use rand_core::OsRng;
 
 /// The instrument the tests' invitations use, validated as the server validates it.
-fn instrument() -> Questionnaire {
+pub(crate) fn instrument() -> Questionnaire {
     let read = |name: &str| std::fs::read_to_string(questionnaires_dir().join(name)).expect("the file is there");
     let catalogue = Catalogue::from_toml("factors.toml", &read("factors.toml")).expect("the catalogue is valid");
     Questionnaire::from_toml("ages-10-12.toml", &read("ages-10-12.toml"), &catalogue).expect("the instrument is valid")
@@ -33,7 +33,7 @@ fn instrument() -> Questionnaire {
 
 /// A session through the whole instrument, each item answered with the option `pick` names
 /// (by position, from the end when `from_end`), and the text items left with a canary.
-fn answered(q: &Questionnaire, from_end: bool) -> Session {
+pub(crate) fn answered(q: &Questionnaire, from_end: bool) -> Session {
     let mut s = Session::start(q);
     while let Some(i) = s.current(q) {
         let item = &q.items[i];
@@ -50,7 +50,7 @@ fn answered(q: &Questionnaire, from_end: bool) -> Session {
 
 /// Gives the organisation a statistics key, as its administrator's set-up does (another
 /// branch); the test keeps the secret half, as a statistics-key holder's browser would.
-fn with_statistics_key(fx: &Fixture) -> OrgSecretKey {
+pub(crate) fn with_statistics_key(fx: &Fixture) -> OrgSecretKey {
     let key = OrgSecretKey::generate(&mut OsRng);
     let public = Bytes(key.public_key().as_bytes().to_vec());
     assert!(fx.state.store.set_statistics_public_key(ORGANISATION, &public).expect("the store works"));
@@ -125,7 +125,7 @@ macro_rules! child_log_in {
 }
 
 /// Seals a save as the child's browser does.
-fn seal_save(
+pub(crate) fn seal_save(
     keys: &ChildKeys,
     a: &ChildAssessment,
     q: &Questionnaire,
@@ -137,7 +137,7 @@ fn seal_save(
 }
 
 /// Every file below `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).expect("readable").flatten() {
         let path = entry.path();

@@ -593,6 +593,10 @@ static SV: Texts = Texts {
         AuditAction::StatisticsKeyGranted => "Gav en kollega statistiknyckeln",
         AuditAction::StatisticsKeyRevoked => "Tog bort en kollegas statistiknyckel",
         AuditAction::StatisticsRecordsViewed => "Hämtade statistikposter för en omgång",
+        AuditAction::KioskCreated => "Skapade en kiosk",
+        AuditAction::KioskRegistered => "En webbläsare blev kiosk",
+        AuditAction::KioskRevoked => "Tog bort en kiosk",
+        AuditAction::KioskStarted => "En ung person började svara på en kiosk",
     },
 };
 
@@ -869,6 +873,10 @@ static EN: Texts = Texts {
         AuditAction::StatisticsKeyGranted => "Gave a colleague the statistics key",
         AuditAction::StatisticsKeyRevoked => "Took a colleague's statistics key away",
         AuditAction::StatisticsRecordsViewed => "Fetched a round's statistics records",
+        AuditAction::KioskCreated => "Made a kiosk",
+        AuditAction::KioskRegistered => "A browser became a kiosk",
+        AuditAction::KioskRevoked => "Took a kiosk out of use",
+        AuditAction::KioskStarted => "A young person began answering at a kiosk",
     },
 };
 

@@ -196,6 +196,28 @@ fn resume_material_is_useless_under_another_session() {
 }
 
 #[test]
+fn a_kiosk_visit_opens_across_a_reload_and_with_no_code_at_all_once_the_session_is_gone() {
+    let org = OrgSecretKey::generate(&mut OsRng);
+    let server = ServerSecret::generate(&mut OsRng);
+    let mut a = assessment(&org, &server);
+    let keys = ChildKeys::for_kiosk(&a, &mut OsRng);
+    let mut session = Session::default();
+    session.answers.insert("x".into(), crate::engine::Answer::Text("kiosk".into()));
+    a.sealed = Some(keys.seal(&a, &session, "sv", 1, &mut OsRng).unwrap());
+
+    // Within the session, a reload carries on.
+    let kept = keys.for_resume(&a, &mut OsRng).unwrap();
+    assert_eq!(ChildKeys::resume(&a, &kept).unwrap().open(&a).unwrap().unwrap().session, session);
+    // There is no code whose key unwraps the stored data key.
+    for _ in 0..3 {
+        let code = derive_child_secrets(&ChildCode::generate(&mut OsRng), &[1; SALT_LEN], &FAST).unwrap();
+        assert!(ChildKeys::after_login(&code, &a, &mut OsRng).is_err());
+    }
+    // Two visits are two strangers: different data keys, so different pseudonyms.
+    assert_ne!(ChildKeys::for_kiosk(&a, &mut OsRng).pseudonym(), keys.pseudonym());
+}
+
+#[test]
 fn the_child_reads_the_help_status_staff_sealed() {
     use crate::help::{seal_help, HelpState, HelpStatus};
     let org = OrgSecretKey::generate(&mut OsRng);
