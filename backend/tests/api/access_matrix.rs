@@ -7,13 +7,14 @@
 //! inviter and a colleague in unit 1, a colleague in unit 2, and an analyst in unit 1
 //! (being in the unit gives an analyst nothing). Each organisation has its statistics key,
 //! held by its administrator and granted to its analyst; a round of organisation A has
-//! sealed statistics records, which only A's holders may fetch.
+//! sealed statistics records, which only A's holders may fetch, and a kiosk, which only A's
+//! administrators may list, make for that round, or take out of use.
 
 use crate::support::staff::{batch, child_with, new_child, staff_log_in, with_cookie, StaffUser};
 use crate::support::{app, send, Fixture, ORGANISATION};
 use actix_web::test::TestRequest;
 use beratta_core::api::{
-    AssessmentRecord, Bytes, NewCode, NewStaffMember, Role, SealedHelp, StaffChange, StatisticsGrant,
+    AssessmentRecord, Bytes, Kiosk, NewCode, NewKiosk, NewStaffMember, Role, SealedHelp, StaffChange, StatisticsGrant,
     StatisticsKeySetup,
 };
 use beratta_core::audit::{AuditAction, AuditEntry};
@@ -42,6 +43,8 @@ struct Targets {
 
 /// The round of organisation A that has statistics records.
 const ROUND_A: &str = "round-a";
+/// A kiosk of organisation A, for that round.
+const KIOSK_A: &str = "kiosk-a";
 
 const ROWS: &[&str] = &[
     "GET /api/staff/me",
@@ -70,6 +73,9 @@ const ROWS: &[&str] = &[
     "PUT /api/admin/staff/{T}/statistics-key",
     "DELETE /api/admin/staff/{T}/statistics-key",
     "GET /api/statistics/rounds/{A's}/records",
+    "GET /api/admin/kiosks",
+    "POST /api/admin/kiosks",
+    "DELETE /api/admin/kiosks/{A's}",
     "POST /api/staff/logout",
 ];
 
@@ -152,6 +158,11 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
             TestRequest::get().uri(&format!("/api/statistics/rounds/{ROUND_A}/records"))
         }
         "POST /api/staff/logout" => TestRequest::post().uri("/api/staff/logout"),
+        "GET /api/admin/kiosks" => TestRequest::get().uri("/api/admin/kiosks"),
+        "POST /api/admin/kiosks" => TestRequest::post()
+            .uri("/api/admin/kiosks")
+            .set_json(NewKiosk { name: "Fritidsgården".into(), round: ROUND_A.into() }),
+        "DELETE /api/admin/kiosks/{A's}" => TestRequest::delete().uri(&format!("/api/admin/kiosks/{KIOSK_A}")),
         other => panic!("no request for {other}"),
     }
 }
@@ -177,6 +188,7 @@ fn audited_route(row: &str) -> String {
         "/api/admin/staff/{A's}" => "/api/admin/staff/{id}",
         "/api/admin/staff/{T}/statistics-key" => "/api/admin/staff/{id}/statistics-key",
         "/api/statistics/rounds/{A's}/records" => "/api/statistics/rounds/{round}/records",
+        "/api/admin/kiosks/{A's}" => "/api/admin/kiosks/{id}",
         other => other,
     };
     format!("{method} {pattern}")
@@ -214,6 +226,17 @@ async fn every_role_of_two_organisations_gets_exactly_its_answer_on_every_staff_
             fx.state.store.put_statistics_record(org, round, &format!("as-{i}"), &[i; 200]).expect("store");
         }
     }
+    let kiosk = Kiosk {
+        kiosk_id: KIOSK_A.into(),
+        name: "Biblioteket".into(),
+        round: ROUND_A.into(),
+        created_by: a[0].id.clone(),
+        created_unix: fx.state.now(),
+        registered: false,
+        registration_expires_unix: fx.state.now() + 3600,
+        revoked: false,
+    };
+    assert!(fx.state.store.insert_kiosk(ORGANISATION, &kiosk, &[7; 32]).expect("store"));
 
     let labels = ["adminA", "invA", "sameA", "othA", "anaA", "adminB", "invB", "sameB", "othB", "anaB"];
     let mut actors = Vec::new();
@@ -310,6 +333,9 @@ PUT /api/admin/statistics-key         409    403    403    403    403    409    
 PUT /api/admin/staff/{T}/statistics-key    204    403    403    403    403    404    403    403    403    403    401
 DELETE /api/admin/staff/{T}/statistics-key    204    403    403    403    403    404    403    403    403    403    401
 GET /api/statistics/rounds/{A's}/records    200    403    403    403    200    404    403    403    403    404    401
+GET /api/admin/kiosks                 200    403    403    403    403    200    403    403    403    403    401
+POST /api/admin/kiosks                200    403    403    403    403    404    403    403    403    403    401
+DELETE /api/admin/kiosks/{A's}        200    403    403    403    403    404    403    403    403    403    401
 POST /api/staff/logout                204    204    204    204    204    204    204    204    204    204    204
 ";
     assert_eq!(table, expected, "\nthe matrix as it is:\n{table}");
