@@ -1,7 +1,7 @@
 //! What long idleness does to the child's app ([`use_idle_end`]): after a gentle question,
 //! the last answer gets a moment to reach the server and the session ends as at logout,
-//! with a calm note. In kiosk mode a start page nobody uses (a half-typed code) also starts
-//! over, unless a login is under way. The clock itself is [`super::idle::IdleGuard`].
+//! with a calm note; in kiosk mode the whole app starts over instead. A kiosk's start page
+//! nobody uses (a half-typed code) also starts over, unless a login is under way. The clock itself is [`super::idle::IdleGuard`].
 
 use super::idle;
 use super::login;
@@ -34,14 +34,15 @@ pub fn use_idle_end(state: &UseReducerHandle<AppState>, saving: &Saving, on_leav
                 }
                 return;
             }
-            let dispatcher = dispatcher.clone();
+            let (dispatcher, on_leave) = (dispatcher.clone(), on_leave.clone());
             saving.end_session(5_000, move || {
                 if kiosk {
-                    // The next child at a kiosk starts afresh (the default language too); the
-                    // note stays, for a child who comes back.
-                    dispatcher.dispatch(AppAction::Reset);
+                    // The next person at a kiosk gets a whole new app: nothing the last one
+                    // saw or typed is left in the page's memory, the language is the default.
+                    on_leave.emit(Leave::Fresh);
+                } else {
+                    dispatcher.dispatch(AppAction::ShowStart(Some(Notice::Idle)));
                 }
-                dispatcher.dispatch(AppAction::ShowStart(Some(Notice::Idle)));
             });
         })
     };

@@ -1,6 +1,7 @@
 //! The child's ways out of a session ([`use_leave`]): logging out, stopping for now on the
 //! help screen, and the quick exit (the button, or Escape twice).
 
+use super::idle;
 use super::quick_exit::{self, Leave};
 use super::saving::Saving;
 use super::state::{AppAction, AppState};
@@ -25,8 +26,18 @@ pub fn use_leave(state: &UseReducerHandle<AppState>, saving: &Saving, on_leave: 
             saving.end_session(3_000, move || dispatcher.dispatch(then()));
         })
     };
-    let on_logout = leave(|| AppAction::Reset);
     let on_stop = leave(|| AppAction::Stopped);
+    // At a kiosk, logging out (the finish page's button) leaves the whole app, so the next
+    // person gets a new one with nothing of this one in memory.
+    let on_logout = if idle::timing().kiosk {
+        let (saving, on_leave) = (saving.clone(), on_leave.clone());
+        Callback::from(move |_: MouseEvent| {
+            let on_leave = on_leave.clone();
+            saving.end_session(3_000, move || on_leave.emit(Leave::Fresh));
+        })
+    } else {
+        leave(|| AppAction::Reset)
+    };
 
     // Quick exit: the neutral page at once, in place of this whole app, and the session
     // ended behind it.

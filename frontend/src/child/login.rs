@@ -76,6 +76,26 @@ pub async fn login(code: ChildCode) -> Result<Loaded, Notice> {
     Ok(loaded)
 }
 
+/// Begins a fresh anonymous assessment on a registered kiosk ("Start"): the server makes it
+/// and opens a session, and the keys are made here with no code (`ChildKeys::for_kiosk`),
+/// so once the session ends nobody can open the answers again. Otherwise as a login.
+pub async fn kiosk_start() -> Result<Loaded, Notice> {
+    let _under_way = LoginUnderWay::start();
+    let mark = forget::login_started();
+    let assessment = api::kiosk_start().await.map_err(|error| match error.code() {
+        Some("too_many_starts") => Notice::KioskBusy,
+        Some("round_not_open") => Notice::KioskClosed,
+        Some("no_kiosk") => Notice::KioskGone,
+        _ => notice(error),
+    })?;
+    left_meanwhile(mark).await?;
+    let keys = ChildKeys::for_kiosk(&assessment, &mut OsRng);
+    let loaded = load(assessment, keys, false).await?;
+    left_meanwhile(mark).await?;
+    keep_for_resume(&loaded.child);
+    Ok(loaded)
+}
+
 /// The child left (quick exit, idle timeout) while the login was under way: the session it
 /// has just opened is ended at once, instead of being left behind for the next person.
 async fn left_meanwhile(mark: u64) -> Result<(), Notice> {

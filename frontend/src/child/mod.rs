@@ -21,6 +21,7 @@ mod help;
 mod help_status;
 mod idle;
 mod idle_end;
+mod kiosk;
 mod language;
 mod layout;
 mod leave;
@@ -223,7 +224,7 @@ fn ChildApp(props: &ChildProps) -> Html {
         Route::Finished(survey) => html! {
             <>
                 { layout::status_bar(lang, state.save, survey.session.view(&survey.questionnaire).progress) }
-                <FinishPage {lang} on_back={answering.on_back} on_logout={leave.on_logout} {leaving} />
+                <FinishPage {lang} on_back={answering.on_back} on_logout={leave.on_logout} {leaving} anonymous={survey.anonymous} />
                 { layout::help_status(lang, survey) }
                 { layout::help_now(lang, survey) }
             </>

@@ -1,6 +1,8 @@
 //! The start page: a friendly welcome and one field for the login code. The code is
-//! checked by the core (`ChildCode::parse`) before anything is sent.
+//! checked by the core (`ChildCode::parse`) before anything is sent. On a registered kiosk
+//! the page is one "Start" button instead (`kiosk`).
 
+use crate::child::kiosk::{self, KioskCheck, KioskStart};
 use crate::child::login;
 use crate::child::state::Loaded;
 use crate::child::texts::{sentence, texts, Notice};
@@ -19,6 +21,30 @@ pub struct StartProps {
 
 #[function_component]
 pub fn StartPage(props: &StartProps) -> Html {
+    match kiosk::use_kiosk() {
+        KioskCheck::No => {
+            html! { <CodeStart lang={props.lang} notice={props.notice.clone()} on_loaded={props.on_loaded.clone()} /> }
+        }
+        KioskCheck::Ready(info) => {
+            html! { <KioskStart lang={props.lang} {info} on_loaded={props.on_loaded.clone()} /> }
+        }
+        KioskCheck::Checking => html! {
+            <section class="waiting">
+                <p class="checking" role="status" aria-live="polite">{ texts(props.lang).one_moment }</p>
+            </section>
+        },
+        KioskCheck::Broken(notice) => html! {
+            <section class="start" aria-labelledby="start-heading">
+                <h1 id="start-heading">{ texts(props.lang).start_heading }</h1>
+                <p id="kiosk-error" class="error" role="alert">{ sentence(props.lang, &notice) }</p>
+            </section>
+        },
+    }
+}
+
+/// The start page with the code field.
+#[function_component]
+fn CodeStart(props: &StartProps) -> Html {
     let t = texts(props.lang);
     let code = use_state(login::code_from_address);
     // A calm note (the child chose to stop for now) stays above the form; only problems go

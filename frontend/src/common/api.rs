@@ -12,6 +12,7 @@ use beratta_core::api::{ChildNote, RecoveryClaim, RecoveryCopy, RecoveryReset, U
 use beratta_core::api::{
     Intervention, NewIntervention, NewRound, PersonalKey, Round, RoundPage, StatisticsGrant, StatisticsKeySetup,
 };
+use beratta_core::api::{Kiosk, KioskClaim, KioskInfo, KioskRegistration, NewKiosk};
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
@@ -155,6 +156,23 @@ pub async fn logout() -> Result<(), ApiError> {
     } else {
         Err(ApiError::Status { status, body: None })
     }
+}
+
+/// `GET /api/kiosk`: whether this browser is a registered kiosk, and what its start screen
+/// shows.
+pub async fn kiosk_info() -> Result<KioskInfo, ApiError> {
+    request(Method::GET, "/api/kiosk", NO_BODY).await
+}
+
+/// `POST /api/kiosk/register`: hands in a kiosk link's one-time token; the answer sets the
+/// kiosk's device cookie.
+pub async fn kiosk_register(token: &str) -> Result<KioskInfo, ApiError> {
+    request(Method::POST, "/api/kiosk/register", Some(&KioskClaim { token: token.to_string() })).await
+}
+
+/// `POST /api/kiosk/start`: a fresh anonymous assessment and a child session for it.
+pub async fn kiosk_start() -> Result<ChildAssessment, ApiError> {
+    request(Method::POST, "/api/kiosk/start", NO_BODY).await
 }
 
 // ── staff ────────────────────────────────────────────────────────────────────────────────
@@ -366,4 +384,20 @@ pub async fn grant_statistics_key(staff_id: &str, grant: &StatisticsGrant) -> Re
 pub async fn revoke_statistics_key(staff_id: &str) -> Result<(), ApiError> {
     let path = format!("/api/admin/staff/{}/statistics-key", segment(staff_id));
     request::<IgnoredAny>(Method::DELETE, &path, NO_BODY).await.map(|_| ())
+}
+
+/// `GET /api/admin/kiosks`: the organisation's kiosks.
+pub async fn kiosks() -> Result<Vec<Kiosk>, ApiError> {
+    request(Method::GET, "/api/admin/kiosks", NO_BODY).await
+}
+
+/// `POST /api/admin/kiosks`: a new kiosk and its one-time registration token.
+pub async fn create_kiosk(kiosk: &NewKiosk) -> Result<KioskRegistration, ApiError> {
+    request(Method::POST, "/api/admin/kiosks", Some(kiosk)).await
+}
+
+/// `DELETE /api/admin/kiosks/{id}`: takes a kiosk out of use.
+pub async fn revoke_kiosk(kiosk_id: &str) -> Result<Kiosk, ApiError> {
+    let path = format!("/api/admin/kiosks/{}", segment(kiosk_id));
+    request(Method::DELETE, &path, NO_BODY).await
 }

@@ -27,7 +27,7 @@ fn start_url(origin: &str, code: &ChildCode) -> String {
 
 /// A QR code of `text` as an SVG data URL, which the page's Content-Security-Policy allows
 /// as an image.
-fn qr_image(text: &str) -> Option<String> {
+pub fn qr_image(text: &str) -> Option<String> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
     let svg = code.render::<svg::Color>().min_dimensions(180, 180).quiet_zone(true).build();
     Some(format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg)))

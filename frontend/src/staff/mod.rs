@@ -19,6 +19,7 @@ mod idle;
 mod invite;
 mod keep;
 mod keys;
+mod kiosks;
 mod login;
 mod overview;
 mod page;

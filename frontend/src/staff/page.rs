@@ -46,6 +46,15 @@ pub fn typed_into(state: &UseStateHandle<String>, error: &UseStateHandle<Option<
     })
 }
 
+/// A select's value into `state`.
+pub fn chosen(state: &UseStateHandle<String>) -> Callback<Event> {
+    let state = state.clone();
+    Callback::from(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        state.set(select.value());
+    })
+}
+
 /// Now, in Unix seconds, by the browser's clock.
 pub fn now_unix() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64

@@ -5,27 +5,17 @@
 
 use super::context::use_staff;
 use super::invite::BANDS;
-use super::page::{typed_into, use_fetch, Loading, Problem, StaffPage};
+use super::page::{chosen, typed_into, use_fetch, Loading, Problem, StaffPage};
 use super::route::{go, Route};
 use crate::common::api;
 use beratta_core::api::{
     InterventionKind, NewIntervention, NewRound, Phase, QuestionnaireRef, RoundIntervention, RoundMode,
 };
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 const KINDS: [(&str, InterventionKind); 3] =
     [("insats", InterventionKind::Insats), ("projekt", InterventionKind::Projekt), ("grupp", InterventionKind::Grupp)];
 const PHASES: [(&str, Phase); 3] = [("before", Phase::Before), ("after", Phase::After), ("follow_up", Phase::FollowUp)];
-
-/// A select's value into `state`.
-fn chosen(state: &UseStateHandle<String>) -> Callback<Event> {
-    let state = state.clone();
-    Callback::from(move |e: Event| {
-        let select: HtmlSelectElement = e.target_unchecked_into();
-        state.set(select.value());
-    })
-}
 
 /// Whether a round's period is two days (`YYYY-MM-DD`, as date fields give them) in order.
 fn period_ok(opens: &str, closes: &str) -> bool {

@@ -33,6 +33,8 @@ pub enum Route {
     AdminAudit,
     /// `#/admin/statistics-key`: who holds the statistics key; grant and take it away.
     AdminStatisticsKey,
+    /// `#/admin/kiosks`: kiosks for anonymous rounds.
+    AdminKiosks,
     /// `#/recover`: an administrator who lost their password uses the recovery key.
     Recover,
     /// A staff address that names no page.
@@ -65,6 +67,7 @@ impl Route {
             ["admin", "units"] => Route::AdminUnits,
             ["admin", "audit"] => Route::AdminAudit,
             ["admin", "statistics-key"] => Route::AdminStatisticsKey,
+            ["admin", "kiosks"] => Route::AdminKiosks,
             ["staff" | "admin", ..] => Route::Unknown,
             _ => return None,
         };
@@ -88,6 +91,7 @@ impl Route {
             Route::AdminUnits => "#/admin/units".into(),
             Route::AdminAudit => "#/admin/audit".into(),
             Route::AdminStatisticsKey => "#/admin/statistics-key".into(),
+            Route::AdminKiosks => "#/admin/kiosks".into(),
             Route::Recover => "#/recover".into(),
             Route::Unknown => "#/staff".into(),
         }
@@ -132,6 +136,7 @@ mod tests {
             Route::AdminUnits,
             Route::AdminAudit,
             Route::AdminStatisticsKey,
+            Route::AdminKiosks,
             Route::Recover,
         ];
         for route in routes {

@@ -9,7 +9,7 @@ use super::page::Loading;
 use super::route::{current_fragment, go, Route};
 use super::texts::texts;
 use super::{
-    admin, audit, children, enrol, idle, invite, keep, login, recover, rounds, setup, statistics_key, summary,
+    admin, audit, children, enrol, idle, invite, keep, kiosks, login, recover, rounds, setup, statistics_key, summary,
 };
 use crate::common::api;
 use crate::common::lang::Lang;
@@ -197,6 +197,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         (Route::AdminUnits, Some(_)) => html! { <admin::UnitsPage /> },
         (Route::AdminAudit, Some(_)) => html! { <audit::AuditPage /> },
         (Route::AdminStatisticsKey, Some(_)) => html! { <statistics_key::StatisticsKeyPage /> },
+        (Route::AdminKiosks, Some(_)) => html! { <kiosks::KiosksPage /> },
         (Route::Unknown, Some(_)) => html! { <p class="notice" role="status">{ context.t().no_such_page }</p> },
     };
     // The print view is paper only: no header, no navigation.
@@ -261,6 +262,7 @@ fn Header(props: &HeaderProps) -> Html {
                             { link(Route::AdminUnits, t.nav_units) }
                             { link(Route::AdminAudit, t.nav_audit) }
                             { link(Route::AdminStatisticsKey, t.statistics.nav) }
+                            { link(Route::AdminKiosks, t.kiosks.nav) }
                         }
                     </ul>
                 </nav>

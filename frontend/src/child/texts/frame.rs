@@ -17,6 +17,8 @@ pub struct Texts {
     pub start_button: &'static str,
     pub checking: &'static str,
     pub resuming: &'static str,
+    /// While the start page asks the server whether this browser is a kiosk.
+    pub one_moment: &'static str,
     pub logout: &'static str,
     /// The visible label of the speaker beside each question.
     pub listen: &'static str,
@@ -37,6 +39,11 @@ pub struct Texts {
     pub finish_change: &'static str,
     pub finish_back: &'static str,
     pub finish_logout: &'static str,
+    /// In place of `finish_reader` in an anonymous round: nobody reads one person's answers.
+    pub finish_anonymous: &'static str,
+    /// In place of `finish_logout` and the logout button's words at a kiosk.
+    pub finish_kiosk: &'static str,
+    pub kiosk_done: &'static str,
     pub help_heading: &'static str,
     pub help_danger: &'static str,
     pub help_bris: &'static str,
@@ -57,6 +64,17 @@ pub struct Texts {
     /// Where to get help, since nobody can come to the child of their own accord.
     pub anonymous_help: &'static str,
     pub anonymous_start: &'static str,
+    /// A registered kiosk's start screen: no code, one button.
+    pub kiosk_intro: &'static str,
+    pub kiosk_start: &'static str,
+    /// "Start" was pressed: a fresh, empty set of questions is being made.
+    pub kiosk_starting: &'static str,
+    /// Too many starts on this kiosk just now.
+    pub kiosk_busy: &'static str,
+    /// The round is not open today.
+    pub kiosk_closed: &'static str,
+    /// The kiosk was taken out of use, or its link did not work.
+    pub kiosk_gone: &'static str,
     pub help_screen_choice: &'static str,
     pub help_go_on: &'static str,
     pub help_status_heading: &'static str,

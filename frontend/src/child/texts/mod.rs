@@ -50,6 +50,9 @@ pub fn sentence(lang: Lang, notice: &Notice) -> String {
         Notice::ChangedElsewhere => t.changed_elsewhere.to_string(),
         Notice::Stopped => t.stopped_note.to_string(),
         Notice::Idle => t.idle_note.to_string(),
+        Notice::KioskBusy => t.kiosk_busy.to_string(),
+        Notice::KioskClosed => t.kiosk_closed.to_string(),
+        Notice::KioskGone => t.kiosk_gone.to_string(),
     }
 }
 
@@ -119,6 +122,12 @@ pub enum Notice {
     /// Logged out after no answer to "Are you still there?". A calm note too: nobody did
     /// anything wrong.
     Idle,
+    /// A kiosk has started many assessments just now: wait and press Start again.
+    KioskBusy,
+    /// A kiosk's round is not open today.
+    KioskClosed,
+    /// This browser is no kiosk (any more), or its registration link did not work.
+    KioskGone,
 }
 
 impl Notice {
