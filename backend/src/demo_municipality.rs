@@ -167,6 +167,7 @@ pub fn create(
             }),
             created_by: admin.id.clone(),
             created_unix: now,
+            closed_unix: None,
         };
         if !store.insert_round(ORGANISATION, &round)? {
             bail!("the round {} exists already", round.round_id);

@@ -584,6 +584,47 @@ pub struct Round {
     pub intervention: Option<RoundIntervention>,
     pub created_by: String,
     pub created_unix: u64,
+    /// When the round was closed, freezing its release: from then on its statistics records
+    /// change no more (a late save still stores the child's answers), and the group picture
+    /// may show them. `None` while open: an open round shows no figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_unix: Option<u64>,
+}
+
+impl Round {
+    /// Whether the round's release is frozen, so that group figures may be shown.
+    pub fn is_closed(&self) -> bool {
+        self.closed_unix.is_some()
+    }
+}
+
+/// `GET /api/statistics/rounds`: what a statistics-key holder builds group pictures from:
+/// every round of the organisation (open ones show no figures), the interventions they
+/// belong to and the units' names. Never a child.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatisticsRounds {
+    pub rounds: Vec<Round>,
+    pub interventions: Vec<Intervention>,
+    pub units: Vec<Unit>,
+}
+
+/// `POST /api/statistics/openings`: the browser of a statistics-key holder says which group
+/// picture it opened, so that it is audited (`group_picture_opened`): the rounds (closed
+/// ones of the organisation), the breakdown and the view. Never the numbers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PictureOpening {
+    pub rounds: Vec<String>,
+    /// `unit`, `gender` or `age_band`; `None` for everyone together.
+    pub breakdown: Option<String>,
+    /// One of [`PictureOpening::VIEWS`].
+    pub view: String,
+}
+
+impl PictureOpening {
+    /// The views of the group picture.
+    pub const VIEWS: [&'static str; 6] = ["overview", "domains", "areas", "trend", "before_after", "print"];
+    /// The breakdowns a view may be split by.
+    pub const BREAKDOWNS: [&'static str; 3] = ["unit", "gender", "age_band"];
 }
 
 /// `GET /api/rounds/{id}`: the round and what the server can count without a key.

@@ -61,11 +61,16 @@ pub enum AuditAction {
     KioskRevoked,
     /// "Start" on a kiosk began a fresh anonymous assessment (subject: the kiosk).
     KioskStarted,
+    /// A round was closed and its release frozen (subject: the round).
+    RoundClosed,
+    /// A statistics-key holder's browser opened a group picture (subject: the rounds, the
+    /// breakdown and the view; never a figure).
+    GroupPictureOpened,
 }
 
 impl AuditAction {
     /// Every action, in the order the administrator's filter lists them.
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::StaffLogin,
         AuditAction::StaffLoginFailed,
         AuditAction::StaffLogout,
@@ -96,6 +101,8 @@ impl AuditAction {
         AuditAction::KioskRegistered,
         AuditAction::KioskRevoked,
         AuditAction::KioskStarted,
+        AuditAction::RoundClosed,
+        AuditAction::GroupPictureOpened,
     ];
 
     /// The action a stable name names (the inverse of [`AuditAction::name`]).
@@ -137,6 +144,8 @@ impl AuditAction {
             AuditAction::KioskRegistered => "kiosk_registered",
             AuditAction::KioskRevoked => "kiosk_revoked",
             AuditAction::KioskStarted => "kiosk_started",
+            AuditAction::RoundClosed => "round_closed",
+            AuditAction::GroupPictureOpened => "group_picture_opened",
         }
     }
 }

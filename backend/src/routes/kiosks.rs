@@ -209,6 +209,7 @@ mod tests {
             intervention: None,
             created_by: "a".into(),
             created_unix: 0,
+            closed_unix: None,
         }
     }
 

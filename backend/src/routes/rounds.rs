@@ -75,6 +75,7 @@ pub async fn create(inviter: Inviter, body: web::Json<NewRound>) -> Result<web::
             intervention: new.intervention,
             created_by: staff.account().id.clone(),
             created_unix: staff.state().now(),
+            closed_unix: None,
         };
         if !store.insert_round(organisation, &round)? {
             return Err(ApiError::Internal("a random round id was taken"));

@@ -126,6 +126,7 @@ impl Fixture {
             intervention: None,
             created_by: "test".into(),
             created_unix: self.state.now(),
+            closed_unix: None,
         };
         assert!(self.state.store.insert_round(organisation, &round).expect("the store works"), "{id} is new");
     }

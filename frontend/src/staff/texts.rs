@@ -600,6 +600,8 @@ static SV: Texts = Texts {
         AuditAction::KioskRegistered => "En webbläsare blev kiosk",
         AuditAction::KioskRevoked => "Tog bort en kiosk",
         AuditAction::KioskStarted => "En ung person började svara på en kiosk",
+        AuditAction::RoundClosed => "Stängde en omgång",
+        AuditAction::GroupPictureOpened => "Öppnade en gruppbild",
     },
 };
 
@@ -881,6 +883,8 @@ static EN: Texts = Texts {
         AuditAction::KioskRegistered => "A browser became a kiosk",
         AuditAction::KioskRevoked => "Took a kiosk out of use",
         AuditAction::KioskStarted => "A young person began answering at a kiosk",
+        AuditAction::RoundClosed => "Closed a round",
+        AuditAction::GroupPictureOpened => "Opened a group picture",
     },
 };
 
