@@ -227,7 +227,17 @@ impl Grid {
     pub(crate) fn must_not_be_worked_out(&self, id: CellId, rules: &Rules) -> bool {
         let cell = &self.cells[id.0];
         let group_size = self.index.get(&(cell.group.clone(), Measure::Respondents)).map(|r| self.cells[r.0].value);
-        cell.protected && (group_size.is_none_or(|n| n < rules.min_group) || (1..rules.min_cell).contains(&cell.value))
+        cell.protected
+            && !self.is_empty(&cell.group)
+            && (group_size.is_none_or(|n| n < rules.min_group) || (1..rules.min_cell).contains(&cell.value))
+    }
+
+    /// Whether a group has no child at all (no respondent and no unfinished child): an
+    /// empty cohort of a comparison. Its counts are all 0 and tell nothing about anyone,
+    /// so working them out is no disclosure; it still shows no figures.
+    fn is_empty(&self, group: &Group) -> bool {
+        let value = |m: Measure| self.index.get(&(group.clone(), m)).map(|id| self.cells[id.0].value);
+        value(Measure::Respondents) == Some(0) && value(Measure::Unfinished).unwrap_or(0) == 0
     }
 
     #[cfg(test)]
@@ -290,7 +300,7 @@ pub fn disclose(grid: &Grid, rules: &Rules) -> Disclosed {
         }
         if small.get(&cell.group).copied().unwrap_or(true) {
             mark[i] = Some(Mark::SmallGroup);
-            sensitive[i] = cell.protected;
+            sensitive[i] = cell.protected && !grid.is_empty(&cell.group);
         }
         // Rule 2: small counts, shown or rests, are protected.
         if cell.protected && (1..rules.min_cell).contains(&cell.value) {

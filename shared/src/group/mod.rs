@@ -6,6 +6,7 @@ pub mod compare;
 pub mod gate;
 pub mod interval;
 pub mod key;
+pub mod picture;
 
 pub use aggregate::aggregate;
 pub use compare::{before_after, between_releases, BeforeAfter, Change, Compared};
