@@ -13,6 +13,7 @@ use beratta_core::api::{
     Intervention, NewIntervention, NewRound, PersonalKey, Round, RoundPage, StatisticsGrant, StatisticsKeySetup,
 };
 use beratta_core::api::{Kiosk, KioskClaim, KioskInfo, KioskRegistration, NewKiosk};
+use beratta_core::api::{PictureOpening, StatisticsPage, StatisticsRounds};
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
@@ -400,4 +401,26 @@ pub async fn create_kiosk(kiosk: &NewKiosk) -> Result<KioskRegistration, ApiErro
 pub async fn revoke_kiosk(kiosk_id: &str) -> Result<Kiosk, ApiError> {
     let path = format!("/api/admin/kiosks/{}", segment(kiosk_id));
     request(Method::DELETE, &path, NO_BODY).await
+}
+
+/// `GET /api/statistics/rounds`: the rounds, interventions and units a statistics-key
+/// holder builds group pictures from.
+pub async fn statistics_rounds() -> Result<StatisticsRounds, ApiError> {
+    request(Method::GET, "/api/statistics/rounds", NO_BODY).await
+}
+
+/// `GET /api/statistics/rounds/{round}/records?cursor=`: one page of a closed round's sealed
+/// statistics records.
+pub async fn statistics_records(round: &str, cursor: Option<&str>) -> Result<StatisticsPage, ApiError> {
+    let mut path = format!("/api/statistics/rounds/{}/records", segment(round));
+    if let Some(cursor) = cursor {
+        path.push_str(&format!("?cursor={}", segment(cursor)));
+    }
+    request(Method::GET, &path, NO_BODY).await
+}
+
+/// `POST /api/statistics/openings`: tells the server which group picture was opened, so
+/// that it is audited (never the numbers).
+pub async fn picture_opened(opening: &PictureOpening) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::POST, "/api/statistics/openings", Some(opening)).await.map(|_| ())
 }

@@ -23,6 +23,8 @@ mod kiosks;
 mod login;
 mod overview;
 mod page;
+mod picture;
+mod picture_views;
 mod recover;
 mod rounds;
 mod route;

@@ -35,6 +35,8 @@ pub enum Route {
     AdminStatisticsKey,
     /// `#/admin/kiosks`: kiosks for anonymous rounds.
     AdminKiosks,
+    /// `#/statistics`: the group picture, for holders of the statistics key.
+    Picture,
     /// `#/recover`: an administrator who lost their password uses the recovery key.
     Recover,
     /// A staff address that names no page.
@@ -68,7 +70,8 @@ impl Route {
             ["admin", "audit"] => Route::AdminAudit,
             ["admin", "statistics-key"] => Route::AdminStatisticsKey,
             ["admin", "kiosks"] => Route::AdminKiosks,
-            ["staff" | "admin", ..] => Route::Unknown,
+            ["statistics"] => Route::Picture,
+            ["staff" | "admin" | "statistics", ..] => Route::Unknown,
             _ => return None,
         };
         Some(route)
@@ -92,6 +95,7 @@ impl Route {
             Route::AdminAudit => "#/admin/audit".into(),
             Route::AdminStatisticsKey => "#/admin/statistics-key".into(),
             Route::AdminKiosks => "#/admin/kiosks".into(),
+            Route::Picture => "#/statistics".into(),
             Route::Recover => "#/recover".into(),
             Route::Unknown => "#/staff".into(),
         }
@@ -137,6 +141,7 @@ mod tests {
             Route::AdminAudit,
             Route::AdminStatisticsKey,
             Route::AdminKiosks,
+            Route::Picture,
             Route::Recover,
         ];
         for route in routes {

@@ -9,7 +9,8 @@ use super::page::Loading;
 use super::route::{current_fragment, go, Route};
 use super::texts::texts;
 use super::{
-    admin, audit, children, enrol, idle, invite, keep, kiosks, login, recover, rounds, setup, statistics_key, summary,
+    admin, audit, children, enrol, idle, invite, keep, kiosks, login, picture, recover, rounds, setup, statistics_key,
+    summary,
 };
 use crate::common::api;
 use crate::common::lang::Lang;
@@ -198,6 +199,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         (Route::AdminAudit, Some(_)) => html! { <audit::AuditPage /> },
         (Route::AdminStatisticsKey, Some(_)) => html! { <statistics_key::StatisticsKeyPage /> },
         (Route::AdminKiosks, Some(_)) => html! { <kiosks::KiosksPage /> },
+        (Route::Picture, Some(_)) => html! { <picture::GroupPicturePage /> },
         (Route::Unknown, Some(_)) => html! { <p class="notice" role="status">{ context.t().no_such_page }</p> },
     };
     // The print view is paper only: no header, no navigation.
@@ -249,13 +251,18 @@ fn Header(props: &HeaderProps) -> Html {
             if let Some(person) = &staff.signed_in {
                 <span id="staff-organisation" class="org-name">{ &person.session.organisation_name }</span>
             }
-            if let Some(person) = staff.signed_in.as_ref().filter(|p| p.reads_children() || p.is_admin()) {
+            if let Some(person) =
+                staff.signed_in.as_ref().filter(|p| p.reads_children() || p.is_admin() || p.statistics_key.is_some())
+            {
                 <nav class="staff-nav" aria-label={t.main_menu}>
                     <ul>
                         if person.reads_children() {
                             { link(Route::Home, t.nav_children) }
                             { link(Route::Invite, t.nav_invite) }
                             { link(Route::Rounds, t.rounds.nav) }
+                        }
+                        if person.statistics_key.is_some() {
+                            { link(Route::Picture, t.picture.nav) }
                         }
                         if person.is_admin() {
                             { link(Route::AdminStaff, t.nav_staff) }

@@ -1,0 +1,378 @@
+//! The group picture (`#/statistics`), for whoever holds the statistics key (analysts it
+//! was granted to, and administrators): every closed round's sealed statistics records are
+//! fetched and opened here in the browser, counted by the domain crate, passed through its
+//! disclosure gate and drawn by `picture_views`. One selector (year, breakdown, view)
+//! drives every view; each opening is reported to the server, which audits which rounds,
+//! breakdown and view were opened, never a figure. Open rounds are listed without figures.
+//!
+//! Opening yields to the browser every few hundred records, so the page stays responsive
+//! and shows how far it has come.
+
+use super::context::use_staff;
+use super::page::{print, Loading, StaffPage};
+use super::picture_views::{self, Selection};
+use crate::common::api;
+use beratta_core::api::{PictureOpening, Round, StatisticsRounds};
+use beratta_core::catalogue::Catalogue;
+use beratta_core::envelope::OrgSecretKey;
+use beratta_core::group::Breakdown;
+use beratta_core::statistics::{open_record, StatisticsRecord};
+use beratta_core::Questionnaire;
+use gloo_timers::future::TimeoutFuture;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Records opened between two yields to the browser.
+const YIELD_EVERY: usize = 250;
+
+/// Everything opened: the records of each closed round, the catalogue their factors are
+/// named in, and what could not be opened.
+pub struct Opened {
+    pub rounds: Vec<Round>,
+    pub records: BTreeMap<String, Rc<Vec<StatisticsRecord>>>,
+    pub catalogue: Rc<Catalogue>,
+    /// `id@version` of each instrument the records were made with.
+    pub instruments: Vec<String>,
+    pub failed: usize,
+    pub units: BTreeMap<String, String>,
+    pub interventions: BTreeMap<String, String>,
+}
+
+/// The year a round belongs to: the year of its last day.
+pub fn year_of(round: &Round) -> String {
+    round.closes.chars().take(4).collect()
+}
+
+/// The years of the closed rounds, oldest first.
+pub fn years(rounds: &[Round]) -> Vec<String> {
+    let mut years: Vec<String> = rounds.iter().filter(|r| r.is_closed()).map(year_of).collect();
+    years.sort();
+    years.dedup();
+    years
+}
+
+/// Parses a questionnaire bundle exactly as the child's browser does.
+fn parse(bundle: beratta_core::api::QuestionnaireBundle, which: &str) -> Result<(Catalogue, Questionnaire), String> {
+    let catalogue = Catalogue::from_raw("catalogue", bundle.catalogue).map_err(|_| format!("{which}: catalogue"))?;
+    let q = Questionnaire::from_raw(which, &bundle.questionnaire, &catalogue).map_err(|_| format!("{which}: items"))?;
+    Ok((catalogue, q))
+}
+
+/// Fetches and opens every closed round's records, telling `progress` how many so far.
+async fn open_all(
+    info: Rc<StatisticsRounds>,
+    organisation: String,
+    key: OrgSecretKey,
+    progress: UseStateHandle<usize>,
+) -> Result<Opened, api::ApiError> {
+    let closed: Vec<&Round> = info.rounds.iter().filter(|r| r.is_closed()).collect();
+    let mut instruments: BTreeMap<String, Questionnaire> = BTreeMap::new();
+    let mut catalogue = None;
+    for round in &closed {
+        let which = round.questionnaire.reference();
+        if instruments.contains_key(&which) {
+            continue;
+        }
+        let bundle = api::questionnaire(&round.questionnaire).await?;
+        let (c, q) = parse(bundle, &which).map_err(|_| api::ApiError::Malformed)?;
+        catalogue.get_or_insert(c);
+        instruments.insert(which, q);
+    }
+    let (mut records, mut failed, mut done) = (BTreeMap::new(), 0, 0);
+    for round in &closed {
+        let q = &instruments[&round.questionnaire.reference()];
+        let mut opened = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = api::statistics_records(&round.round_id, cursor.as_deref()).await?;
+            for sealed in &page.records {
+                match open_record(&key, &organisation, &round.round_id, &sealed.0, q) {
+                    Ok(record) => opened.push(record),
+                    Err(_) => failed += 1,
+                }
+                done += 1;
+                if done % YIELD_EVERY == 0 {
+                    progress.set(done);
+                    TimeoutFuture::new(0).await;
+                }
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        records.insert(round.round_id.clone(), Rc::new(opened));
+    }
+    progress.set(done);
+    Ok(Opened {
+        rounds: info.rounds.clone(),
+        records,
+        // There is a closed round (the page opens nothing otherwise), so a catalogue.
+        catalogue: Rc::new(catalogue.ok_or(api::ApiError::Malformed)?),
+        instruments: instruments.keys().cloned().collect(),
+        failed,
+        units: info.units.iter().map(|u| (u.unit_id.clone(), u.name.clone())).collect(),
+        interventions: info.interventions.iter().map(|i| (i.intervention_id.clone(), i.name.clone())).collect(),
+    })
+}
+
+/// The page: the statistics key, the rounds, the opened records, the selector and the view.
+#[function_component]
+pub fn GroupPicturePage() -> Html {
+    let staff = use_staff();
+    let t = staff.t();
+    let p = t.picture;
+    let person = staff.signed_in.clone();
+    let key = person.as_ref().and_then(|p| p.statistics_key.clone());
+    let organisation = person.as_ref().map(|p| p.session.organisation.clone()).unwrap_or_default();
+    let info = use_state(|| None::<Rc<StatisticsRounds>>);
+    let opened = use_state(|| None::<Rc<Opened>>);
+    let problem = use_state(|| None::<String>);
+    let progress = use_state(|| 0usize);
+    let selection = use_state(Selection::default);
+    let printing = use_state(|| false);
+    {
+        let (info, opened, problem, progress, staff) =
+            (info.clone(), opened.clone(), problem.clone(), progress.clone(), staff.clone());
+        let key = key.clone();
+        use_effect_with((), move |_| {
+            if let Some(key) = key {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let fetched = match api::statistics_rounds().await {
+                        Ok(fetched) => Rc::new(fetched),
+                        Err(e) => return problem.set(Some(staff.failure(&e))),
+                    };
+                    info.set(Some(fetched.clone()));
+                    if fetched.rounds.iter().any(Round::is_closed) {
+                        match open_all(fetched, organisation, key, progress).await {
+                            Ok(done) => opened.set(Some(Rc::new(done))),
+                            Err(e) => problem.set(Some(staff.failure(&e))),
+                        }
+                    }
+                });
+            }
+        });
+    }
+    // Each opening is audited: the rounds, the breakdown and the view, never the numbers.
+    {
+        let (opened, selection) = (opened.clone(), (*selection).clone());
+        let view = if *printing { "print".to_string() } else { selection.view.name().to_string() };
+        use_effect_with((opened.is_some(), selection.clone(), view), move |(ready, selection, view)| {
+            if let (true, Some(opened)) = (*ready, opened.as_ref()) {
+                let rounds = picture_views::rounds_of(opened, selection);
+                if !rounds.is_empty() {
+                    let opening = PictureOpening {
+                        rounds,
+                        breakdown: selection.breakdown.map(|b| breakdown_name(b).to_string()),
+                        view: view.clone(),
+                    };
+                    wasm_bindgen_futures::spawn_local(async move {
+                        // The page shows the figures either way; a failed report is logged
+                        // by the server's own refusal, if any.
+                        let _ = api::picture_opened(&opening).await;
+                    });
+                }
+            }
+        });
+    }
+    {
+        let printing = printing.clone();
+        use_effect_with(*printing, move |now| {
+            if *now {
+                print();
+            }
+            let _ = printing;
+        });
+    }
+
+    if key.is_none() {
+        return html! {
+            <StaffPage heading_id="picture-heading" heading={p.heading}>
+                <p id="picture-no-key" class="note" role="status">{ p.no_key }</p>
+            </StaffPage>
+        };
+    }
+    let Some(info) = (*info).clone() else {
+        return html! {
+            <StaffPage heading_id="picture-heading" heading={p.heading} problem_id="picture-problem" problem={(*problem).clone()}>
+                <Loading />
+            </StaffPage>
+        };
+    };
+    let open_rounds: Vec<&Round> = info.rounds.iter().filter(|r| !r.is_closed()).collect();
+    let open_list = (!open_rounds.is_empty()).then(|| {
+        html! {
+            <section id="picture-open" class="no-print" aria-labelledby="picture-open-heading">
+                <h2 id="picture-open-heading">{ p.open_rounds }</h2>
+                <ul>
+                    { for open_rounds.iter().map(|r| html! {
+                        <li data-round={r.round_id.clone()}>{ (p.open_round)(&r.name, &r.closes) }</li>
+                    }) }
+                </ul>
+            </section>
+        }
+    });
+    let rules = beratta_core::group::Rules::default();
+    let rules_text = (p.rules)(rules.min_group(), rules.min_cell());
+    let body = match (*opened).clone() {
+        _ if !info.rounds.iter().any(Round::is_closed) => {
+            html! { <p id="picture-no-release" class="note">{ p.no_release }</p> }
+        }
+        None => html! {
+            <p id="picture-opening" class="checking" role="status" aria-live="polite">{ (p.opening)(*progress) }</p>
+        },
+        Some(opened) => {
+            let years = years(&opened.rounds);
+            let current = selection
+                .year
+                .clone()
+                .filter(|y| years.contains(y))
+                .or_else(|| years.last().cloned())
+                .unwrap_or_default();
+            let shown = Selection { year: Some(current.clone()), ..(*selection).clone() };
+            let count: usize = opened.records.values().map(|r| r.len()).sum();
+            let status = html! {
+                <p id="picture-opened" class="note no-print" role="status">
+                    { (p.opened)(count, opened.records.len()) }
+                    if opened.failed > 0 { { " " }{ (p.not_opened)(opened.failed) } }
+                </p>
+            };
+            if *printing {
+                let on_back = {
+                    let printing = printing.clone();
+                    Callback::from(move |_: MouseEvent| printing.set(false))
+                };
+                html! {
+                    <>
+                        <button id="picture-back" type="button" class="secondary no-print" onclick={on_back}>{ p.back }</button>
+                        { picture_views::print_layout(&opened, &shown, staff.lang, &rules_text) }
+                    </>
+                }
+            } else {
+                let on_year = year_select(&selection);
+                let on_breakdown = breakdown_select(&selection);
+                let on_view = view_select(&selection);
+                let on_print = {
+                    let printing = printing.clone();
+                    Callback::from(move |_: MouseEvent| printing.set(true))
+                };
+                html! {
+                    <>
+                        { status }
+                        <form id="picture-selector" class="form-card picture-selector no-print" aria-label={p.selector}
+                            onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                            <div class="field">
+                                <label for="picture-year">{ p.year }</label>
+                                <select id="picture-year" onchange={on_year}>
+                                    { for years.iter().map(|y| html! { <option value={y.clone()} selected={*y == current}>{ y }</option> }) }
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="picture-breakdown">{ p.breakdown }</label>
+                                <select id="picture-breakdown" onchange={on_breakdown}>
+                                    { for [("", p.everyone, None), ("unit", p.by_unit, Some(Breakdown::Unit)), ("gender", p.by_gender, Some(Breakdown::Gender)), ("age_band", p.by_age, Some(Breakdown::AgeBand))]
+                                        .into_iter().map(|(value, label, b)| html! {
+                                            <option {value} selected={shown.breakdown == b}>{ label }</option>
+                                        }) }
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="picture-view">{ p.view }</label>
+                                <select id="picture-view" onchange={on_view}>
+                                    { for picture_views::View::ALL.into_iter().map(|v| html! {
+                                        <option value={v.name()} selected={shown.view == v}>{ v.label(p) }</option>
+                                    }) }
+                                </select>
+                            </div>
+                            <button id="picture-print" type="button" class="secondary" onclick={on_print}>{ p.print }</button>
+                        </form>
+                        <p class="note picture-rules">{ rules_text.clone() }</p>
+                        { picture_views::view(&opened, &shown, staff.lang) }
+                    </>
+                }
+            }
+        }
+    };
+    html! {
+        <StaffPage class="picture" heading_id="picture-heading" heading={p.heading} head_class={classes!("no-print")}
+            problem_id="picture-problem" problem={(*problem).clone()}>
+            <p class="no-print">{ p.intro }</p>
+            { open_list.unwrap_or_default() }
+            { body }
+        </StaffPage>
+    }
+}
+
+/// The name a breakdown has in an opening's audit record.
+pub fn breakdown_name(b: Breakdown) -> &'static str {
+    match b {
+        Breakdown::Unit => "unit",
+        Breakdown::Gender => "gender",
+        Breakdown::AgeBand => "age_band",
+    }
+}
+
+fn year_select(selection: &UseStateHandle<Selection>) -> Callback<Event> {
+    let selection = selection.clone();
+    Callback::from(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        selection.set(Selection { year: Some(select.value()), ..(*selection).clone() });
+    })
+}
+
+fn breakdown_select(selection: &UseStateHandle<Selection>) -> Callback<Event> {
+    let selection = selection.clone();
+    Callback::from(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let breakdown = match select.value().as_str() {
+            "unit" => Some(Breakdown::Unit),
+            "gender" => Some(Breakdown::Gender),
+            "age_band" => Some(Breakdown::AgeBand),
+            _ => None,
+        };
+        selection.set(Selection { breakdown, ..(*selection).clone() });
+    })
+}
+
+fn view_select(selection: &UseStateHandle<Selection>) -> Callback<Event> {
+    let selection = selection.clone();
+    Callback::from(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let view = picture_views::View::from_name(&select.value()).unwrap_or_default();
+        selection.set(Selection { view, ..(*selection).clone() });
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use beratta_core::api::{QuestionnaireRef, RoundMode};
+
+    fn round(id: &str, closes: &str, closed: bool) -> Round {
+        Round {
+            round_id: id.into(),
+            name: id.into(),
+            unit: None,
+            opens: "2025-01-01".into(),
+            closes: closes.into(),
+            questionnaire: QuestionnaireRef { id: "q".into(), version: 1 },
+            mode: RoundMode::Anonymous,
+            intervention: None,
+            created_by: "a".into(),
+            created_unix: 0,
+            closed_unix: closed.then_some(1),
+        }
+    }
+
+    #[test]
+    fn the_years_offered_are_those_of_closed_rounds_oldest_first() {
+        let rounds = [
+            round("a", "2026-03-31", true),
+            round("b", "2025-03-31", true),
+            round("c", "2027-03-31", false),
+            round("d", "2026-06-01", true),
+        ];
+        assert_eq!(years(&rounds), ["2025", "2026"]);
+    }
+}
