@@ -56,6 +56,8 @@ fi
 cargo build --locked -p beratta-server 2>&1 | tail -1
 # The browser tests open stored answers with the organisation key, as staff will.
 cargo build --locked --release -p beratta-core --example open_assessment 2>&1 | tail -1
+# The group picture's test counts the demo municipality's answers by itself, from these.
+cargo build --locked -p beratta-server --example demo_answers 2>&1 | tail -1
 (cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec) 2>&1 | tee -a "$log" || status=1
 
 # Sum cargo's "test result: ok. N passed; M failed" lines and node's "ℹ pass N" lines.

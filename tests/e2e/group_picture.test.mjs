@@ -1,0 +1,171 @@
+// Issue 12 in the browser, on the seeded Demokommun (`demo-municipality --children 850
+// --seed 1`): the analyst opens the group picture and sees, for bullying in Västerby in
+// 2026, exactly the share and Wilson interval this test computes by itself from the
+// generator's answers (printed by the `demo_answers` example, counted here in plain
+// JavaScript); a small cell carries the privacy mark and no figure; the CSV download holds
+// exactly the table's words; the planted intervention shows as a reliable fall and the idle
+// one as no reliable change; a round still open shows no figures (and its records are
+// refused); every opening is in the audit log without figures; the views pass axe-core.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, SERVER, freshDirs, startServer, launchBrowser, staffLogIn } from './harness.mjs';
+import { checkablePage, axeViolations } from './a11y.mjs';
+
+const CHILDREN = '850';
+const SEED = '1';
+const ANSWERS = process.env.BERATTA_DEMO_ANSWERS ?? join(ROOT, 'target/debug/examples/demo_answers');
+
+async function assertAccessible(page, what) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${what} has accessibility violations:\n${violations.join('\n')}`);
+}
+
+/** The Wilson score interval for k of n (z = 1.959964), as shares. */
+function wilson(k, n) {
+  const z = 1.959963984540054;
+  const p = k / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { p, low: k === 0 ? 0 : Math.max(0, centre - half), high: k === n ? 1 : Math.min(1, centre + half) };
+}
+
+/** A share as the Swedish page writes it: "23 % (18–29)", ", osäker" when 30 points wide. */
+function swedishShare(k, n) {
+  const { p, low, high } = wilson(k, n);
+  const pct = (x) => String(Math.round(x * 100));
+  const text = `${pct(p)} % (${pct(low)}–${pct(high)})`;
+  return high - low >= 0.3 ? `${text}, osäker` : text;
+}
+
+/** Reads CSV (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  const src = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/** A table's words as the screen shows them: the headings, then each row. */
+async function tableTexts(page, selector) {
+  return page.locator(`${selector} table`).evaluate((table) => [
+    [...table.querySelectorAll('thead th')].map((c) => c.textContent.trim()),
+    ...[...table.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent.trim())),
+  ]);
+}
+
+async function choose(page, { year, breakdown, view }) {
+  if (year) await page.locator('#picture-year').selectOption(year);
+  if (breakdown !== undefined) await page.locator('#picture-breakdown').selectOption(breakdown);
+  if (view) await page.locator('#picture-view').selectOption(view);
+  await page.waitForSelector(`#picture-view[data-view="${view ?? 'overview'}"]`, { timeout: 30_000 });
+}
+
+test('the analyst sees the seeded municipality exactly, small cells marked, the CSV as the screen, the planted effects, and no figures for an open round', async (t) => {
+  const dirs = freshDirs(t);
+  execFileSync(SERVER, [
+    'demo-municipality', '--data', dirs.data, '--secret-file', dirs.secret,
+    '--questionnaires', join(ROOT, 'questionnaires'), '--children', CHILDREN, '--seed', SEED,
+  ], { encoding: 'utf8' });
+  const answers = execFileSync(ANSWERS, [join(ROOT, 'questionnaires'), CHILDREN, SEED], {
+    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  }).trim().split('\n').map((line) => JSON.parse(line));
+  const server = await startServer(dirs);
+  const browser = await launchBrowser();
+  t.after(async () => { await browser.close(); await server.stop(); });
+
+  // The administrator opens a round today: it is listed, with no figures.
+  const admin = await checkablePage(browser);
+  await staffLogIn(admin, server.url, 'kommun-admin', 'demo-kommun-password');
+  const day = (d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+  const open = await admin.evaluate(async (period) => (await fetch('/api/rounds', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Vårens enkät, pågår', opens: period[0], closes: period[1],
+      questionnaire: { id: 'beratta-10-12', version: 1 }, mode: 'anonymous',
+    }),
+  })).json(), [day(-1), day(30)]);
+  assert.ok(open.round_id, JSON.stringify(open));
+
+  // The analyst opens the group picture.
+  const page = await checkablePage(browser);
+  await staffLogIn(page, server.url, 'analytiker', 'demo-analyst-password');
+  await page.locator('#staff-lang-sv').click();
+  await page.goto(`${server.url}/staff/#/statistics`);
+  await page.waitForSelector('#picture-opened', { timeout: 120_000 });
+  assert.match(await page.locator('#picture-opened').innerText(), /^1619 statistikposter från 18 omgångar öppnade\./);
+  assert.match(await page.locator('#picture-open').innerText(), /Vårens enkät, pågår: öppen till/);
+  const refused = await page.evaluate(async (id) => (await fetch(`/api/statistics/rounds/${id}/records`)).status, open.round_id);
+  assert.equal(refused, 409, 'an open round served records');
+  await assertAccessible(page, 'the group picture overview');
+
+  // Bullying in Västerby, 2026, counted here from the generator's answers.
+  const factor = 'sch.bullied';
+  const told = answers
+    .filter((a) => a.area === 'vasterby' && a.year === 2026 && a.finished && a.risks[factor] && a.risks[factor] !== 'declined');
+  const k = told.filter((a) => a.risks[factor] === 'yes').length;
+  const n = told.length;
+  assert.ok(n >= 10 && k >= 5 && n - k >= 5, `the seeded cell is too small to check: ${k} of ${n}`);
+  await choose(page, { year: '2026', breakdown: 'unit', view: 'areas' });
+  const table = await tableTexts(page, '#by-group');
+  const column = table[0].indexOf('Västerby');
+  assert.ok(column > 0, `no Västerby column in ${table[0]}`);
+  const bullied = await page.locator(`#by-group tr[data-factor="${factor}"]`).evaluate((tr) => [...tr.children].map((c) => c.textContent.trim()));
+  assert.equal(bullied[column], swedishShare(k, n), `bullying in Västerby, ${k} of ${n}`);
+
+  // The CSV download holds exactly the table's words.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#by-group button.csv').click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.deepEqual(parseCsv(csv), table, 'the CSV differs from the screen');
+
+  // Split by gender: a group too small, or a count under five, is marked and shows no figure.
+  await choose(page, { breakdown: 'gender', view: 'areas' });
+  const marks = await page.locator('#by-group td.tone-hidden').allInnerTexts();
+  assert.ok(marks.length > 0, 'no cell is hidden when split by gender');
+  for (const mark of marks) {
+    assert.ok(['<5', 'dold (integritet)', 'för få svarande'].includes(mark.trim()), `a hidden cell reads "${mark}"`);
+  }
+
+  // The domain profiles: bars with a table beside them, hidden cells hatched, not zero.
+  await choose(page, { breakdown: 'unit', view: 'domains' });
+  assert.ok(await page.locator('svg.picture-chart').count() > 0, 'no chart');
+  assert.equal(await page.locator('svg.picture-chart').count(), await page.locator('.picture-profile table').count());
+  await assertAccessible(page, 'the domain profiles');
+
+  // Before and after: Trygg fritid lowered criminal peers; Föräldraträffar changed nothing.
+  await choose(page, { view: 'before_after' });
+  const working = page.locator('.picture-table', { has: page.locator('caption', { hasText: 'Trygg fritid' }) });
+  const fall = working.locator('tr[data-factor="com.criminal_peers"] td').nth(2);
+  assert.match(await fall.innerText(), /säkerställd minskning; parad/);
+  assert.equal(await fall.getAttribute('class'), 'tone-reliable');
+  const idle = page.locator('.picture-table', { has: page.locator('caption', { hasText: 'Föräldraträffar' }) });
+  const changes = await idle.locator('tbody tr td:nth-child(4)').allInnerTexts();
+  assert.ok(changes.length > 0, 'the idle intervention has no rows');
+  const unchanged = changes.filter((c) => c.includes('ingen säkerställd förändring')).length;
+  assert.ok(unchanged / changes.length >= 0.9, `only ${unchanged} of ${changes.length} risks show no reliable change`);
+  await assertAccessible(page, 'before and after');
+
+  // Every opening is audited: which view, breakdown and rounds, never a figure.
+  const log = await admin.evaluate(async () => (await fetch('/api/admin/audit?from=1')).json());
+  const openings = log.filter((e) => e.action === 'group_picture_opened');
+  assert.ok(openings.some((e) => e.subject.startsWith('areas unit: ')), JSON.stringify(openings.map((e) => e.subject)));
+  assert.ok(openings.every((e) => !e.subject.includes('%')), 'a figure in the log');
+});
