@@ -66,6 +66,18 @@ echo "== domain crate, native"
 target/release/examples/bench_core
 
 echo
+echo "== the group picture in the analyst's browser (headless Chromium, this machine)"
+# About 10,000 finished records: Demokommun answers twice, less those away (1.9 per child).
+"$server" demo-municipality --data "$work/municipality" --secret-file "$work/secret.key" \
+  --questionnaires questionnaires --children 5300 --seed 1 | tail -n 1
+"$server" serve --data "$work/municipality" --secret-file "$work/secret.key" --questionnaires questionnaires \
+  --static dist --listen 127.0.0.1:0 >"$work/municipality.out" 2>"$work/municipality.err" &
+municipality_pid=$!
+municipality_url="$(server_url "$work/municipality.out")" || { cat "$work/municipality.err" >&2; exit 1; }
+(cd tests/e2e && node bench_picture.mjs "$municipality_url")
+kill "$municipality_pid"; wait "$municipality_pid" 2>/dev/null || true
+
+echo
 echo "== durable saves against the release server on loopback (${SAVE_SECONDS} s per step; each save"
 echo "   acknowledged only after the flusher's fdatasync; logins not counted)"
 printf '  %8s %10s %9s %9s %8s %11s\n' children "saves/s" "p50 ms" "p99 ms" saves unanswered
