@@ -6,7 +6,7 @@
 //! chain are only read.
 
 use super::context::{use_staff, SignedIn};
-use super::page::{date_time, use_fetch, Loading, StaffPage};
+use super::page::{date_time, download_csv, use_fetch, Loading, StaffPage};
 use super::texts::Texts;
 use crate::common::api;
 use crate::common::lang::Lang;
@@ -185,22 +185,6 @@ pub fn to_csv(t: &Texts, rows: &[&Row]) -> Result<String, csv::Error> {
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }
 
-/// Hands `text` to the browser as a file download.
-fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    web_sys::Url::revoke_object_url(&url)
-}
-
 /// Local midnight at the start of a `YYYY-MM-DD` date, in Unix seconds.
 fn local_midnight(date: &str) -> Option<u64> {
     if date.is_empty() {
@@ -326,7 +310,7 @@ pub fn AuditPage() -> Html {
                     let rows: Vec<&Row> = found.rows.iter().filter(|r| filter.admits(r)).collect();
                     let made = to_csv(t, &rows)
                         .map_err(|_| ())
-                        .and_then(|text| download(t.admin.csv_file, &text).map_err(|_| ()));
+                        .and_then(|text| download_csv(t.admin.csv_file, &text).map_err(|_| ()));
                     if made.is_err() {
                         error.set(Some(t.server.to_string()));
                     }

@@ -6,6 +6,7 @@
 //! every table a CSV download of exactly its words. The A4 print layout holds the overview
 //! and the profiles with the release, the instruments and the rules.
 
+use super::page::download_csv;
 use super::picture::{year_of, years, Opened};
 use super::texts::{texts, PictureTexts};
 use crate::common::lang::Lang;
@@ -130,23 +131,9 @@ fn csv_name(id: &str) -> String {
     format!("gruppbild-{id}.csv")
 }
 
-/// Hands `text` to the browser as a CSV download.
+/// Hands a table's CSV to the browser, with a byte-order mark so spreadsheets read UTF-8.
 fn download(name: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let made = (|| -> Result<(), wasm_bindgen::JsValue> {
-        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&format!("\u{feff}{text}")));
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type("text/csv;charset=utf-8");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-        let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-        let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-        link.set_href(&url);
-        link.set_download(name);
-        link.click();
-        web_sys::Url::revoke_object_url(&url)
-    })();
-    if made.is_err() {
+    if download_csv(name, &format!("\u{feff}{text}")).is_err() {
         crate::common::log::log("the CSV could not be handed to the browser");
     }
 }
