@@ -125,3 +125,7 @@ pub const KIOSK_REGISTRATION_SECS: u64 = 24 * 60 * 60;
 /// How long a kiosk's device cookie lasts in its browser: a school year and a summer. An
 /// administrator revokes a kiosk at once when needed; the cookie then opens nothing.
 pub const KIOSK_COOKIE_SECS: u64 = 400 * 24 * 60 * 60;
+
+/// The most rounds one group picture may be made of (`POST /api/statistics/openings`): a
+/// trend over years of a municipality's areas and school years, with room to spare.
+pub const MAX_PICTURE_ROUNDS: usize = 50;
