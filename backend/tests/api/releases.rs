@@ -2,7 +2,8 @@
 //! keeps the child's answers but changes no record), only a closed round's records are
 //! handed out, the sweep closes a round once its last day has passed, and statistics-key
 //! holders list the rounds and report each group picture they open, audited by what was
-//! opened and never by a figure.
+//! opened and never by a figure. Saves racing a close, on threads, never change the
+//! release after it.
 
 use crate::rounds::{child_log_in, create_round, get, instrument, invite_into, new_round, post, seal_save};
 use crate::support::staff::{new_children, staff_log_in, StaffUser};
@@ -11,15 +12,18 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use beratta_core::api::{
     AssessmentRecord, Bytes, ChildAssessment, InterventionKind, InvitationBatch, NewIntervention, PictureOpening,
-    QuestionnaireRef, Role, Round, RoundMode, StatisticsPage, StatisticsRounds,
+    QuestionnaireRef, Role, Round, RoundMode, RoundProgress, SealedAnswers, StatisticsPage, StatisticsRounds,
 };
 use beratta_core::audit::{AuditAction, AuditEntry};
 use beratta_core::child::ChildKeys;
 use beratta_core::engine::Session;
-use beratta_core::login::{derive_child_secrets, ChildCode, ChildSecrets};
+use beratta_core::login::{derive_child_secrets, random_lookup, ChildCode, ChildSecrets};
 use beratta_server::audit::SYSTEM;
 use beratta_server::calendar::today;
+use beratta_server::records::{Assessment, AssessmentRound};
+use beratta_server::store::{Closing, SaveOutcome};
 use rand_core::OsRng;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 const OTHER: &str = "other";
 
@@ -325,4 +329,96 @@ async fn a_holder_lists_the_rounds_interventions_and_units_of_their_own_organisa
             (anna.id.as_str(), Some("GET /api/statistics/rounds"))
         ]
     );
+}
+
+/// A save of round `r`'s anonymous assessment numbered `counter`, whose record names the
+/// assessment and the counter, as the store sees it (the route's checks of lengths are not
+/// the store's business).
+fn store_save(who: u8, counter: u64) -> SealedAnswers {
+    let mut record = vec![who; 64];
+    record[..8].copy_from_slice(&counter.to_be_bytes());
+    SealedAnswers {
+        counter,
+        blob: Bytes(vec![who; 64]),
+        org_sealed_key: Bytes::default(),
+        child_wrapped_key: Bytes(vec![1; 72]),
+        status: None,
+        statistics: Some(Bytes(record)),
+        progress: Some(RoundProgress { finished: false, acute: Some(false) }),
+    }
+}
+
+#[test]
+fn saves_racing_a_close_land_wholly_before_it_or_leave_the_release_alone() {
+    let fx = Fixture::new();
+    let store = fx.state.store.clone();
+    fx.store_open_round(ORGANISATION, "r");
+    let children = 4u8;
+    let saves = 300u64;
+    let mut ids = Vec::new();
+    for who in 0..children {
+        let assessment = Assessment {
+            id: format!("child-{who}"),
+            organisation: ORGANISATION.into(),
+            lookup: random_lookup(&mut OsRng),
+            questionnaire: crate::support::questionnaire(),
+            salt: Bytes(vec![0; 16]),
+            kdf: crate::support::CHEAP_KDF,
+            verifier: Bytes(vec![0; 32]),
+            created_unix: fx.state.now(),
+            failed_logins: 0,
+            sealed: None,
+            invited_by: None,
+            unit: None,
+            expires_unix: fx.state.now() + 86_400,
+            revoked: false,
+            sealed_note: Bytes::default(),
+            help: None,
+            round: Some(AssessmentRound { round: "r".into(), unit: None, mode: RoundMode::Anonymous }),
+            progress: None,
+        };
+        assert!(store.insert_assessment(&assessment).expect("store"));
+        ids.push(assessment.id);
+    }
+    let release = || {
+        let mut records = store.statistics_records(ORGANISATION, "r", &|_| true).expect("store");
+        records.sort_by(|a, b| a.0.cmp(&b.0));
+        records
+    };
+    let done = AtomicU64::new(0);
+    let closed = AtomicBool::new(false);
+    let at_close = std::thread::scope(|scope| {
+        for (who, id) in ids.iter().enumerate() {
+            let (store, done, closed) = (&store, &done, &closed);
+            scope.spawn(move || {
+                for counter in 1..=saves {
+                    // However the threads are scheduled, each child's last save comes after
+                    // the close; all the others race it.
+                    while counter == saves && !closed.load(Ordering::SeqCst) {
+                        std::thread::yield_now();
+                    }
+                    let outcome = store.save_answers(id, store_save(who as u8, counter)).expect("store");
+                    assert_eq!(outcome, SaveOutcome::Saved);
+                    done.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+        }
+        // Close while the saves are in full flow, and read the release at once.
+        while done.load(Ordering::SeqCst) < u64::from(children) * saves / 3 {
+            std::thread::yield_now();
+        }
+        assert!(matches!(store.close_round(ORGANISATION, "r", fx.state.now()).expect("store"), Closing::Closed(_)));
+        let release = release();
+        closed.store(true, Ordering::SeqCst);
+        release
+    });
+    assert_eq!(release(), at_close, "no save changed the release after the close");
+    assert_eq!(at_close.len(), usize::from(children), "every child had saved before the close");
+    for id in &ids {
+        // Every acknowledged save is kept: the answers went on after the close.
+        let stored = store.assessment(id).expect("store").expect("there");
+        assert_eq!(stored.sealed.map(|s| s.counter), Some(saves));
+    }
+    let frozen: Vec<u64> = at_close.iter().map(|r| u64::from_be_bytes(r.0[..8].try_into().expect("8 bytes"))).collect();
+    assert!(frozen.iter().all(|c| *c < saves), "a save after the close is in the release: {frozen:?}");
 }
