@@ -50,7 +50,8 @@ pub const KEEP_ALIVE_SECS: u64 = 15;
 /// (actix's `client_disconnect_timeout`), after which it is dropped.
 pub const DISCONNECT_TIMEOUT_SECS: u64 = 2;
 
-/// How often expired sessions and ended client windows are swept away.
+/// How often expired sessions and ended client windows are swept away, and rounds whose
+/// last day has passed are closed.
 pub const SWEEP_EVERY_SECS: u64 = 10 * 60;
 
 /// Wrong passwords one username may get per window before it is locked until the window
