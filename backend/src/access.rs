@@ -17,7 +17,8 @@
 //! - [`StatisticsHolder`]: a [`Staff`] who holds a copy of the organisation's statistics
 //!   key (an administrator or an analyst it was granted to; never the role staff). A
 //!   round's sealed statistics records are reached only through
-//!   [`StatisticsHolder::round_records`], of their own organisation.
+//!   [`StatisticsHolder::round_records`], of a closed round of their own organisation
+//!   (rounds named for a group picture through [`StatisticsHolder::released_round`]).
 //!
 //! None of these types can be built outside this module except through those checks.
 //! Every refusal of a logged-in staff member is written to the audit log as
@@ -319,15 +320,23 @@ impl StatisticsHolder {
         &self.0
     }
 
-    /// How many records `round` of this holder's organisation has. A round the
-    /// organisation does not have (another organisation's, or none) is answered 404,
-    /// audited; an own round with no records yet has 0.
-    pub fn round_records(&self, round: &str) -> Result<u64, ApiError> {
-        let organisation = &self.0.account.organisation;
-        if self.0.state.store.round(organisation, round)?.is_none() {
-            return Err(self.0.deny(ApiError::NotFound));
+    /// The organisation's round `id` if it is closed, so that its records are a frozen
+    /// release. Another organisation's round, or none, is 404 (audited); an own round that
+    /// is still open is 409 `round_open`, which refuses nobody access and is not audited.
+    pub fn released_round(&self, id: &str) -> Result<Round, ApiError> {
+        let round = self.0.own_round(id)?;
+        if !round.is_closed() {
+            return Err(ApiError::RoundOpen);
         }
-        Ok(self.0.state.store.count_statistics_records(organisation, round)?)
+        Ok(round)
+    }
+
+    /// How many records `round` of this holder's organisation has: only a closed round's
+    /// are handed out ([`StatisticsHolder::released_round`] says what else is refused). A
+    /// closed round with no records has 0.
+    pub fn round_records(&self, round: &str) -> Result<u64, ApiError> {
+        let round = self.released_round(round)?;
+        Ok(self.0.state.store.count_statistics_records(&self.0.account.organisation, &round.round_id)?)
     }
 }
 

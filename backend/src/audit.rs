@@ -14,6 +14,9 @@ pub const NO_ORGANISATION: &str = "-";
 pub const ANONYMOUS: &str = "anonymous";
 /// The actor of the server's own commands (`create-org`).
 pub const COMMAND_LINE: &str = "cli";
+/// The actor of what the running server does by itself, on no one's request: the sweep
+/// closing a round whose last day has passed (`round_closed`).
+pub const SYSTEM: &str = "system";
 
 /// The actor of a logged-in child.
 pub fn child_actor(assessment: &str) -> String {

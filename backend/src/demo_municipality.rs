@@ -9,12 +9,14 @@
 //! the real engine, sealed through the real envelope as an anonymous round's save
 //! ([`ChildKeys::seal_save`]) and stored through the real save path
 //! ([`Store::save_answers`], which writes the statistics record in the same transaction).
+//! Every round lies in the past, so each is closed once its records are written, and the
+//! group picture has a release to show.
 
 use crate::audit;
 use crate::invitation;
 use crate::records::{Assessment, AssessmentRound, PasswordRecord, StaffAccount};
 use crate::staff::{check_name, new_id, normalise_username};
-use crate::store::{SaveOutcome, Store};
+use crate::store::{Closing, SaveOutcome, Store};
 use anyhow::{bail, Context};
 use beratta_core::api::{
     Bytes, ChildAssessment, ChildRound, Intervention, InterventionKind, PersonalKey, Phase, QuestionnaireRef, Role,
@@ -188,6 +190,14 @@ pub fn create(
         if let Some(count) = counts.iter_mut().find(|(id, _)| *id == g.round.id) {
             count.1 += 1;
         }
+    }
+    // Every round lies in the past: closed now, its records are its release, and the
+    // group picture shows them.
+    for round in rounds.values() {
+        if !matches!(store.close_round(ORGANISATION, &round.round_id, now)?, Closing::Closed(_)) {
+            bail!("the round {} could not be closed", round.round_id);
+        }
+        audit::by_command(store, ORGANISATION, AuditAction::RoundClosed, &round.round_id, now)?;
     }
     Ok(Outcome::Created { rounds: counts })
 }

@@ -97,6 +97,9 @@ pub enum ApiError {
     BadKioskLink,
     #[error("the round is not open today")]
     RoundNotOpen,
+    /// A round's figures are asked for before it is closed: an open round has no release.
+    #[error("the round is still open")]
+    RoundOpen,
     #[error("the kiosk has started too many assessments for now")]
     TooManyStarts { retry_after_secs: u64 },
     #[error("the store failed: {0}")]
@@ -149,6 +152,7 @@ impl ApiError {
             ApiError::NoKiosk => "no_kiosk",
             ApiError::BadKioskLink => "bad_kiosk_link",
             ApiError::RoundNotOpen => "round_not_open",
+            ApiError::RoundOpen => "round_open",
             ApiError::TooManyStarts { .. } => "too_many_starts",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_unavailable",
@@ -222,6 +226,7 @@ impl ApiError {
                  out of use. Ask an administrator for a new one."
             }
             ApiError::RoundNotOpen => "The questions are not open today. Ask an adult here.",
+            ApiError::RoundOpen => "This round is still open. Its figures are shown once it has been closed.",
             ApiError::TooManyStarts { .. } => "Many have started here just now. Wait a moment and press Start again.",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."
@@ -259,7 +264,8 @@ impl ResponseError for ApiError {
             | ApiError::StaleCode
             | ApiError::OwnAccount
             | ApiError::AlreadySet
-            | ApiError::RoundNotOpen => StatusCode::CONFLICT,
+            | ApiError::RoundNotOpen
+            | ApiError::RoundOpen => StatusCode::CONFLICT,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadLookup | ApiError::BadAnswers(_) | ApiError::BadJson | ApiError::BadPath => {
                 StatusCode::BAD_REQUEST

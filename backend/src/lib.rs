@@ -14,6 +14,7 @@ pub mod access;
 pub mod access_log;
 pub mod audit;
 pub mod body;
+pub mod calendar;
 pub mod client;
 pub mod cookies;
 pub mod demo_municipality;
@@ -44,6 +45,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderValue;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpRequest};
+use beratta_core::audit::AuditAction;
 use beratta_core::login::{KdfParams, ServerSecret};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -155,9 +157,31 @@ impl AppState {
         &self.csp
     }
 
-    /// Removes expired sessions, ended client windows and expired lookup reservations.
-    pub fn sweep(&self) -> Result<usize, store::StoreError> {
-        self.store.sweep(self.now(), &expiry())
+    /// Removes expired sessions, ended client windows and expired lookup reservations, and
+    /// closes the rounds whose last day has passed ([`AppState::close_ended_rounds`]).
+    /// Returns how many records were removed.
+    pub fn sweep(&self) -> Result<usize, ApiError> {
+        let removed = self.store.sweep(self.now(), &expiry())?;
+        let closed = self.close_ended_rounds()?;
+        if closed > 0 {
+            tracing::info!("closed {closed} round(s) whose last day had passed");
+        }
+        Ok(removed)
+    }
+
+    /// Closes every open round whose last day (`closes`, UTC) is before today, freezing
+    /// its release, each audited as `round_closed` by [`audit::SYSTEM`]. A round someone
+    /// closed meanwhile is left as it is and not audited again. Returns how many it closed.
+    pub fn close_ended_rounds(&self) -> Result<usize, ApiError> {
+        let now = self.now();
+        let mut closed = 0;
+        for (organisation, round) in self.store.open_rounds_ended_before(&calendar::today(now))? {
+            if let store::Closing::Closed(round) = self.store.close_round(&organisation, &round.round_id, now)? {
+                audit::record(self, &organisation, audit::SYSTEM, AuditAction::RoundClosed, Some(&round.round_id))?;
+                closed += 1;
+            }
+        }
+        Ok(closed)
     }
 }
 

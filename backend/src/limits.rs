@@ -50,7 +50,8 @@ pub const KEEP_ALIVE_SECS: u64 = 15;
 /// (actix's `client_disconnect_timeout`), after which it is dropped.
 pub const DISCONNECT_TIMEOUT_SECS: u64 = 2;
 
-/// How often expired sessions and ended client windows are swept away.
+/// How often expired sessions and ended client windows are swept away, and rounds whose
+/// last day has passed are closed.
 pub const SWEEP_EVERY_SECS: u64 = 10 * 60;
 
 /// Wrong passwords one username may get per window before it is locked until the window
@@ -125,3 +126,7 @@ pub const KIOSK_REGISTRATION_SECS: u64 = 24 * 60 * 60;
 /// How long a kiosk's device cookie lasts in its browser: a school year and a summer. An
 /// administrator revokes a kiosk at once when needed; the cookie then opens nothing.
 pub const KIOSK_COOKIE_SECS: u64 = 400 * 24 * 60 * 60;
+
+/// The most rounds one group picture may be made of (`POST /api/statistics/openings`): a
+/// trend over years of a municipality's areas and school years, with room to spare.
+pub const MAX_PICTURE_ROUNDS: usize = 50;

@@ -330,7 +330,7 @@ fn serve(
         state = state.with_insecure_test_kdf();
     }
     if let Err(e) = state.sweep() {
-        tracing::warn!("could not sweep expired sessions: {e}");
+        tracing::warn!("could not sweep expired records or close ended rounds: {e}");
     }
 
     actix_web::rt::System::new().block_on(async move {
@@ -358,7 +358,7 @@ fn serve(
                 match sweeper_state.sweep() {
                     Ok(removed) if removed > 0 => tracing::info!("swept {removed} expired record(s)"),
                     Ok(_) => {}
-                    Err(e) => tracing::warn!("could not sweep expired sessions: {e}"),
+                    Err(e) => tracing::warn!("could not sweep expired records or close ended rounds: {e}"),
                 }
             }
         });

@@ -21,7 +21,7 @@ mod statistics;
 
 pub use audit::{AuditFault, AuditStore};
 pub use kiosks::KioskStore;
-pub use rounds::RoundStore;
+pub use rounds::{Closing, RoundStore};
 pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome};
 pub use statistics::{statistics_key, StatisticsStore};
 
@@ -303,8 +303,12 @@ pub trait Store: StaffStore + AuditStore + RoundStore + StatisticsStore + KioskS
 
     /// Stores `sealed` if its counter is the stored one plus one (or 1 when nothing is
     /// stored), keeping the stored child-wrapped key (which only [`Store::replace_code`]
-    /// changes); a revoked assessment answers `NoAssessment`. The save may be acknowledged only once [`Store::durable`], called after
-    /// this returned, has resolved: an acknowledged save must survive a power cut.
+    /// changes); a revoked assessment answers `NoAssessment`. The save's statistics record
+    /// replaces the assessment's earlier one only while its round is open: once the round
+    /// is closed ([`RoundStore::close_round`]) its records are its frozen release, and a
+    /// late save stores the answers and progress but no record. The save may be
+    /// acknowledged only once [`Store::durable`], called after this returned, has
+    /// resolved: an acknowledged save must survive a power cut.
     fn save_answers(&self, assessment: &str, sealed: SealedAnswers) -> Result<SaveOutcome, StoreError>;
 
     /// Removes expired child and staff sessions, ended client windows and expired lookup
@@ -350,7 +354,8 @@ pub struct SledStore {
     /// Organisation ‖ intervention id → [`beratta_core::api::Intervention`].
     interventions: sled::Tree,
     /// Organisation ‖ round ‖ assessment (each part length-prefixed, [`statistics_key`])
-    /// → the newest sealed statistics record, written with the answers.
+    /// → the newest sealed statistics record, written with the answers while the round is
+    /// open; once it is closed, its records are its frozen release.
     statistics: sled::Tree,
     /// Organisation ‖ kiosk id → [`beratta_core::api::Kiosk`] (see `kiosks.rs`).
     kiosks: sled::Tree,
@@ -877,7 +882,8 @@ impl Store for SledStore {
         // the sealed answers: the record goes to its own tree, the progress beside them.
         let record = sealed.statistics.take();
         let progress = sealed.progress.take();
-        let outcome = (&self.assessments, &self.statistics).transaction(|(assessments, statistics)| {
+        let trees = (&self.assessments, &self.statistics, &self.rounds);
+        let outcome = trees.transaction(|(assessments, statistics, rounds)| {
             let Some(old) = assessments.get(assessment)? else { return refuse(SaveOutcome::NoAssessment) };
             let mut stored: Assessment = decode("assessment", &old)?;
             if stored.revoked {
@@ -904,8 +910,16 @@ impl Store for SledStore {
             }
             assessments.insert(assessment.as_bytes(), encode(&stored)?)?;
             if let (Some(record), Some(round)) = (&record, &stored.round) {
-                statistics
-                    .insert(statistics_key(&stored.organisation, &round.round, assessment), record.0.as_slice())?;
+                // Reading the round's key here is what serialises this save against a
+                // close (`RoundStore::close_round`): a closed round's records are frozen.
+                let closed = match rounds.get(rounds::round_key(&stored.organisation, &round.round))? {
+                    Some(bytes) => decode::<beratta_core::api::Round>("round", &bytes)?.is_closed(),
+                    None => false,
+                };
+                if !closed {
+                    statistics
+                        .insert(statistics_key(&stored.organisation, &round.round, assessment), record.0.as_slice())?;
+                }
             }
             Ok(SaveOutcome::Saved)
         });

@@ -12,6 +12,7 @@
 
 use crate::access::{off_worker, Admin};
 use crate::audit;
+use crate::calendar::is_open;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::invitation::create_kiosk_assessment;
@@ -24,7 +25,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use beratta_core::api::{Kiosk, KioskClaim, KioskInfo, KioskRegistration, NewKiosk, Round, RoundMode};
+use beratta_core::api::{Kiosk, KioskClaim, KioskInfo, KioskRegistration, NewKiosk, RoundMode};
 use beratta_core::audit::AuditAction;
 use rand_core::OsRng;
 
@@ -34,21 +35,6 @@ pub const KIOSK_COOKIE: &str = "__Host-beratta-kiosk";
 /// How a kiosk is named in the audit log.
 fn kiosk_actor(id: &str) -> String {
     format!("kiosk:{id}")
-}
-
-/// Today's calendar day (UTC), written `YYYY-MM-DD` like a round's period.
-fn today(now: u64) -> String {
-    let at = time::OffsetDateTime::from_unix_timestamp(i64::try_from(now).unwrap_or(i64::MAX))
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let date = at.date();
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
-}
-
-/// Whether `round` takes answers on the day of `now`: from the day it opens to the day it
-/// closes, both included.
-fn is_open(round: &Round, now: u64) -> bool {
-    let day = today(now);
-    round.opens <= day && day <= round.closes
 }
 
 /// `GET /api/admin/kiosks`: the organisation's kiosks, oldest first. Not audited, like the
@@ -191,39 +177,4 @@ pub async fn start(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         .await?;
     let cookie = cookies::session_cookie(SESSION_COOKIE, &token)?;
     Ok(HttpResponse::Ok().insert_header((header::SET_COOKIE, cookie)).json(body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn round(opens: &str, closes: &str) -> Round {
-        Round {
-            round_id: "r".into(),
-            name: "r".into(),
-            unit: None,
-            opens: opens.into(),
-            closes: closes.into(),
-            questionnaire: beratta_core::api::QuestionnaireRef { id: "q".into(), version: 1 },
-            mode: RoundMode::Anonymous,
-            intervention: None,
-            created_by: "a".into(),
-            created_unix: 0,
-            closed_unix: None,
-        }
-    }
-
-    #[test]
-    fn a_round_is_open_from_its_first_day_to_its_last_both_included() {
-        // 2026-12-07 00:00:00 UTC and 23:59:59 the same day.
-        let (morning, night) = (1_796_601_600, 1_796_601_600 + 86_399);
-        assert_eq!(today(morning), "2026-12-07");
-        assert_eq!(today(night), "2026-12-07");
-        for now in [morning, night] {
-            assert!(is_open(&round("2026-12-07", "2026-12-07"), now));
-            assert!(is_open(&round("2026-09-01", "2027-06-15"), now));
-            assert!(!is_open(&round("2026-12-08", "2027-01-01"), now));
-            assert!(!is_open(&round("2026-01-01", "2026-12-06"), now));
-        }
-    }
 }

@@ -52,7 +52,9 @@ pub fn api() -> Scope {
                 .route(web::delete().to(statistics::revoke)),
         )
         .service(resource("/admin/statistics-key").route(web::put().to(statistics::set_statistics_key)))
+        .service(resource("/statistics/rounds").route(web::get().to(statistics::rounds)))
         .service(resource("/statistics/rounds/{round}/records").route(web::get().to(statistics::records)))
+        .service(resource("/statistics/openings").route(web::post().to(statistics::openings)))
         .service(
             resource("/admin/units").route(web::get().to(admin::list_units)).route(web::post().to(admin::add_unit)),
         )
@@ -82,6 +84,7 @@ pub fn api() -> Scope {
         .service(resource("/invitations/{id}/revoke").route(web::post().to(assessments::revoke)))
         .service(resource("/rounds").route(web::get().to(rounds::list)).route(web::post().to(rounds::create)))
         .service(resource("/rounds/{id}").route(web::get().to(rounds::view)))
+        .service(resource("/rounds/{id}/close").route(web::post().to(rounds::close)))
         .service(
             resource("/interventions")
                 .route(web::get().to(rounds::interventions))

@@ -1,5 +1,5 @@
-//! Rounds and interventions, for staff: create and list them, and a round's page with
-//! what the server can count without a key. Every handler takes an [`Inviter`] (staff and
+//! Rounds and interventions, for staff: create and list them, a round's page with what
+//! the server can count without a key, and closing a round, which freezes its release. Every handler takes an [`Inviter`] (staff and
 //! administrators; analysts get 403), reaches a round only through [`Inviter::round`]
 //! (another organisation's: 404), and every change and every view of a round's page is
 //! audited.
@@ -11,6 +11,7 @@
 use crate::access::{off_worker, Inviter};
 use crate::error::ApiError;
 use crate::staff::{check_name, new_id};
+use crate::store::Closing;
 use actix_web::web;
 use beratta_core::api::{Intervention, NewIntervention, NewRound, Round, RoundMode, RoundPage};
 use beratta_core::audit::AuditAction;
@@ -106,6 +107,32 @@ pub async fn view(inviter: Inviter, path: web::Path<String>) -> Result<web::Json
         Ok(RoundPage { round, invited, started, finished, acute })
     });
     Ok(web::Json(page.await?))
+}
+
+/// `POST /api/rounds/{id}/close`: closes the round now, freezing its release: its
+/// statistics records as they stand are what the group picture shows, and a later save
+/// keeps the child's answers but changes no record (`Store::save_answers`). Audited as
+/// `round_closed`, once: closing a closed round answers it unchanged and records nothing.
+/// The answer waits until the close and its audit record are on disk.
+pub async fn close(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<Round>, ApiError> {
+    let id = path.into_inner();
+    let (round, durable) = off_worker(inviter, move |inviter| {
+        let round = inviter.round(&id)?;
+        let staff = inviter.staff();
+        let state = staff.state();
+        let round = match state.store.close_round(&staff.organisation().id, &round.round_id, state.now())? {
+            Closing::Closed(round) => {
+                staff.audit(AuditAction::RoundClosed, Some(&round.round_id))?;
+                round
+            }
+            Closing::AlreadyClosed(round) => round,
+            Closing::NoRound => return Err(ApiError::Internal("a round went away while it was being closed")),
+        };
+        Ok((round, state.store.durable()))
+    })
+    .await?;
+    durable.wait().await?;
+    Ok(web::Json(round))
 }
 
 /// `GET /api/interventions`: the organisation's interventions, by name.

@@ -9,18 +9,27 @@
 //!   set up before it existed, once, with this administrator's copy.
 //! - `PUT` and `DELETE /api/admin/staff/{id}/statistics-key` ([`Admin`]): grant a colleague
 //!   (an analyst or administrator) the key, or take their copy away.
+//! - `GET /api/statistics/rounds` ([`StatisticsHolder`]): the organisation's rounds,
+//!   interventions and units, what a group picture is chosen from. Not audited: no child.
 //! - `GET /api/statistics/rounds/{round}/records?cursor=…` ([`StatisticsHolder`]): a page
-//!   of a round's sealed records of the holder's organisation, in random order, without
-//!   assessment ids (see [`crate::statistics`]); every page is audited before it is sent.
+//!   of a closed round's sealed records of the holder's organisation, in random order,
+//!   without assessment ids (see [`crate::statistics`]); every page is audited before it is
+//!   sent. An open round has no release yet: 409 `round_open`, and nothing is sent.
+//! - `POST /api/statistics/openings` ([`StatisticsHolder`]): the browser says which group
+//!   picture it opened (rounds, breakdown, view), audited as `group_picture_opened`. The
+//!   server never sees a figure of it.
 
 use crate::access::{off_worker, Admin, Staff, StatisticsHolder};
 use crate::error::ApiError;
+use crate::limits;
 use crate::records::StaffAccount;
 use crate::staff::WRAPPED_ORG_KEY_LEN;
 use crate::statistics::{shuffle, Cursor};
 use crate::store::StatisticsKeyOutcome;
 use actix_web::{web, HttpResponse};
-use beratta_core::api::{PersonalKey, Role, StatisticsGrant, StatisticsKeySetup, StatisticsPage};
+use beratta_core::api::{
+    PersonalKey, PictureOpening, Role, StatisticsGrant, StatisticsKeySetup, StatisticsPage, StatisticsRounds,
+};
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{KEY_LEN, NONCE_LEN, SEALED_KEY_LEN, TAG_LEN};
 use rand_core::OsRng;
@@ -155,8 +164,9 @@ pub struct RecordsQuery {
     pub cursor: Option<String>,
 }
 
-/// `GET /api/statistics/rounds/{round}/records?cursor=…`: one page of the round's sealed
-/// records. The audit record (`statistics_records_viewed`, subject the round) is on disk
+/// `GET /api/statistics/rounds/{round}/records?cursor=…`: one page of a closed round's
+/// sealed records, its frozen release; an open round is 409 `round_open` and nothing is
+/// read. The audit record (`statistics_records_viewed`, subject the round) is on disk
 /// before the page leaves.
 pub async fn records(
     holder: StatisticsHolder,
@@ -185,4 +195,100 @@ pub async fn records(
     .await?;
     audited.wait().await?;
     Ok(web::Json(page))
+}
+
+/// `GET /api/statistics/rounds`: every round of the holder's organisation, oldest first and
+/// each with `closed_unix`, with the interventions and units a group picture names. Not
+/// audited, like the list of rounds: it names no child and holds no figure.
+pub async fn rounds(holder: StatisticsHolder) -> Result<web::Json<StatisticsRounds>, ApiError> {
+    let rounds = off_worker(holder, |holder| {
+        let staff = holder.staff();
+        let store = &staff.state().store;
+        let organisation = &staff.organisation().id;
+        Ok(StatisticsRounds {
+            rounds: store.rounds(organisation)?,
+            interventions: store.interventions(organisation)?,
+            units: store.units(organisation)?,
+        })
+    });
+    Ok(web::Json(rounds.await?))
+}
+
+/// What the audit log says of a group picture: the view, the breakdown (or `everyone`)
+/// and the rounds, as `"{view} {breakdown}: {round},{round}"`. Never a figure. A view or
+/// breakdown the group picture does not have, no rounds, too many or one named twice is
+/// 400 `invalid`.
+fn opening_subject(opening: &PictureOpening) -> Result<String, ApiError> {
+    if !PictureOpening::VIEWS.contains(&opening.view.as_str()) {
+        return Err(ApiError::Invalid("the group picture has no such view"));
+    }
+    let breakdown = match &opening.breakdown {
+        None => "everyone",
+        Some(b) if PictureOpening::BREAKDOWNS.contains(&b.as_str()) => b.as_str(),
+        Some(_) => return Err(ApiError::Invalid("the group picture has no such breakdown")),
+    };
+    if opening.rounds.is_empty() || opening.rounds.len() > limits::MAX_PICTURE_ROUNDS {
+        return Err(ApiError::Invalid("a group picture is made of 1 to 50 rounds"));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if !opening.rounds.iter().all(|id| seen.insert(id.as_str())) {
+        return Err(ApiError::Invalid("a group picture names each round once"));
+    }
+    Ok(format!("{} {breakdown}: {}", opening.view, opening.rounds.join(",")))
+}
+
+/// `POST /api/statistics/openings`: a holder's browser opened a group picture. Each round
+/// must be a closed one of the holder's organisation (another organisation's, or none: 404,
+/// audited; an open one: 409 `round_open`). Audited as `group_picture_opened`, and
+/// answered once the record is on disk.
+pub async fn openings(holder: StatisticsHolder, body: web::Json<PictureOpening>) -> Result<HttpResponse, ApiError> {
+    let opening = body.into_inner();
+    let subject = opening_subject(&opening)?;
+    let audited = off_worker(holder, move |holder| {
+        for id in &opening.rounds {
+            holder.released_round(id)?;
+        }
+        let staff = holder.staff();
+        staff.audit(AuditAction::GroupPictureOpened, Some(&subject))?;
+        Ok(staff.state().store.durable())
+    })
+    .await?;
+    audited.wait().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::opening_subject;
+    use beratta_core::api::PictureOpening;
+
+    fn opening(rounds: &[&str], breakdown: Option<&str>, view: &str) -> PictureOpening {
+        PictureOpening {
+            rounds: rounds.iter().map(|r| r.to_string()).collect(),
+            breakdown: breakdown.map(str::to_string),
+            view: view.to_string(),
+        }
+    }
+
+    #[test]
+    fn an_opening_is_named_by_view_breakdown_and_rounds() {
+        let subject = |o: &PictureOpening| opening_subject(o).ok();
+        assert_eq!(subject(&opening(&["a", "b"], None, "trend")).as_deref(), Some("trend everyone: a,b"));
+        assert_eq!(subject(&opening(&["a"], Some("gender"), "print")).as_deref(), Some("print gender: a"));
+        for bad in [
+            opening(&[], None, "overview"),
+            opening(&["a", "a"], None, "overview"),
+            opening(&["a"], Some("everyone"), "overview"),
+            opening(&["a"], None, "table"),
+            opening(&["a"], Some("Unit"), "overview"),
+        ] {
+            assert!(subject(&bad).is_none(), "{bad:?}");
+        }
+        let fifty: Vec<String> = (0..50).map(|i| format!("r{i}")).collect();
+        let names: Vec<&str> = fifty.iter().map(String::as_str).collect();
+        assert!(subject(&opening(&names, None, "overview")).is_some());
+        let mut fifty_one = names.clone();
+        fifty_one.push("r50");
+        assert!(subject(&opening(&fifty_one, None, "overview")).is_none());
+    }
 }

@@ -10,8 +10,13 @@
 //! The `statistics` tree (the newest sealed statistics record per assessment, written by
 //! [`super::Store::save_answers`] in the same transaction as the answers) is read through
 //! [`super::StatisticsStore`] and keyed by [`super::statistics_key`].
+//!
+//! Closing a round ([`RoundStore::close_round`]) is a transaction on the round's key, and
+//! every save's transaction reads that same key: sled runs the two one after the other, so
+//! a save either lands wholly before the close (its record is in the release) or sees the
+//! round closed and writes no record. That is what makes a closed round's records frozen.
 
-use super::{decode, encode, SledStore, StoreError};
+use super::{decode, encode, refuse, transact, SledStore, StoreError};
 use beratta_core::api::{Intervention, Round};
 
 /// The key of parts `parts`, each length-prefixed.
@@ -24,6 +29,35 @@ fn key(parts: &[&str]) -> Vec<u8> {
     out
 }
 
+/// The key of round `id` of `organisation` in the tree `rounds`, for the save's
+/// transaction, which reads it.
+pub(super) fn round_key(organisation: &str, id: &str) -> Vec<u8> {
+    key(&[organisation, id])
+}
+
+/// The parts of a key made by [`key`]; `None` if it is not one.
+fn parts(mut key: &[u8]) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    while !key.is_empty() {
+        let len = u32::from_be_bytes(key.get(..4)?.try_into().ok()?) as usize;
+        let part = key.get(4..4 + len)?;
+        out.push(String::from_utf8(part.to_vec()).ok()?);
+        key = &key[4 + len..];
+    }
+    Some(out)
+}
+
+/// What came of closing a round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Closing {
+    /// Closed now, at the given moment: the caller audits it.
+    Closed(Round),
+    /// It was closed before; nothing changed.
+    AlreadyClosed(Round),
+    /// The organisation has no such round.
+    NoRound,
+}
+
 /// Rounds and interventions.
 pub trait RoundStore {
     /// Stores a new round of `organisation`; false if its id is taken.
@@ -31,6 +65,14 @@ pub trait RoundStore {
     fn round(&self, organisation: &str, id: &str) -> Result<Option<Round>, StoreError>;
     /// An organisation's rounds, oldest first.
     fn rounds(&self, organisation: &str) -> Result<Vec<Round>, StoreError>;
+    /// Closes round `id` of `organisation` at `now`, freezing its release: from then on no
+    /// save writes a statistics record of the round (see [`super::Store::save_answers`]).
+    /// Serialised against saves, so that every save lands wholly before the close or
+    /// writes no record. A round closed already stays as it was.
+    fn close_round(&self, organisation: &str, id: &str, now: u64) -> Result<Closing, StoreError>;
+    /// Every open round of every organisation whose last day is before `day`
+    /// (`YYYY-MM-DD`), with its organisation: the rounds the sweep closes.
+    fn open_rounds_ended_before(&self, day: &str) -> Result<Vec<(String, Round)>, StoreError>;
     /// Stores a new intervention of `organisation`; false if its id is taken.
     fn insert_intervention(&self, organisation: &str, intervention: &Intervention) -> Result<bool, StoreError>;
     fn interventions(&self, organisation: &str) -> Result<Vec<Intervention>, StoreError>;
@@ -55,6 +97,37 @@ impl RoundStore for SledStore {
         Ok(rounds)
     }
 
+    fn close_round(&self, organisation: &str, id: &str, now: u64) -> Result<Closing, StoreError> {
+        let k = key(&[organisation, id]);
+        let result = self.rounds.transaction(|rounds| {
+            let Some(bytes) = rounds.get(&k)? else { return refuse(()) };
+            let mut round: Round = decode("round", &bytes)?;
+            if round.is_closed() {
+                return Ok(Closing::AlreadyClosed(round));
+            }
+            round.closed_unix = Some(now);
+            rounds.insert(k.as_slice(), encode(&round)?)?;
+            Ok(Closing::Closed(round))
+        });
+        Ok(transact(result)?.unwrap_or(Closing::NoRound))
+    }
+
+    fn open_rounds_ended_before(&self, day: &str) -> Result<Vec<(String, Round)>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self.rounds.iter() {
+            let (k, value) = entry?;
+            let round: Round = decode("round", &value)?;
+            if round.is_closed() || round.closes.as_str() >= day {
+                continue;
+            }
+            let organisation = parts(&k)
+                .and_then(|p| p.into_iter().next())
+                .ok_or_else(|| StoreError::Corrupt { what: "round key", reason: "not length-prefixed parts".into() })?;
+            out.push((organisation, round));
+        }
+        Ok(out)
+    }
+
     fn insert_intervention(&self, organisation: &str, intervention: &Intervention) -> Result<bool, StoreError> {
         let k = key(&[organisation, &intervention.intervention_id]);
         Ok(self.interventions.compare_and_swap(k, None as Option<&[u8]>, Some(encode(intervention)?))?.is_ok())
@@ -67,5 +140,18 @@ impl RoundStore for SledStore {
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{key, parts};
+
+    #[test]
+    fn a_key_comes_apart_into_the_parts_it_was_made_of() {
+        let made = key(&["org-1", "", "round:ä"]);
+        assert_eq!(parts(&made), Some(vec!["org-1".to_string(), String::new(), "round:ä".to_string()]));
+        assert_eq!(parts(&made[..made.len() - 1]), None, "a cut key is not one");
+        assert_eq!(parts(b""), Some(vec![]));
     }
 }

@@ -6,16 +6,18 @@
 //! organisation B, the same in B. Each organisation has an administrator (in no unit), an
 //! inviter and a colleague in unit 1, a colleague in unit 2, and an analyst in unit 1
 //! (being in the unit gives an analyst nothing). Each organisation has its statistics key,
-//! held by its administrator and granted to its analyst; a round of organisation A has
-//! sealed statistics records, which only A's holders may fetch, and a kiosk, which only A's
-//! administrators may list, make for that round, or take out of use.
+//! held by its administrator and granted to its analyst; a closed round of organisation A
+//! has sealed statistics records, which only A's holders may fetch or name in a group
+//! picture, which A's staff and administrators may close (again: it is closed already),
+//! and a kiosk, which only A's administrators may list, make for that round, or take out
+//! of use.
 
 use crate::support::staff::{batch, child_with, new_child, staff_log_in, with_cookie, StaffUser};
 use crate::support::{app, send, Fixture, ORGANISATION};
 use actix_web::test::TestRequest;
 use beratta_core::api::{
-    AssessmentRecord, Bytes, Kiosk, NewCode, NewKiosk, NewStaffMember, Role, SealedHelp, StaffChange, StatisticsGrant,
-    StatisticsKeySetup,
+    AssessmentRecord, Bytes, Kiosk, NewCode, NewKiosk, NewStaffMember, PictureOpening, Role, SealedHelp, StaffChange,
+    StatisticsGrant, StatisticsKeySetup,
 };
 use beratta_core::audit::{AuditAction, AuditEntry};
 use beratta_core::login::random_lookup;
@@ -73,6 +75,9 @@ const ROWS: &[&str] = &[
     "PUT /api/admin/staff/{T}/statistics-key",
     "DELETE /api/admin/staff/{T}/statistics-key",
     "GET /api/statistics/rounds/{A's}/records",
+    "GET /api/statistics/rounds",
+    "POST /api/statistics/openings",
+    "POST /api/rounds/{A's}/close",
     "GET /api/admin/kiosks",
     "POST /api/admin/kiosks",
     "DELETE /api/admin/kiosks/{A's}",
@@ -157,6 +162,15 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
         "GET /api/statistics/rounds/{A's}/records" => {
             TestRequest::get().uri(&format!("/api/statistics/rounds/{ROUND_A}/records"))
         }
+        "GET /api/statistics/rounds" => TestRequest::get().uri("/api/statistics/rounds"),
+        "POST /api/statistics/openings" => {
+            TestRequest::post().uri("/api/statistics/openings").set_json(PictureOpening {
+                rounds: vec![ROUND_A.into()],
+                breakdown: Some("unit".into()),
+                view: "overview".into(),
+            })
+        }
+        "POST /api/rounds/{A's}/close" => TestRequest::post().uri(&format!("/api/rounds/{ROUND_A}/close")),
         "POST /api/staff/logout" => TestRequest::post().uri("/api/staff/logout"),
         "GET /api/admin/kiosks" => TestRequest::get().uri("/api/admin/kiosks"),
         "POST /api/admin/kiosks" => TestRequest::post()
@@ -189,6 +203,7 @@ fn audited_route(row: &str) -> String {
         "/api/admin/staff/{T}/statistics-key" => "/api/admin/staff/{id}/statistics-key",
         "/api/statistics/rounds/{A's}/records" => "/api/statistics/rounds/{round}/records",
         "/api/admin/kiosks/{A's}" => "/api/admin/kiosks/{id}",
+        "/api/rounds/{A's}/close" => "/api/rounds/{id}/close",
         other => other,
     };
     format!("{method} {pattern}")
@@ -333,6 +348,9 @@ PUT /api/admin/statistics-key         409    403    403    403    403    409    
 PUT /api/admin/staff/{T}/statistics-key    204    403    403    403    403    404    403    403    403    403    401
 DELETE /api/admin/staff/{T}/statistics-key    204    403    403    403    403    404    403    403    403    403    401
 GET /api/statistics/rounds/{A's}/records    200    403    403    403    200    404    403    403    403    404    401
+GET /api/statistics/rounds            200    403    403    403    200    200    403    403    403    200    401
+POST /api/statistics/openings         204    403    403    403    204    404    403    403    403    404    401
+POST /api/rounds/{A's}/close          200    200    200    200    403    404    404    404    404    403    401
 GET /api/admin/kiosks                 200    403    403    403    403    200    403    403    403    403    401
 POST /api/admin/kiosks                200    403    403    403    403    404    403    403    403    403    401
 DELETE /api/admin/kiosks/{A's}        200    403    403    403    403    404    403    403    403    403    401

@@ -7,6 +7,7 @@
 use crate::process::{path, run};
 use crate::support::questionnaires_dir;
 use beratta_core::api::{InterventionKind, Phase, RoundMode};
+use beratta_core::audit::AuditAction;
 use beratta_core::envelope::OrgSecretKey;
 use beratta_core::staff::{
     derive_staff_secrets, open_statistics_grant, unwrap_org_key, unwrap_secret, KeyHolder, SecretKind,
@@ -15,7 +16,7 @@ use beratta_core::statistics::open_record;
 use beratta_server::demo_municipality::{ADMIN, ANALYST, ORGANISATION};
 use beratta_server::instruments::load_library;
 use beratta_server::records::StaffAccount;
-use beratta_server::store::{RoundStore, SledStore, StaffStore, StatisticsStore, Store};
+use beratta_server::store::{AuditStore, RoundStore, SledStore, StaffStore, StatisticsStore, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -121,6 +122,19 @@ fn demo_municipality_stores_records_only_the_statistics_key_opens_and_a_second_r
     let rounds = store.rounds(ORGANISATION).expect("rounds");
     assert_eq!(rounds.len(), 18);
     assert!(rounds.iter().all(|r| r.mode == RoundMode::Anonymous && r.unit.is_some()));
+    // Every round lies in the past and is closed, its records a release; each close audited.
+    assert!(rounds.iter().all(|r| r.is_closed()), "an open round: {rounds:?}");
+    let mut closes: Vec<String> = store
+        .audit_entries(ORGANISATION, 1, usize::MAX)
+        .expect("the audit log")
+        .into_iter()
+        .filter(|e| e.action == AuditAction::RoundClosed)
+        .map(|e| e.subject.expect("the round"))
+        .collect();
+    closes.sort();
+    let mut ids: Vec<String> = rounds.iter().map(|r| r.round_id.clone()).collect();
+    ids.sort();
+    assert_eq!(closes, ids, "each round closed once, audited");
     for intervention in &interventions {
         let phases: BTreeSet<_> = rounds
             .iter()

@@ -12,7 +12,7 @@ use beratta_server::records::{
     Assessment, ChildSession, FailureWindow, Organisation, PasswordRecord, SetupToken, StaffAccount, StaffSessionRecord,
 };
 use beratta_server::store::{
-    AuditStore, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter, LookupClaim,
+    AuditStore, Closing, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter, LookupClaim,
     ReservationRules, ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore,
     StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
 };
@@ -240,6 +240,12 @@ impl RoundStore for BrokenStore {
         Err(gone())
     }
     fn rounds(&self, _: &str) -> Result<Vec<Round>, StoreError> {
+        Err(gone())
+    }
+    fn close_round(&self, _: &str, _: &str, _: u64) -> Result<Closing, StoreError> {
+        Err(gone())
+    }
+    fn open_rounds_ended_before(&self, _: &str) -> Result<Vec<(String, Round)>, StoreError> {
         Err(gone())
     }
     fn insert_intervention(&self, _: &str, _: &Intervention) -> Result<bool, StoreError> {

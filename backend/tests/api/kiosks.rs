@@ -229,6 +229,40 @@ async fn kiosk_starts_are_limited_per_kiosk_and_stop_when_the_round_closes_or_th
 }
 
 #[actix_web::test]
+async fn a_kiosk_starts_nothing_once_its_round_is_closed_even_within_its_days() {
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let admin = fx.add_staff(ORGANISATION, "rut", Role::Administrator, None);
+    let (cookie, _) = staff_log_in!(&fx, app, &admin);
+    let round: Round = send!(
+        app,
+        with_cookie(TestRequest::post().uri("/api/rounds"), &cookie).set_json(round_now(RoundMode::Anonymous))
+    )
+    .json();
+    let made: KioskRegistration = send!(
+        app,
+        with_cookie(TestRequest::post().uri("/api/admin/kiosks"), &cookie)
+            .set_json(NewKiosk { name: "Biblioteket".into(), round: round.round_id.clone() })
+    )
+    .json();
+    let reply = send!(app, TestRequest::post().uri("/api/kiosk/register").set_json(KioskClaim { token: made.token }));
+    let device =
+        set_cookie(&reply, "__Host-beratta-kiosk=").expect("cookie").split(';').next().expect("pair").to_string();
+    let start = || kiosk_request(Some(&device), TestRequest::post().uri("/api/kiosk/start"));
+    let info = || kiosk_request(Some(&device), TestRequest::get().uri("/api/kiosk"));
+    assert_eq!(send!(app, start()).status, StatusCode::OK);
+    assert!(send!(app, info()).json::<KioskInfo>().open);
+
+    let close = with_cookie(TestRequest::post().uri(&format!("/api/rounds/{}/close", round.round_id)), &cookie);
+    assert_eq!(send!(app, close).status, StatusCode::OK);
+    let before = fx.state.store.assessments_of(ORGANISATION).expect("store").len();
+    let reply = send!(app, start());
+    assert_eq!((reply.status, reply.error().as_str()), (StatusCode::CONFLICT, "round_not_open"));
+    assert_eq!(fx.state.store.assessments_of(ORGANISATION).expect("store").len(), before);
+    assert!(!send!(app, info()).json::<KioskInfo>().open);
+}
+
+#[actix_web::test]
 async fn only_administrators_make_kiosks_and_only_for_their_own_anonymous_rounds() {
     let fx = Fixture::new();
     let app = app!(fx.state);

@@ -24,6 +24,7 @@ mod origin;
 mod process;
 mod questionnaires;
 mod recovery;
+mod releases;
 mod rounds;
 mod session;
 mod setup;

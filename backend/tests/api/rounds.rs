@@ -57,7 +57,7 @@ pub(crate) fn with_statistics_key(fx: &Fixture) -> OrgSecretKey {
     key
 }
 
-fn new_round(mode: RoundMode, unit: Option<String>) -> NewRound {
+pub(crate) fn new_round(mode: RoundMode, unit: Option<String>) -> NewRound {
     NewRound {
         name: "Åk 6 hösten".into(),
         unit,
@@ -69,11 +69,11 @@ fn new_round(mode: RoundMode, unit: Option<String>) -> NewRound {
     }
 }
 
-fn post(cookie: &str, uri: &str) -> TestRequest {
+pub(crate) fn post(cookie: &str, uri: &str) -> TestRequest {
     with_cookie(TestRequest::post().uri(uri), cookie)
 }
 
-fn get(cookie: &str, uri: &str) -> TestRequest {
+pub(crate) fn get(cookie: &str, uri: &str) -> TestRequest {
     with_cookie(TestRequest::get().uri(uri), cookie)
 }
 
@@ -123,6 +123,8 @@ macro_rules! child_log_in {
         (cookie, reply.json::<ChildAssessment>(), secrets)
     }};
 }
+
+pub(crate) use {child_log_in, create_round, invite_into};
 
 /// Seals a save as the child's browser does.
 pub(crate) fn seal_save(

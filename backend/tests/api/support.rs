@@ -112,9 +112,20 @@ impl Fixture {
         .expect("an invitation can be created")
     }
 
-    /// Stores an anonymous round `id` of `organisation` directly, for tests that put
-    /// statistics records into it without children answering.
+    /// Stores a closed anonymous round `id` of `organisation` directly, for tests that put
+    /// statistics records into it without children answering: closed, so that its records
+    /// are a release that holders may fetch.
     pub fn store_round(&self, organisation: &str, id: &str) {
+        self.insert_round(organisation, id, Some(self.state.now()));
+    }
+
+    /// Stores an open anonymous round `id` of `organisation` directly, running through
+    /// 2026 (after the fixture's clock starts).
+    pub fn store_open_round(&self, organisation: &str, id: &str) {
+        self.insert_round(organisation, id, None);
+    }
+
+    fn insert_round(&self, organisation: &str, id: &str, closed_unix: Option<u64>) {
         let round = Round {
             round_id: id.into(),
             name: id.into(),
@@ -126,7 +137,7 @@ impl Fixture {
             intervention: None,
             created_by: "test".into(),
             created_unix: self.state.now(),
-            closed_unix: None,
+            closed_unix,
         };
         assert!(self.state.store.insert_round(organisation, &round).expect("the store works"), "{id} is new");
     }
