@@ -129,4 +129,4 @@ pub const KIOSK_COOKIE_SECS: u64 = 400 * 24 * 60 * 60;
 
 /// The most rounds one group picture may be made of (`POST /api/statistics/openings`): a
 /// trend over years of a municipality's areas and school years, with room to spare.
-pub const MAX_PICTURE_ROUNDS: usize = 50;
+pub const MAX_PICTURE_ROUNDS: usize = 500;

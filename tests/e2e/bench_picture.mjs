@@ -11,7 +11,7 @@ try {
   await staffLogIn(page, url, 'analytiker', 'demo-analyst-password');
   const started = Date.now();
   await page.goto(`${url}/staff/#/statistics`);
-  await page.waitForSelector('#picture-view[data-view="overview"] table', { timeout: 600_000 });
+  await page.waitForSelector('#picture-content[data-view="overview"] table', { timeout: 600_000 });
   const seconds = (Date.now() - started) / 1000;
   const opened = (await page.locator('#picture-opened').innerText()).trim();
   console.log(`  ${seconds.toFixed(2)} s from opening the page to the overview drawn (${opened})`);

@@ -232,12 +232,12 @@ async fn an_opening_is_validated_and_audited_by_view_breakdown_and_rounds_never_
     assert!(!subjects.concat().contains('7'), "no count of records in the log");
 
     // Shapes the group picture does not have: 400 `invalid`, nothing audited.
-    let fifty_one: Vec<String> = (0..51).map(|i| format!("r{i}")).collect();
-    let fifty_one: Vec<&str> = fifty_one.iter().map(String::as_str).collect();
+    let too_many: Vec<String> = (0..=beratta_server::limits::MAX_PICTURE_ROUNDS).map(|i| format!("r{i}")).collect();
+    let too_many: Vec<&str> = too_many.iter().map(String::as_str).collect();
     let log_before = all_audit(&fx, ORGANISATION);
     for (what, bad) in [
         ("no rounds", opening(&[], None, "overview")),
-        ("51 rounds", opening(&fifty_one, None, "overview")),
+        ("too many rounds", opening(&too_many, None, "overview")),
         ("a round twice", opening(&["hosten", "hosten"], None, "overview")),
         ("an unknown view", opening(&["hosten"], None, "table")),
         ("an unknown breakdown", opening(&["hosten"], Some("school"), "overview")),

@@ -15,16 +15,20 @@ use crate::common::api;
 use beratta_core::api::{PictureOpening, Round, StatisticsRounds};
 use beratta_core::catalogue::Catalogue;
 use beratta_core::envelope::OrgSecretKey;
-use beratta_core::group::Breakdown;
+use beratta_core::group::{Breakdown, Disclosed};
 use beratta_core::statistics::{open_record, StatisticsRecord};
 use beratta_core::Questionnaire;
 use gloo_timers::future::TimeoutFuture;
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// Records opened between two yields to the browser.
 const YIELD_EVERY: usize = 250;
+
+/// A year's figures split one way (`None`: everyone together).
+pub type Release = (String, Option<Breakdown>);
 
 /// Everything opened: the records of each closed round, the catalogue their factors are
 /// named in, and what could not be opened.
@@ -37,6 +41,8 @@ pub struct Opened {
     pub failed: usize,
     pub units: BTreeMap<String, String>,
     pub interventions: BTreeMap<String, String>,
+    /// Each year's figures by breakdown, once through the gate: the views only read them.
+    pub disclosed: RefCell<HashMap<Release, Rc<Disclosed>>>,
 }
 
 /// The year a round belongs to: the year of its last day.
@@ -114,6 +120,7 @@ async fn open_all(
         failed,
         units: info.units.iter().map(|u| (u.unit_id.clone(), u.name.clone())).collect(),
         interventions: info.interventions.iter().map(|i| (i.intervention_id.clone(), i.name.clone())).collect(),
+        disclosed: RefCell::default(),
     })
 }
 
@@ -154,37 +161,43 @@ pub fn GroupPicturePage() -> Html {
             }
         });
     }
-    // Each opening is audited: the rounds, the breakdown and the view, never the numbers.
+    // Each opening is audited (the rounds, the breakdown and the view, never the numbers)
+    // before its figures are drawn: a view whose opening could not be logged is not shown.
+    let opening = (*opened).as_ref().and_then(|opened| {
+        let mut shown = Selection { year: current_year(opened, &selection), ..(*selection).clone() };
+        if *printing {
+            // The print layout is the year's overview and profiles, for everyone.
+            shown = Selection { breakdown: None, view: picture_views::View::Overview, ..shown };
+        }
+        let rounds = picture_views::rounds_of(opened, &shown);
+        let view = if *printing { "print" } else { shown.view.name() };
+        (!rounds.is_empty()).then(|| PictureOpening {
+            rounds,
+            breakdown: shown.breakdown.map(|b| breakdown_name(b).to_string()),
+            view: view.to_string(),
+        })
+    });
+    let logged = use_state(|| None::<PictureOpening>);
     {
-        let (opened, selection) = (opened.clone(), (*selection).clone());
-        let view = if *printing { "print".to_string() } else { selection.view.name().to_string() };
-        use_effect_with((opened.is_some(), selection.clone(), view), move |(ready, selection, view)| {
-            if let (true, Some(opened)) = (*ready, opened.as_ref()) {
-                let rounds = picture_views::rounds_of(opened, selection);
-                if !rounds.is_empty() {
-                    let opening = PictureOpening {
-                        rounds,
-                        breakdown: selection.breakdown.map(|b| breakdown_name(b).to_string()),
-                        view: view.clone(),
-                    };
-                    wasm_bindgen_futures::spawn_local(async move {
-                        // The page shows the figures either way; a failed report is logged
-                        // by the server's own refusal, if any.
-                        let _ = api::picture_opened(&opening).await;
-                    });
-                }
+        let (logged, problem, staff) = (logged.clone(), problem.clone(), staff.clone());
+        use_effect_with(opening.clone(), move |opening| {
+            if let Some(opening) = opening.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::picture_opened(&opening).await {
+                        Ok(()) => logged.set(Some(opening)),
+                        Err(e) => problem.set(Some(format!("{} {}", staff.t().picture.not_logged, staff.failure(&e)))),
+                    }
+                });
             }
         });
     }
-    {
-        let printing = printing.clone();
-        use_effect_with(*printing, move |now| {
-            if *now {
-                print();
-            }
-            let _ = printing;
-        });
-    }
+    let ready = opening.is_some() && *logged == opening;
+    // The print dialog opens once the print layout is drawn (after its opening is logged).
+    use_effect_with((*printing, ready), move |(printing, ready)| {
+        if *printing && *ready {
+            print();
+        }
+    });
 
     if key.is_none() {
         return html! {
@@ -246,7 +259,11 @@ pub fn GroupPicturePage() -> Html {
                 html! {
                     <>
                         <button id="picture-back" type="button" class="secondary no-print" onclick={on_back}>{ p.back }</button>
-                        { picture_views::print_layout(&opened, &shown, staff.lang, &rules_text) }
+                        if ready {
+                            { picture_views::print_layout(&opened, &shown, staff.lang, &rules_text) }
+                        } else {
+                            <Loading />
+                        }
                     </>
                 }
             } else {
@@ -288,7 +305,11 @@ pub fn GroupPicturePage() -> Html {
                             <button id="picture-print" type="button" class="secondary" onclick={on_print}>{ p.print }</button>
                         </form>
                         <p class="note picture-rules">{ rules_text.clone() }</p>
-                        { picture_views::view(&opened, &shown, staff.lang) }
+                        if ready {
+                            { picture_views::view(&opened, &shown, staff.lang) }
+                        } else {
+                            <Loading />
+                        }
                     </>
                 }
             }
@@ -302,6 +323,12 @@ pub fn GroupPicturePage() -> Html {
             { body }
         </StaffPage>
     }
+}
+
+/// The year shown: the one chosen, while it has closed rounds, else the newest.
+fn current_year(opened: &Opened, selection: &Selection) -> Option<String> {
+    let years = years(&opened.rounds);
+    selection.year.clone().filter(|y| years.contains(y)).or_else(|| years.last().cloned())
 }
 
 /// The name a breakdown has in an opening's audit record.

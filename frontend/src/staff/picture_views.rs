@@ -15,6 +15,7 @@ use beratta_core::group::picture::{self as views, Bar, Profile, Table, Tone, Val
 use beratta_core::group::{aggregate, disclose, Breakdown, Disclosed, Group, Rules};
 use beratta_core::statistics::StatisticsRecord;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// A view of the group picture.
@@ -95,11 +96,17 @@ fn records_of_year(opened: &Opened, year: &str) -> Vec<StatisticsRecord> {
         .collect()
 }
 
-/// The year's figures, split by `breakdown`, through the gate.
-fn disclosed(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Disclosed {
+/// The year's figures, split by `breakdown`, through the gate; counted once per page.
+fn disclosed(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Rc<Disclosed> {
+    let key = (year.to_string(), breakdown);
+    if let Some(d) = opened.disclosed.borrow().get(&key) {
+        return d.clone();
+    }
     let records = records_of_year(opened, year);
     let breakdowns: Vec<Breakdown> = breakdown.into_iter().collect();
-    disclose(&aggregate(&records, &opened.catalogue, &breakdowns), &Rules::default())
+    let d = Rc::new(disclose(&aggregate(&records, &opened.catalogue, &breakdowns), &Rules::default()));
+    opened.disclosed.borrow_mut().insert(key, d.clone());
+    d
 }
 
 /// The groups of `breakdown` in `d`, in the order of their names.
@@ -148,7 +155,8 @@ fn table_view(id: &str, caption: &str, table: &Table, lang: Lang) -> Html {
     };
     html! {
         <div class="picture-table" id={id.to_string()}>
-            <div class="table-wrap">
+            // A wide table scrolls sideways; the keyboard can reach and scroll it too.
+            <div class="table-wrap" tabindex="0" role="region" aria-label={caption.to_string()}>
                 <table class="data">
                     <caption>{ caption }</caption>
                     <thead>
@@ -277,7 +285,7 @@ pub fn view(opened: &Opened, selection: &Selection, lang: Lang) -> Html {
                             <section class="picture-group" aria-label={name.clone()}>
                                 <h2>{ &name }</h2>
                                 { for views::domains(&d, &opened.catalogue).into_iter().map(|level| {
-                                    let profile = views::profile(&d, g, last.as_ref(), &opened.catalogue, level, w);
+                                    let profile = views::profile(&d, g, last.as_deref(), &opened.catalogue, level, w);
                                     let title = format!("{}: {}", name, (p.domain)((p.level)(level)));
                                     profile_view(&format!("profile-{}-{}", slug(&name), level_slug(level)), &title, &profile, lang)
                                 }) }
@@ -299,9 +307,10 @@ pub fn view(opened: &Opened, selection: &Selection, lang: Lang) -> Html {
             if all_years.len() < 2 {
                 html! { <p class="note">{ p.trend_needs_two }</p> }
             } else {
-                let per_year: Vec<(String, Disclosed)> =
+                let per_year: Vec<(String, Rc<Disclosed>)> =
                     all_years.iter().map(|y| (y.clone(), disclosed(opened, y, selection.breakdown))).collect();
-                let releases: Vec<(String, &Disclosed)> = per_year.iter().map(|(y, d)| (y.clone(), d)).collect();
+                let releases: Vec<(String, &Disclosed)> =
+                    per_year.iter().map(|(y, d)| (y.clone(), d.as_ref())).collect();
                 html! {
                     { for chosen.iter().map(|g| {
                         let name = views::group_label(g, &units, w);
@@ -313,7 +322,7 @@ pub fn view(opened: &Opened, selection: &Selection, lang: Lang) -> Html {
         }
         View::BeforeAfter => before_after_view(opened, lang),
     };
-    html! { <div id="picture-view" data-view={selection.view.name()}>{ content }</div> }
+    html! { <div id="picture-content" data-view={selection.view.name()}>{ content }</div> }
 }
 
 fn overview_view(d: &Disclosed, group: &Group, opened: &Opened, lang: Lang) -> Html {
@@ -377,7 +386,7 @@ pub fn print_layout(opened: &Opened, selection: &Selection, lang: Lang, rules: &
     let earlier = all_years.iter().rev().find(|y| **y < year).cloned();
     let last = earlier.map(|y| disclosed(opened, &y, None));
     html! {
-        <div id="picture-print" class="print-layout">
+        <div id="picture-print-layout" class="print-layout">
             <h2>{ p.print_heading }</h2>
             <p id="print-release">{ (p.print_release)(&year, &rounds.join(", ")) }</p>
             <p id="print-instruments">{ (p.print_instruments)(&opened.instruments.join(", ")) }</p>
@@ -385,7 +394,7 @@ pub fn print_layout(opened: &Opened, selection: &Selection, lang: Lang, rules: &
             <p class="note">{ p.hidden_note }{ " " }{ p.unreliable_note }</p>
             { overview_view(&d, &Group::Everyone, opened, lang) }
             { for views::domains(&d, &opened.catalogue).into_iter().map(|level| {
-                let profile = views::profile(&d, &Group::Everyone, last.as_ref(), &opened.catalogue, level, w);
+                let profile = views::profile(&d, &Group::Everyone, last.as_deref(), &opened.catalogue, level, w);
                 let title = (p.domain)((p.level)(level));
                 profile_view(&format!("print-profile-{}", level_slug(level)), &title, &profile, lang)
             }) }

@@ -1418,6 +1418,8 @@ pub struct PictureTexts {
     pub hidden_note: &'static str,
     pub unreliable_note: &'static str,
     pub level: fn(beratta_core::catalogue::Level) -> &'static str,
+    /// The opening could not be written to the audit log, so the figures are not shown.
+    pub not_logged: &'static str,
 }
 
 static SV_PICTURE: PictureTexts = PictureTexts {
@@ -1474,6 +1476,7 @@ static SV_PICTURE: PictureTexts = PictureTexts {
         beratta_core::catalogue::Level::FriendsLeisure => "Kompisar och fritid",
         beratta_core::catalogue::Level::Community => "Där jag bor",
     },
+    not_logged: "Öppningen kunde inte skrivas i loggen, så siffrorna visas inte.",
 };
 
 static EN_PICTURE: PictureTexts = PictureTexts {
@@ -1530,4 +1533,5 @@ static EN_PICTURE: PictureTexts = PictureTexts {
         beratta_core::catalogue::Level::FriendsLeisure => "Friends and free time",
         beratta_core::catalogue::Level::Community => "Where I live",
     },
+    not_logged: "The opening could not be written to the log, so the figures are not shown.",
 };

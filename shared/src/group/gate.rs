@@ -18,7 +18,7 @@
 
 use super::interval::{wilson, Interval};
 use super::key::{Group, Measure};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The fewest respondents a group must have to show any figure.
 pub const MIN_GROUP: u32 = 10;
@@ -339,12 +339,13 @@ pub fn disclose(grid: &Grid, rules: &Rules) -> Disclosed {
             if safe[k] == Some(fingerprint) {
                 continue;
             }
-            match exposed(grid, component, &mark, &sensitive) {
-                Some(victim) => {
-                    mark[victim] = Some(Mark::Privacy);
-                    hid_more = true;
-                }
-                None => safe[k] = Some(fingerprint),
+            let victims = exposed(grid, component, &mark, &sensitive);
+            if victims.is_empty() {
+                safe[k] = Some(fingerprint);
+            }
+            for victim in victims {
+                mark[victim] = Some(Mark::Privacy);
+                hid_more = true;
             }
         }
         if !hid_more {
@@ -411,44 +412,52 @@ fn components(grid: &Grid) -> Vec<Component> {
     by_root.into_values().filter(|c| !c.relations.is_empty()).collect()
 }
 
-/// A shown cell to hide because a protected cell of `component` can be worked out from
-/// the shown ones, or `None` when nothing protected can be.
-fn exposed(grid: &Grid, component: &Component, mark: &[Option<Mark>], sensitive: &[bool]) -> Option<usize> {
+/// Shown cells to hide because protected cells of `component` can be worked out from the
+/// shown ones: for each such cell, the least informative shown cell that shares a sum with
+/// it (failing that, any shown cell of the component). Empty when nothing protected can be
+/// worked out. Hiding one cell per exposed cell at once, rather than one per round, may
+/// hide a little more than the fewest possible; it never hides less, since the caller
+/// checks again until nothing is exposed.
+fn exposed(grid: &Grid, component: &Component, mark: &[Option<Mark>], sensitive: &[bool]) -> Vec<usize> {
     let unknowns: Vec<usize> = component.cells.iter().copied().filter(|&i| is_hidden(grid, mark, i)).collect();
     if !unknowns.iter().any(|&i| sensitive[i]) {
-        return None;
+        return Vec::new();
     }
-    let column: BTreeMap<usize, usize> = unknowns.iter().enumerate().map(|(col, &cell)| (cell, col)).collect();
-    let mut rows: Vec<Vec<f64>> = component
+    let column: HashMap<usize, usize> = unknowns.iter().enumerate().map(|(col, &cell)| (cell, col)).collect();
+    let rows: Vec<SparseRow> = component
         .relations
         .iter()
         .map(|&k| {
-            let mut row = vec![0.0; unknowns.len()];
+            let mut row = SparseRow::new();
             for &(c, coefficient) in &grid.relations[k].terms {
                 if let Some(&col) = column.get(&c.0) {
-                    row[col] += f64::from(coefficient);
+                    *row.entry(col).or_insert(0.0) += f64::from(coefficient);
                 }
             }
+            row.retain(|_, x| x.abs() > EPSILON);
             row
         })
-        .filter(|row| row.iter().any(|x| x.abs() > EPSILON))
+        .filter(|row| !row.is_empty())
         .collect();
-    let determined = determined_columns(&mut rows, unknowns.len());
-    let worked_out = determined.into_iter().map(|col| unknowns[col]).find(|&cell| sensitive[cell])?;
-    // Hide the least informative shown cell that shares a sum with it; failing that, any
-    // shown cell of the component. Known cells stay: hiding them here would hide nothing.
+    let worked_out: BTreeSet<usize> =
+        determined_columns(rows).into_iter().map(|col| unknowns[col]).filter(|&cell| sensitive[cell]).collect();
+    // Known cells stay: hiding them here would hide nothing.
     let hideable = |c: &usize| !is_hidden(grid, mark, *c) && !grid.cells[*c].known;
-    let neighbours: Vec<usize> = component
-        .relations
-        .iter()
-        .map(|&k| &grid.relations[k].terms)
-        .filter(|terms| terms.iter().any(|(c, _)| c.0 == worked_out))
-        .flat_map(|terms| terms.iter().map(|(c, _)| c.0))
-        .filter(hideable)
-        .collect();
-    let pool =
-        if neighbours.is_empty() { component.cells.iter().copied().filter(hideable).collect() } else { neighbours };
-    pool.into_iter().min_by_key(|&c| (cost(&grid.cells[c]), c))
+    let mut victims = BTreeSet::new();
+    for &cell in &worked_out {
+        let neighbours: Vec<usize> = component
+            .relations
+            .iter()
+            .map(|&k| &grid.relations[k].terms)
+            .filter(|terms| terms.iter().any(|(c, _)| c.0 == cell))
+            .flat_map(|terms| terms.iter().map(|(c, _)| c.0))
+            .filter(hideable)
+            .collect();
+        let pool =
+            if neighbours.is_empty() { component.cells.iter().copied().filter(hideable).collect() } else { neighbours };
+        victims.extend(pool.into_iter().min_by_key(|&c| (cost(&grid.cells[c]), c)));
+    }
+    victims.into_iter().collect()
 }
 
 /// How much hiding a cell costs the reader: a group's size most (every share of the group
@@ -462,41 +471,64 @@ fn cost(cell: &Cell) -> (u8, u8, u8, u32) {
     (size, everyone, base, cell.value)
 }
 
-/// Reduces `rows` (an `m × n` matrix) to reduced row echelon form and returns the columns
-/// whose value the equations fix: a pivot column whose row has no other non-zero entry.
-fn determined_columns(rows: &mut [Vec<f64>], n: usize) -> Vec<usize> {
-    let mut pivot_row = 0;
-    let mut pivots = Vec::new();
-    for col in 0..n {
-        if pivot_row == rows.len() {
-            break;
+/// One equation over the unknowns: column → coefficient, only the non-zero ones.
+type SparseRow = BTreeMap<usize, f64>;
+
+/// Brings `rows` to reduced row echelon form, one equation at a time, and returns the
+/// columns whose value the equations fix: a pivot column whose row has no other non-zero
+/// entry. The rows are sparse (a sum ties a handful of cells), so each is kept as a map
+/// and only the rows that hold a pivot's column are touched when it is eliminated.
+fn determined_columns(rows: Vec<SparseRow>) -> Vec<usize> {
+    // Pivot column → its row, fully reduced against every other pivot.
+    let mut pivots: BTreeMap<usize, SparseRow> = BTreeMap::new();
+    // Column → the pivots whose rows hold it (besides their own pivot column).
+    let mut holders: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+    for mut row in rows {
+        // Take out every pivot column the new row holds.
+        while let Some((&col, &f)) = row.iter().find(|(col, _)| pivots.contains_key(col)) {
+            let pivot = &pivots[&col];
+            for (&c, &x) in pivot {
+                let entry = row.entry(c).or_insert(0.0);
+                *entry -= f * x;
+                if entry.abs() <= EPSILON {
+                    row.remove(&c);
+                }
+            }
+            row.remove(&col);
         }
-        let Some(best) = (pivot_row..rows.len())
-            .filter(|&r| rows[r][col].abs() > EPSILON)
-            .max_by(|&a, &b| rows[a][col].abs().total_cmp(&rows[b][col].abs()))
-        else {
+        // What is left fixes a new pivot: the entry of largest size, for stability.
+        let Some((&col, &p)) = row.iter().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()).then(b.0.cmp(a.0))) else {
             continue;
         };
-        rows.swap(pivot_row, best);
-        let p = rows[pivot_row][col];
-        for x in rows[pivot_row].iter_mut() {
+        for x in row.values_mut() {
             *x /= p;
         }
-        let pivot = rows[pivot_row].clone();
-        for (r, row) in rows.iter_mut().enumerate() {
-            if r != pivot_row && row[col].abs() > EPSILON {
-                let f = row[col];
-                for (x, y) in row.iter_mut().zip(&pivot) {
-                    *x -= f * y;
+        // Take the new pivot's column out of every earlier pivot row that holds it.
+        for other in holders.remove(&col).unwrap_or_default() {
+            let Some(other_row) = pivots.get_mut(&other) else { continue };
+            let Some(f) = other_row.remove(&col) else { continue };
+            for (&c, &x) in &row {
+                if c == col {
+                    continue;
+                }
+                let entry = other_row.entry(c).or_insert(0.0);
+                *entry -= f * x;
+                if entry.abs() <= EPSILON {
+                    other_row.remove(&c);
+                    if let Some(h) = holders.get_mut(&c) {
+                        h.remove(&other);
+                    }
+                } else {
+                    holders.entry(c).or_default().insert(other);
                 }
             }
         }
-        pivots.push((pivot_row, col));
-        pivot_row += 1;
+        for &c in row.keys() {
+            if c != col {
+                holders.entry(c).or_default().insert(col);
+            }
+        }
+        pivots.insert(col, row);
     }
-    pivots
-        .into_iter()
-        .filter(|&(r, col)| rows[r].iter().enumerate().all(|(c, x)| c == col || x.abs() <= EPSILON))
-        .map(|(_, col)| col)
-        .collect()
+    pivots.into_iter().filter(|(col, row)| row.keys().all(|c| c == col)).map(|(col, _)| col).collect()
 }

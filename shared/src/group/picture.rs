@@ -47,7 +47,6 @@ pub struct Words {
     pub acute: &'static str,
     pub before: &'static str,
     pub after: &'static str,
-    pub change_paired: &'static str,
     pub change_unpaired: &'static str,
     pub smallest: &'static str,
     pub change: &'static str,
@@ -72,7 +71,7 @@ pub static SV: Words = Words {
     reliable_fall: "säkerställd minskning",
     points: "procentenheter",
     paired: |n| format!("parad, {n} barn i båda"),
-    independent: "oparad",
+    independent: "oparad jämförelse",
     not_comparable: "kan inte jämföras",
     any_risk: "Minst en risk inom området",
     factor: "Faktor",
@@ -89,8 +88,7 @@ pub static SV: Words = Words {
     acute: "Akuta svar",
     before: "Före",
     after: "Efter",
-    change_paired: "Förändring, samma barn",
-    change_unpaired: "Förändring, övriga",
+    change_unpaired: "Förändring, de som svarade en gång",
     smallest: "Minsta upptäckbara förändring",
     change: "Förändring",
     girl: "Flicka",
@@ -113,7 +111,7 @@ pub static EN: Words = Words {
     reliable_fall: "reliable fall",
     points: "percentage points",
     paired: |n| format!("paired, {n} children in both"),
-    independent: "unpaired",
+    independent: "unpaired comparison",
     not_comparable: "cannot be compared",
     any_risk: "At least one risk in the domain",
     factor: "Factor",
@@ -130,8 +128,7 @@ pub static EN: Words = Words {
     acute: "Acute answers",
     before: "Before",
     after: "After",
-    change_paired: "Change, same children",
-    change_unpaired: "Change, the others",
+    change_unpaired: "Change, those who answered once",
     smallest: "Smallest detectable change",
     change: "Change",
     girl: "Girl",
@@ -595,9 +592,12 @@ pub fn trend(releases: &[(String, &Disclosed)], group: &Group, catalogue: &Catal
 }
 
 /// Every risk asked in both rounds, before and after an intervention: each round's share
-/// (from the round's own disclosed figures), the change for the children who answered both
-/// (paired) and for the others (unpaired), and the smallest change the paired children
-/// could show. A comparison whose round share is hidden is hidden too, so that the
+/// (from the round's own disclosed figures); the change, for the children who answered both
+/// (paired, McNemar) when the gate lets their table out, and otherwise between the two
+/// rounds as independent groups (cautious when the same children answered both, since
+/// their answers go together); the change for the children who answered only one round;
+/// and the smallest change the headline comparison could detect. Each change says which
+/// design it is. A comparison whose round share is hidden is hidden too, so that the
 /// comparison's own cells cannot reveal what the round's release kept back.
 pub fn before_after_table(
     before: &[StatisticsRecord],
@@ -609,8 +609,7 @@ pub fn before_after_table(
     let asked = |records: &[StatisticsRecord], id: &str| records.iter().any(|r| r.risks.contains_key(id));
     let released = |records: &[StatisticsRecord]| disclose(&aggregate(records, catalogue, &[]), rules);
     let (before_release, after_release) = (released(before), released(after));
-    let columns =
-        [w.factor, w.before, w.after, w.change_paired, w.change_unpaired, w.smallest].map(str::to_string).to_vec();
+    let columns = [w.factor, w.before, w.after, w.change, w.change_unpaired, w.smallest].map(str::to_string).to_vec();
     let rows = catalogue
         .factors()
         .iter()
@@ -618,11 +617,16 @@ pub fn before_after_table(
         .map(|f| {
             let m = Measure::Endorsed(f.id.clone());
             let (was, is) =
-                (cell(&before_release, &Group::Everyone, m.clone()), cell(&after_release, &Group::Everyone, m));
+                (cell(&before_release, &Group::Everyone, m.clone()), cell(&after_release, &Group::Everyone, m.clone()));
             let shown = matches!((was, is), (Shown::Figure(_), Shown::Figure(_)));
             let compared = before_after(before, after, &f.id, rules);
+            let headline = match compared.paired {
+                Compared::Change(c) => Compared::Change(c),
+                // The rounds' shares are published anyway: comparing them tells nothing new.
+                _ => between_releases(&before_release, &after_release, &Group::Everyone, &m),
+            };
             let gated = |c: Compared| if shown { c } else { Compared::Hidden };
-            let detectable = match compared.paired {
+            let detectable = match headline {
                 Compared::Change(c) if shown => c.smallest_detectable,
                 _ => None,
             };
@@ -632,7 +636,7 @@ pub fn before_after_table(
                 cells: vec![
                     Value::Share(was),
                     Value::Share(is),
-                    Value::Change(gated(compared.paired)),
+                    Value::Change(gated(headline)),
                     Value::Change(gated(compared.unpaired)),
                     Value::Detectable(detectable),
                 ],

@@ -168,3 +168,21 @@ fn before_and_after_pairs_the_same_children_and_hides_a_comparison_whose_round_s
     assert_eq!(table.rows[0].cells[2].tone(), Tone::Hidden);
     assert_eq!(table.rows[0].cells[4].text(&SV), "–");
 }
+
+#[test]
+fn when_the_paired_table_would_show_a_count_under_five_the_rounds_are_compared_unpaired_and_say_so() {
+    let child = |i: u32, yes: bool| {
+        let mut r = record("a", None, Some(if yes { YES } else { RiskState::No }), true);
+        r.pseudonym = Pseudonym([i.to_be_bytes(), [4; 4], [5; 4], [6; 4]].concat().try_into().expect("16 bytes"));
+        r
+    };
+    // 100 children in both rounds: 30 teased before, 10 after, only 2 of them both times.
+    let before: Vec<StatisticsRecord> = (0..100).map(|i| child(i, i < 30)).collect();
+    let after: Vec<StatisticsRecord> = (0..100).map(|i| child(i, (28..38).contains(&i))).collect();
+    let table = before_after_table(&before, &after, &catalogue(), &Rules::default(), &SV);
+    let change = &table.rows[0].cells[2];
+    // 30 % → 10 %: Newcombe's interval for −20 points lies below zero.
+    assert_eq!(change.tone(), Tone::Reliable);
+    assert!(change.text(&SV).starts_with("−20 ("), "{}", change.text(&SV));
+    assert!(change.text(&SV).ends_with("säkerställd minskning; oparad jämförelse"), "{}", change.text(&SV));
+}
