@@ -6,6 +6,7 @@ use crate::catalogue::RawCatalogue;
 use crate::login::KdfParams;
 use crate::questionnaire::raw::RawQuestionnaire;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// `GET /api/health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -606,6 +607,10 @@ pub struct StatisticsRounds {
     pub rounds: Vec<Round>,
     pub interventions: Vec<Intervention>,
     pub units: Vec<Unit>,
+    /// Per round id: the invitations into it that are not revoked (cards handed out, and
+    /// kiosk starts), for its response rate. A count of invitations, never of answers.
+    #[serde(default)]
+    pub invited: BTreeMap<String, u64>,
 }
 
 /// `POST /api/statistics/openings`: the browser of a statistics-key holder says which group

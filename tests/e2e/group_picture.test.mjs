@@ -114,6 +114,11 @@ test('the analyst sees the seeded municipality exactly, small cells marked, the 
   assert.match(await page.locator('#picture-open').innerText(), /Vårens enkät, pågår: öppen till/);
   const refused = await page.evaluate(async (id) => (await fetch(`/api/statistics/rounds/${id}/records`)).status, open.round_id);
   assert.equal(refused, 409, 'an open round served records');
+  // The year's rounds with their response rates: invited (cards, kiosk starts), finished.
+  const response = await tableTexts(page, '#response');
+  assert.deepEqual(response[0], ['Omgång', 'Inbjudna', 'Svarande (klara)', 'Svarsfrekvens']);
+  assert.equal(response.length - 1, 9, 'nine rounds closed in 2026');
+  for (const row of response.slice(1)) assert.match(row[3], /^\d+ %$/, row.join(' | '));
   await assertAccessible(page, 'the group picture overview');
 
   // Bullying in Västerby, 2026, counted here from the generator's answers.

@@ -205,10 +205,17 @@ pub async fn rounds(holder: StatisticsHolder) -> Result<web::Json<StatisticsRoun
         let staff = holder.staff();
         let store = &staff.state().store;
         let organisation = &staff.organisation().id;
+        let mut invited = std::collections::BTreeMap::new();
+        for a in store.assessments_of(organisation)? {
+            if let (false, Some(round)) = (a.revoked, &a.round) {
+                *invited.entry(round.round.clone()).or_insert(0) += 1;
+            }
+        }
         Ok(StatisticsRounds {
             rounds: store.rounds(organisation)?,
             interventions: store.interventions(organisation)?,
             units: store.units(organisation)?,
+            invited,
         })
     });
     Ok(web::Json(rounds.await?))

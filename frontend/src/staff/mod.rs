@@ -24,6 +24,7 @@ mod login;
 mod overview;
 mod page;
 mod picture;
+mod picture_model;
 mod picture_views;
 mod recover;
 mod rounds;

@@ -10,53 +10,22 @@
 
 use super::context::use_staff;
 use super::page::{print, Loading, StaffPage};
-use super::picture_views::{self, Selection};
+use super::picture_model::{years, Opened, Selection, View};
+use super::picture_views;
 use crate::common::api;
 use beratta_core::api::{PictureOpening, Round, StatisticsRounds};
 use beratta_core::catalogue::Catalogue;
 use beratta_core::envelope::OrgSecretKey;
-use beratta_core::group::{Breakdown, Disclosed};
-use beratta_core::statistics::{open_record, StatisticsRecord};
+use beratta_core::group::Breakdown;
+use beratta_core::statistics::open_record;
 use beratta_core::Questionnaire;
 use gloo_timers::future::TimeoutFuture;
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// Records opened between two yields to the browser.
 const YIELD_EVERY: usize = 250;
-
-/// A year's figures split one way (`None`: everyone together).
-pub type Release = (String, Option<Breakdown>);
-
-/// Everything opened: the records of each closed round, the catalogue their factors are
-/// named in, and what could not be opened.
-pub struct Opened {
-    pub rounds: Vec<Round>,
-    pub records: BTreeMap<String, Rc<Vec<StatisticsRecord>>>,
-    pub catalogue: Rc<Catalogue>,
-    /// `id@version` of each instrument the records were made with.
-    pub instruments: Vec<String>,
-    pub failed: usize,
-    pub units: BTreeMap<String, String>,
-    pub interventions: BTreeMap<String, String>,
-    /// Each year's figures by breakdown, once through the gate: the views only read them.
-    pub disclosed: RefCell<HashMap<Release, Rc<Disclosed>>>,
-}
-
-/// The year a round belongs to: the year of its last day.
-pub fn year_of(round: &Round) -> String {
-    round.closes.chars().take(4).collect()
-}
-
-/// The years of the closed rounds, oldest first.
-pub fn years(rounds: &[Round]) -> Vec<String> {
-    let mut years: Vec<String> = rounds.iter().filter(|r| r.is_closed()).map(year_of).collect();
-    years.sort();
-    years.dedup();
-    years
-}
 
 /// Parses a questionnaire bundle exactly as the child's browser does.
 fn parse(bundle: beratta_core::api::QuestionnaireBundle, which: &str) -> Result<(Catalogue, Questionnaire), String> {
@@ -120,7 +89,8 @@ async fn open_all(
         failed,
         units: info.units.iter().map(|u| (u.unit_id.clone(), u.name.clone())).collect(),
         interventions: info.interventions.iter().map(|i| (i.intervention_id.clone(), i.name.clone())).collect(),
-        disclosed: RefCell::default(),
+        invited: info.invited.clone(),
+        disclosed: Default::default(),
     })
 }
 
@@ -167,7 +137,7 @@ pub fn GroupPicturePage() -> Html {
         let mut shown = Selection { year: current_year(opened, &selection), ..(*selection).clone() };
         if *printing {
             // The print layout is the year's overview and profiles, for everyone.
-            shown = Selection { breakdown: None, view: picture_views::View::Overview, ..shown };
+            shown = Selection { breakdown: None, view: View::Overview, ..shown };
         }
         let rounds = picture_views::rounds_of(opened, &shown);
         let view = if *printing { "print" } else { shown.view.name() };
@@ -297,7 +267,7 @@ pub fn GroupPicturePage() -> Html {
                             <div class="field">
                                 <label for="picture-view">{ p.view }</label>
                                 <select id="picture-view" onchange={on_view}>
-                                    { for picture_views::View::ALL.into_iter().map(|v| html! {
+                                    { for View::ALL.into_iter().map(|v| html! {
                                         <option value={v.name()} selected={shown.view == v}>{ v.label(p) }</option>
                                     }) }
                                 </select>
@@ -366,7 +336,7 @@ fn view_select(selection: &UseStateHandle<Selection>) -> Callback<Event> {
     let selection = selection.clone();
     Callback::from(move |e: Event| {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-        let view = picture_views::View::from_name(&select.value()).unwrap_or_default();
+        let view = View::from_name(&select.value()).unwrap_or_default();
         selection.set(Selection { view, ..(*selection).clone() });
     })
 }

@@ -7,8 +7,8 @@
 //! and the profiles with the release, the instruments and the rules.
 
 use super::page::download_csv;
-use super::picture::{year_of, years, Opened};
-use super::texts::{texts, PictureTexts};
+use super::picture_model::{year_of, years, Opened, Selection, View};
+use super::texts::texts;
 use crate::common::lang::Lang;
 use beratta_core::api::Phase;
 use beratta_core::group::picture::{self as views, Bar, Profile, Table, Tone, Value, Words};
@@ -17,55 +17,6 @@ use beratta_core::statistics::StatisticsRecord;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// A view of the group picture.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum View {
-    #[default]
-    Overview,
-    Domains,
-    Areas,
-    Trend,
-    BeforeAfter,
-}
-
-impl View {
-    pub const ALL: [View; 5] = [View::Overview, View::Domains, View::Areas, View::Trend, View::BeforeAfter];
-
-    /// The view's name in the address of an opening's audit record (`PictureOpening::VIEWS`).
-    pub fn name(self) -> &'static str {
-        match self {
-            View::Overview => "overview",
-            View::Domains => "domains",
-            View::Areas => "areas",
-            View::Trend => "trend",
-            View::BeforeAfter => "before_after",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<View> {
-        View::ALL.into_iter().find(|v| v.name() == name)
-    }
-
-    pub fn label(self, p: &PictureTexts) -> &'static str {
-        match self {
-            View::Overview => p.view_overview,
-            View::Domains => p.view_domains,
-            View::Areas => p.view_areas,
-            View::Trend => p.view_trend,
-            View::BeforeAfter => p.view_before_after,
-        }
-    }
-}
-
-/// What the one selector has chosen; it drives every view.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Selection {
-    /// `None` until chosen: the newest year.
-    pub year: Option<String>,
-    pub breakdown: Option<Breakdown>,
-    pub view: View,
-}
 
 fn words(lang: Lang) -> &'static Words {
     match lang {
@@ -270,7 +221,10 @@ pub fn view(opened: &Opened, selection: &Selection, lang: Lang) -> Html {
     };
     let content = match selection.view {
         View::Overview => html! {
-            { for chosen.iter().map(|g| overview_view(&d, g, opened, lang)) }
+            <>
+                { response_view(opened, &year, lang) }
+                { for chosen.iter().map(|g| overview_view(&d, g, opened, lang)) }
+            </>
         },
         View::Domains => {
             let all_years = years(&opened.rounds);
@@ -323,6 +277,31 @@ pub fn view(opened: &Opened, selection: &Selection, lang: Lang) -> Html {
         View::BeforeAfter => before_after_view(opened, lang),
     };
     html! { <div id="picture-content" data-view={selection.view.name()}>{ content }</div> }
+}
+
+/// The year's rounds with their response rates; each round's respondents through the gate.
+fn response_view(opened: &Opened, year: &str, lang: Lang) -> Html {
+    let w = words(lang);
+    let p = texts(lang).picture;
+    let rounds: Vec<(String, u64, Rc<Disclosed>)> = opened
+        .rounds
+        .iter()
+        .filter(|r| r.is_closed() && year_of(r) == year)
+        .map(|r| {
+            let key = (format!("round:{}", r.round_id), None);
+            let cached = opened.disclosed.borrow().get(&key).cloned();
+            let d = cached.unwrap_or_else(|| {
+                let records: Vec<StatisticsRecord> =
+                    opened.records.get(&r.round_id).map(|v| v.as_ref().clone()).unwrap_or_default();
+                let d = Rc::new(disclose(&aggregate(&records, &opened.catalogue, &[]), &Rules::default()));
+                opened.disclosed.borrow_mut().insert(key, d.clone());
+                d
+            });
+            (r.name.clone(), opened.invited.get(&r.round_id).copied().unwrap_or(0), d)
+        })
+        .collect();
+    let rows: Vec<(String, u64, &Disclosed)> = rounds.iter().map(|(n, i, d)| (n.clone(), *i, d.as_ref())).collect();
+    table_view("response", p.response_heading, &views::response(&rows, w), lang)
 }
 
 fn overview_view(d: &Disclosed, group: &Group, opened: &Opened, lang: Lang) -> Html {

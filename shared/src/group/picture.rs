@@ -50,6 +50,9 @@ pub struct Words {
     pub change_unpaired: &'static str,
     pub smallest: &'static str,
     pub change: &'static str,
+    pub round: &'static str,
+    pub invited: &'static str,
+    pub response_rate: &'static str,
     pub girl: &'static str,
     pub boy: &'static str,
     pub other_gender: &'static str,
@@ -91,6 +94,9 @@ pub static SV: Words = Words {
     change_unpaired: "Förändring, de som svarade en gång",
     smallest: "Minsta upptäckbara förändring",
     change: "Förändring",
+    round: "Omgång",
+    invited: "Inbjudna",
+    response_rate: "Svarsfrekvens",
     girl: "Flicka",
     boy: "Pojke",
     other_gender: "Annat",
@@ -131,6 +137,9 @@ pub static EN: Words = Words {
     change_unpaired: "Change, those who answered once",
     smallest: "Smallest detectable change",
     change: "Change",
+    round: "Round",
+    invited: "Invited",
+    response_rate: "Response rate",
     girl: "Girl",
     boy: "Boy",
     other_gender: "Other",
@@ -403,6 +412,28 @@ fn risk_row(d: &Disclosed, group: &Group, f: &Factor, w: &Words) -> Row {
     }
 }
 
+/// Each round's response: the children invited (the server's count of invitations, not
+/// a figure about anyone's answers), its respondents through the gate, and the share of
+/// the invited who finished, when both are shown.
+pub fn response(rounds: &[(String, u64, &Disclosed)], w: &Words) -> Table {
+    let rows = rounds
+        .iter()
+        .map(|(name, invited, d)| {
+            let respondents = cell(d, &Group::Everyone, Measure::Respondents);
+            let rate = match respondents {
+                Shown::Figure(f) if *invited > 0 => Value::Text(percent(f64::from(f.count) / *invited as f64, w)),
+                _ => Value::Text("–".into()),
+            };
+            Row {
+                label: name.clone(),
+                factor: None,
+                cells: vec![Value::Text(invited.to_string()), Value::Count(respondents), rate],
+            }
+        })
+        .collect();
+    Table { columns: [w.round, w.invited, w.respondents, w.response_rate].map(str::to_string).to_vec(), rows }
+}
+
 /// The overview of one group: its size, the risks most common, those most worried about
 /// and most wished help with, and the protective factors from most to least present.
 #[derive(Clone, Debug, PartialEq)]
@@ -568,14 +599,16 @@ pub fn by_group(
     Table { columns, rows }
 }
 
-/// Each risk's share for `group` over releases, oldest first, and the change from the
-/// one before the last to the last (Newcombe's interval for independent groups).
+/// Each risk's share for `group` over releases, oldest first, the change from the one
+/// before the last to the last (Newcombe's interval for independent groups) and the
+/// smallest change groups of those sizes could call reliable.
 pub fn trend(releases: &[(String, &Disclosed)], group: &Group, catalogue: &Catalogue, w: &Words) -> Table {
     let Some((_, newest)) = releases.last() else { return Table { columns: vec![w.factor.into()], rows: vec![] } };
     let mut columns = vec![w.factor.to_string()];
     columns.extend(releases.iter().map(|(label, _)| label.clone()));
     if releases.len() >= 2 {
         columns.push(w.change.into());
+        columns.push(w.smallest.into());
     }
     let rows = risks(newest, catalogue, None)
         .into_iter()
@@ -583,7 +616,12 @@ pub fn trend(releases: &[(String, &Disclosed)], group: &Group, catalogue: &Catal
             let m = Measure::Endorsed(f.id.clone());
             let mut cells: Vec<Value> = releases.iter().map(|(_, d)| Value::Share(cell(d, group, m.clone()))).collect();
             if let [.., (_, earlier), (_, later)] = releases {
-                cells.push(Value::Change(between_releases(earlier, later, group, &m)));
+                let change = between_releases(earlier, later, group, &m);
+                let detectable = match change {
+                    Compared::Change(c) => c.smallest_detectable,
+                    _ => None,
+                };
+                cells.extend([Value::Change(change), Value::Detectable(detectable)]);
             }
             Row { label: name(f, w), factor: Some(f.id.clone()), cells }
         })

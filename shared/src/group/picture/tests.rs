@@ -135,6 +135,11 @@ fn the_trend_says_no_reliable_change_when_the_interval_holds_zero_and_names_a_re
     assert_eq!(teased.cells[2].tone(), Tone::Reliable);
     assert!(teased.cells[2].text(&EN).starts_with("+23 ("), "{}", teased.cells[2].text(&EN));
     assert!(teased.cells[2].text(&EN).contains("reliable rise; unpaired"));
+    // Two groups of 100 near 33.5 %: the normal approximation puts the smallest reliable
+    // change at 1.96 × √(2 × 0.335 × 0.665 / 100) = 13.1 points; Newcombe's score interval is
+    // a little wider, so the first whole count whose interval leaves zero is 14 more of 100.
+    assert_eq!(table.columns.last().map(String::as_str), Some("Smallest detectable change"));
+    assert_eq!(teased.cells[3].text(&EN), "14 percentage points");
 }
 
 #[test]
@@ -185,4 +190,16 @@ fn when_the_paired_table_would_show_a_count_under_five_the_rounds_are_compared_u
     assert_eq!(change.tone(), Tone::Reliable);
     assert!(change.text(&SV).starts_with("−20 ("), "{}", change.text(&SV));
     assert!(change.text(&SV).ends_with("säkerställd minskning; oparad jämförelse"), "{}", change.text(&SV));
+}
+
+#[test]
+fn a_rounds_response_rate_is_its_shown_respondents_over_the_invited_and_a_small_round_shows_none() {
+    let big = shown(&children("a", 40, 10), &[]);
+    let small = shown(&children("b", 6, 1), &[]);
+    let table = response(&[("Vår".into(), 50, &big), ("Höst".into(), 8, &small), ("Okänd".into(), 0, &big)], &SV);
+    assert_eq!(table.columns, ["Omgång", "Inbjudna", "Svarande (klara)", "Svarsfrekvens"]);
+    assert_eq!(
+        table.texts(&SV),
+        [["Vår", "50", "40", "80 %"], ["Höst", "8", "för få svarande", "–"], ["Okänd", "0", "40", "–"],]
+    );
 }
