@@ -192,5 +192,15 @@ test('the analyst sees the seeded municipality exactly, small cells marked, the 
     assert.ok(openings.some((e) => e.subject.startsWith(start)), `no opening "${start}…" in ${JSON.stringify(openings.map((e) => e.subject))}`);
   }
   assert.ok(openings.every((e) => e.actor !== 'cli' && e.actor !== 'system'));
+
+  // Closing the open round on its page freezes its release: from then on it is served.
+  admin.on('dialog', (dialog) => dialog.accept());
+  await admin.goto(`${server.url}/staff/#/staff/rounds/${open.round_id}`);
+  await admin.waitForSelector('#round-open', { timeout: 30_000 });
+  await assertAccessible(admin, 'an open round\'s page');
+  await admin.locator('#round-close').click();
+  await admin.waitForSelector('#round-closed', { timeout: 30_000 });
+  const served = await page.evaluate(async (id) => (await fetch(`/api/statistics/rounds/${id}/records`)).json(), open.round_id);
+  assert.deepEqual(served.records, [], 'a round nobody answered has no records');
   assert.ok(openings.every((e) => !e.subject.includes('%')), 'a figure in the log');
 });

@@ -424,3 +424,8 @@ pub async fn statistics_records(round: &str, cursor: Option<&str>) -> Result<Sta
 pub async fn picture_opened(opening: &PictureOpening) -> Result<(), ApiError> {
     request::<IgnoredAny>(Method::POST, "/api/statistics/openings", Some(opening)).await.map(|_| ())
 }
+
+/// `POST /api/rounds/{id}/close`: closes a round, freezing its release.
+pub async fn close_round(id: &str) -> Result<Round, ApiError> {
+    request(Method::POST, &format!("/api/rounds/{}/close", segment(id)), NO_BODY).await
+}

@@ -5,7 +5,7 @@
 
 use super::context::use_staff;
 use super::invite::BANDS;
-use super::page::{chosen, typed_into, use_fetch, Loading, Problem, StaffPage};
+use super::page::{chosen, confirm, date, typed_into, use_fetch, Loading, Problem, StaffPage};
 use super::route::{go, Route};
 use crate::common::api;
 use beratta_core::api::{
@@ -306,6 +306,26 @@ pub fn RoundPageView(props: &RoundPageProps) -> Html {
     if !reads {
         return html! { <p class="note" role="status">{ t.forbidden }</p> };
     }
+    let closing = use_state(|| None::<String>);
+    let on_close = {
+        let (page, closing, staff) = (page.clone(), closing.clone(), staff.clone());
+        let id = props.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !confirm(staff.t().rounds.close_confirm) {
+                return;
+            }
+            let (page, closing, staff, id) = (page.clone(), closing.clone(), staff.clone(), id.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::close_round(&id).await {
+                    Ok(_) => {
+                        closing.set(None);
+                        page.reload();
+                    }
+                    Err(e) => closing.set(Some(staff.failure(&e))),
+                }
+            });
+        })
+    };
     let heading = page.data().map_or_else(|| r.heading.to_string(), |p| p.round.name.clone());
     let actions = html! { <a class="button" href={Route::Rounds.fragment()}>{ r.back }</a> };
     let content = page.view(html! { <Loading /> }, |p| {
@@ -333,9 +353,17 @@ pub fn RoundPageView(props: &RoundPageProps) -> Html {
                 if p.acute.is_some() {
                     <p class="hint">{ r.acute_hint }</p>
                 }
-                <a id="round-invite" class="button primary" href={Route::InviteInto(round.round_id.clone()).fragment()}>
-                    { r.invite_into }
-                </a>
+                <h2 id="round-release-heading">{ r.release_heading }</h2>
+                if let Some(closed) = round.closed_unix {
+                    <p id="round-closed">{ (r.closed_on)(&date(staff.lang, closed)) }</p>
+                } else {
+                    <p id="round-open">{ r.open_note }</p>
+                    <button id="round-close" type="button" class="secondary" onclick={on_close.clone()}>{ r.close }</button>
+                    <Problem id="round-close-error" message={(*closing).clone()} />
+                    <a id="round-invite" class="button primary" href={Route::InviteInto(round.round_id.clone()).fragment()}>
+                        { r.invite_into }
+                    </a>
+                }
             </>
         }
     });

@@ -1069,6 +1069,12 @@ pub struct RoundTexts {
     pub card: fn(usize) -> String,
     pub kind: fn(InterventionKind) -> &'static str,
     pub phase_name: fn(Phase) -> &'static str,
+    /// Closing a round freezes its release for the group picture.
+    pub release_heading: &'static str,
+    pub open_note: &'static str,
+    pub close: &'static str,
+    pub close_confirm: &'static str,
+    pub closed_on: fn(&str) -> String,
 }
 
 static SV_ROUNDS: RoundTexts = RoundTexts {
@@ -1122,7 +1128,11 @@ static SV_ROUNDS: RoundTexts = RoundTexts {
         Phase::Before => "Före",
         Phase::After => "Efter",
         Phase::FollowUp => "Uppföljning",
-    },
+    },    release_heading: "Gruppbilden",
+    open_note: "Omgången är öppen. Gruppbilden visar inga siffror från den förrän den är stängd. Den stängs av sig själv efter sista dagen, eller här.",
+    close: "Stäng omgången nu",
+    close_confirm: "Stänga omgången? Svar som kommer in efteråt sparas för barnet men räknas inte i gruppbilden.",
+    closed_on: |day| format!("Omgången stängdes {day}. Dess siffror i gruppbilden ändras inte mer."),
 };
 
 static EN_ROUNDS: RoundTexts = RoundTexts {
@@ -1176,7 +1186,11 @@ static EN_ROUNDS: RoundTexts = RoundTexts {
         Phase::Before => "Before",
         Phase::After => "After",
         Phase::FollowUp => "Follow-up",
-    },
+    },    release_heading: "The group picture",
+    open_note: "The round is open. The group picture shows no figures from it until it is closed. It closes by itself after its last day, or here.",
+    close: "Close the round now",
+    close_confirm: "Close the round? Answers that come in afterwards are kept for the child but not counted in the group picture.",
+    closed_on: |day| format!("The round was closed on {day}. Its figures in the group picture change no more."),
 };
 
 /// The statistics key's words: the administrator's page that grants and revokes it, and
