@@ -2,6 +2,7 @@
 // under test, run against WCAG 2.1 A and AA. Pages are opened in a context that bypasses
 // the Content-Security-Policy, because injecting a script is exactly what the policy forbids.
 
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -25,4 +26,10 @@ export async function axeViolations(page) {
     return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
   return result;
+}
+
+/** Fails, naming `what` and listing them, when the page has axe-core violations. */
+export async function assertAccessible(page, what) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${what} has accessibility violations:\n${violations.join('\n')}`);
 }

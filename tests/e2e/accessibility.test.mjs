@@ -9,12 +9,7 @@ import {
   ROOT, SERVER, freshDirs, createCodes, startServer, launchBrowser,
   CURRENT, currentItem, nextItem, answerUntil, choose, waitSaved,
 } from './harness.mjs';
-import { checkablePage, axeViolations } from './a11y.mjs';
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${what} has accessibility violations:\n${violations.join('\n')}`);
-}
+import { checkablePage, assertAccessible } from './a11y.mjs';
 
 test('every child page of every age band passes axe-core with no violations', async (t) => {
   const dirs = freshDirs(t);

@@ -8,19 +8,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import {
-  ROOT, SERVER, freshDirs, startServer, launchBrowser, filesContaining,
+  freshDirs, createDemoSchool, startServer, launchBrowser, filesContaining,
   CURRENT, choose, answerUntil, waitSaved,
 } from './harness.mjs';
-import { checkablePage, axeViolations } from './a11y.mjs';
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${what} has accessibility violations:\n${violations.join('\n')}`);
-}
+import { checkablePage, assertAccessible } from './a11y.mjs';
 
 /** A child's page whose saves the test reads as they leave: their JSON bodies. */
 async function childPage(browser) {
@@ -46,11 +39,7 @@ async function childLogIn(page, url, code) {
 
 test('a class is invited into an anonymous round, two children answer and the round page counts them', async (t) => {
   const dirs = freshDirs(t);
-  execFileSync(SERVER, [
-    'demo', '--data', dirs.data, '--secret-file', dirs.secret, '--questionnaires', join(ROOT, 'questionnaires'),
-    '--children', '0', '--with-staff', '--org-key-out', dirs.orgKey,
-    '--statistics-key-out', join(dirs.base, 'demo-statistics-secret.key'),
-  ], { encoding: 'utf8' });
+  createDemoSchool(dirs);
   const server = await startServer(dirs);
   const browser = await launchBrowser();
   t.after(async () => { await browser.close(); await server.stop(); });

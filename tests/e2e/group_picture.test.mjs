@@ -13,17 +13,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, SERVER, freshDirs, startServer, launchBrowser, staffLogIn } from './harness.mjs';
-import { checkablePage, axeViolations } from './a11y.mjs';
+import { checkablePage, assertAccessible } from './a11y.mjs';
 
 // Enough children that the planted effect is detectable: cohorts of about 250 a round.
 const CHILDREN = '2000';
 const SEED = '1';
 const ANSWERS = process.env.BERATTA_DEMO_ANSWERS ?? join(ROOT, 'target/debug/examples/demo_answers');
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${what} has accessibility violations:\n${violations.join('\n')}`);
-}
 
 /** The Wilson score interval for k of n (z = 1.959964), as shares. */
 function wilson(k, n) {

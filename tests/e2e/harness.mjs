@@ -54,6 +54,19 @@ export function createCodes(dirs, children = 1, questionnaire = 'beratta-10-12@1
  * Runs `beratta-server create-org` for an organisation whose first administrator is
  * `admin`, and returns the one-time set-up link it printed (a path under `/staff/`).
  */
+/**
+ * Makes the demo school with its staff logins (`admin`, `personal`) and a statistics key,
+ * and no children: the organisation key and the statistics key's secret half are written
+ * beside the data, as the tests that open what was stored need them.
+ */
+export function createDemoSchool(dirs) {
+  execFileSync(SERVER, [
+    'demo', '--data', dirs.data, '--secret-file', dirs.secret, '--questionnaires', join(ROOT, 'questionnaires'),
+    '--children', '0', '--with-staff', '--org-key-out', dirs.orgKey,
+    '--statistics-key-out', join(dirs.base, 'demo-statistics-secret.key'),
+  ], { encoding: 'utf8' });
+}
+
 export function createOrg(dirs, { id, name, admin, adminName }) {
   const out = execFileSync(SERVER, [
     'create-org', '--data', dirs.data, '--secret-file', dirs.secret,

@@ -10,19 +10,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import {
-  ROOT, SERVER, freshDirs, startServer, launchBrowser, filesContaining, staffLogIn,
+  freshDirs, createDemoSchool, startServer, launchBrowser, filesContaining, staffLogIn,
   CURRENT, answerUntil, waitSaved, storedOnDevice,
 } from './harness.mjs';
-import { checkablePage, axeViolations } from './a11y.mjs';
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${what} has accessibility violations:\n${violations.join('\n')}`);
-}
+import { checkablePage, assertAccessible } from './a11y.mjs';
 
 /** A calendar day `days` from today, as a round's period writes it. */
 function day(days) {
@@ -52,11 +45,7 @@ async function backAtStart(page) {
 
 test('a kiosk takes two young people in a row and the second finds nothing of the first', async (t) => {
   const dirs = freshDirs(t);
-  execFileSync(SERVER, [
-    'demo', '--data', dirs.data, '--secret-file', dirs.secret, '--questionnaires', join(ROOT, 'questionnaires'),
-    '--children', '0', '--with-staff', '--org-key-out', dirs.orgKey,
-    '--statistics-key-out', join(dirs.base, 'demo-statistics-secret.key'),
-  ], { encoding: 'utf8' });
+  createDemoSchool(dirs);
   const server = await startServer(dirs);
   const browser = await launchBrowser();
   t.after(async () => { await browser.close(); await server.stop(); });

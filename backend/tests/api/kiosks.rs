@@ -162,26 +162,36 @@ async fn a_registered_kiosk_starts_fresh_anonymous_assessments_whose_saves_only_
     }
 }
 
+/// An anonymous round open today, a kiosk for it made by the administrator whose session
+/// is `cookie`, and that kiosk registered: the round, the kiosk and its device cookie.
+macro_rules! registered_kiosk {
+    ($app:expr, $cookie:expr) => {{
+        let round: Round = send!(
+            $app,
+            with_cookie(TestRequest::post().uri("/api/rounds"), $cookie).set_json(round_now(RoundMode::Anonymous))
+        )
+        .json();
+        let made: KioskRegistration = send!(
+            $app,
+            with_cookie(TestRequest::post().uri("/api/admin/kiosks"), $cookie)
+                .set_json(NewKiosk { name: "Biblioteket".into(), round: round.round_id.clone() })
+        )
+        .json();
+        let claim = KioskClaim { token: made.token.clone() };
+        let reply = send!($app, TestRequest::post().uri("/api/kiosk/register").set_json(claim));
+        let device =
+            set_cookie(&reply, "__Host-beratta-kiosk=").expect("cookie").split(';').next().expect("pair").to_string();
+        (round, made.kiosk, device)
+    }};
+}
+
 #[actix_web::test]
 async fn kiosk_starts_are_limited_per_kiosk_and_stop_when_the_round_closes_or_the_kiosk_is_revoked() {
     let fx = Fixture::new();
     let app = app!(fx.state);
     let admin = fx.add_staff(ORGANISATION, "rut", Role::Administrator, None);
     let (cookie, _) = staff_log_in!(&fx, app, &admin);
-    let round: Round = send!(
-        app,
-        with_cookie(TestRequest::post().uri("/api/rounds"), &cookie).set_json(round_now(RoundMode::Anonymous))
-    )
-    .json();
-    let made: KioskRegistration = send!(
-        app,
-        with_cookie(TestRequest::post().uri("/api/admin/kiosks"), &cookie)
-            .set_json(NewKiosk { name: "Biblioteket".into(), round: round.round_id.clone() })
-    )
-    .json();
-    let reply = send!(app, TestRequest::post().uri("/api/kiosk/register").set_json(KioskClaim { token: made.token }));
-    let device =
-        set_cookie(&reply, "__Host-beratta-kiosk=").expect("cookie").split(';').next().expect("pair").to_string();
+    let (_, made, device) = registered_kiosk!(app, &cookie);
     let start = || kiosk_request(Some(&device), TestRequest::post().uri("/api/kiosk/start"));
     let count = || fx.state.store.assessments_of(ORGANISATION).expect("store").len();
 
@@ -209,7 +219,7 @@ async fn kiosk_starts_are_limited_per_kiosk_and_stop_when_the_round_closes_or_th
     fx.add_organisation("other");
     let stranger = fx.add_staff("other", "sten", Role::Administrator, None);
     let (stranger_cookie, _) = staff_log_in!(&fx, app, &stranger);
-    let uri = format!("/api/admin/kiosks/{}", made.kiosk.kiosk_id);
+    let uri = format!("/api/admin/kiosks/{}", made.kiosk_id);
     assert_eq!(
         send!(app, with_cookie(TestRequest::delete().uri(&uri), &stranger_cookie)).status,
         StatusCode::NOT_FOUND
@@ -234,20 +244,7 @@ async fn a_kiosk_starts_nothing_once_its_round_is_closed_even_within_its_days() 
     let app = app!(fx.state);
     let admin = fx.add_staff(ORGANISATION, "rut", Role::Administrator, None);
     let (cookie, _) = staff_log_in!(&fx, app, &admin);
-    let round: Round = send!(
-        app,
-        with_cookie(TestRequest::post().uri("/api/rounds"), &cookie).set_json(round_now(RoundMode::Anonymous))
-    )
-    .json();
-    let made: KioskRegistration = send!(
-        app,
-        with_cookie(TestRequest::post().uri("/api/admin/kiosks"), &cookie)
-            .set_json(NewKiosk { name: "Biblioteket".into(), round: round.round_id.clone() })
-    )
-    .json();
-    let reply = send!(app, TestRequest::post().uri("/api/kiosk/register").set_json(KioskClaim { token: made.token }));
-    let device =
-        set_cookie(&reply, "__Host-beratta-kiosk=").expect("cookie").split(';').next().expect("pair").to_string();
+    let (round, _, device) = registered_kiosk!(app, &cookie);
     let start = || kiosk_request(Some(&device), TestRequest::post().uri("/api/kiosk/start"));
     let info = || kiosk_request(Some(&device), TestRequest::get().uri("/api/kiosk"));
     assert_eq!(send!(app, start()).status, StatusCode::OK);
