@@ -154,7 +154,11 @@ pub fn GroupPicturePage() -> Html {
             if let Some(opening) = opening.clone() {
                 wasm_bindgen_futures::spawn_local(async move {
                     match api::picture_opened(&opening).await {
-                        Ok(()) => logged.set(Some(opening)),
+                        Ok(()) => {
+                            // A report that failed before and now went through is no longer a problem.
+                            problem.set(None);
+                            logged.set(Some(opening));
+                        }
                         Err(e) => problem.set(Some(format!("{} {}", staff.t().picture.not_logged, staff.failure(&e)))),
                     }
                 });
