@@ -14,6 +14,7 @@
 
 mod audit;
 mod durable;
+mod keys;
 mod kiosks;
 mod rounds;
 mod staff;

@@ -1,7 +1,7 @@
 //! Kiosks in the store: browsers at a youth centre that take anonymous answers for one
 //! round without cards.
 //!
-//! - `kiosks`: organisation ‖ kiosk id (each length-prefixed, as in `rounds.rs`) →
+//! - `kiosks`: organisation ‖ kiosk id (each length-prefixed, `keys`) →
 //!   `api::Kiosk` (JSON);
 //! - `kiosk_tokens`: `reg:` ‖ SHA-256 of a one-time registration token, or `dev:` ‖ SHA-256
 //!   of a device token → the kiosk's key in `kiosks`. Neither token is stored, so a copy
@@ -10,27 +10,17 @@
 //! Registering takes the registration token away and puts the device token in, in one
 //! transaction, so a link works once; revoking takes both away.
 
+use super::keys::{key, parts};
 use super::{decode, encode, refuse, transact, update_record, SessionKey, SledStore, StoreError};
 use beratta_core::api::Kiosk;
 use sled::transaction::ConflictableTransactionError;
 use sled::Transactional;
 
-/// The key of kiosk `id` of `organisation`.
-fn kiosk_key(organisation: &str, id: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    for part in [organisation, id] {
-        out.extend_from_slice(&(part.len() as u32).to_be_bytes());
-        out.extend_from_slice(part.as_bytes());
-    }
-    out
-}
-
 /// The organisation a kiosk key starts with.
-fn organisation_of(key: &[u8]) -> Result<String, StoreError> {
-    let corrupt = || StoreError::Corrupt { what: "kiosk token", reason: "a malformed kiosk key".into() };
-    let len = u32::from_be_bytes(key.get(..4).ok_or_else(corrupt)?.try_into().map_err(|_| corrupt())?) as usize;
-    let name = key.get(4..4 + len).ok_or_else(corrupt)?;
-    String::from_utf8(name.to_vec()).map_err(|_| corrupt())
+fn organisation_of(kiosk_key: &[u8]) -> Result<String, StoreError> {
+    parts(kiosk_key)
+        .and_then(|p| p.into_iter().next())
+        .ok_or_else(|| StoreError::Corrupt { what: "kiosk token", reason: "a malformed kiosk key".into() })
 }
 
 fn registration_key(hash: &SessionKey) -> Vec<u8> {
@@ -67,7 +57,7 @@ pub trait KioskStore {
 
 impl KioskStore for SledStore {
     fn insert_kiosk(&self, organisation: &str, kiosk: &Kiosk, registration: &SessionKey) -> Result<bool, StoreError> {
-        let key = kiosk_key(organisation, &kiosk.kiosk_id);
+        let key = key(&[organisation, &kiosk.kiosk_id]);
         let value = encode(kiosk)?;
         let result = (&self.kiosks, &self.kiosk_tokens).transaction(|(kiosks, tokens)| {
             if kiosks.get(&key)?.is_some() || tokens.get(registration_key(registration))?.is_some() {
@@ -81,10 +71,8 @@ impl KioskStore for SledStore {
     }
 
     fn kiosks(&self, organisation: &str) -> Result<Vec<Kiosk>, StoreError> {
-        let mut prefix = (organisation.len() as u32).to_be_bytes().to_vec();
-        prefix.extend_from_slice(organisation.as_bytes());
         let mut out: Vec<Kiosk> = Vec::new();
-        for entry in self.kiosks.scan_prefix(prefix) {
+        for entry in self.kiosks.scan_prefix(key(&[organisation])) {
             out.push(decode("kiosk", &entry?.1)?);
         }
         out.sort_by(|a, b| (a.created_unix, &a.kiosk_id).cmp(&(b.created_unix, &b.kiosk_id)));
@@ -121,15 +109,15 @@ impl KioskStore for SledStore {
     }
 
     fn revoke_kiosk(&self, organisation: &str, id: &str) -> Result<Option<Kiosk>, StoreError> {
-        let key = kiosk_key(organisation, id);
-        let Some(kiosk) = update_record(&self.kiosks, "kiosk", &key, &|k: &mut Kiosk| k.revoked = true)? else {
+        let at = key(&[organisation, id]);
+        let Some(kiosk) = update_record(&self.kiosks, "kiosk", &at, &|k: &mut Kiosk| k.revoked = true)? else {
             return Ok(None);
         };
         // The tokens point at the kiosk, which is revoked now and starts nothing; they go
         // too, so that nothing is kept for a kiosk out of use.
         for entry in self.kiosk_tokens.iter() {
             let (token, target) = entry?;
-            if target.as_ref() == key.as_slice() {
+            if target.as_ref() == at.as_slice() {
                 self.kiosk_tokens.remove(token)?;
             }
         }

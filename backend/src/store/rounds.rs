@@ -1,8 +1,7 @@
 //! Rounds, interventions and statistics records in the store.
 //!
-//! Keys are made of length-prefixed parts (each part: its length as a big-endian `u32`,
-//! then its bytes), so that no id can run into the next and one prefix scan reads all of
-//! an organisation's rounds, or all of one round's statistics records:
+//! Keys are made of length-prefixed parts (`keys`), so that one prefix scan reads all of an
+//! organisation's rounds, or all of one round's statistics records:
 //!
 //! - `rounds`: organisation ‖ round id → `api::Round` (JSON);
 //! - `interventions`: organisation ‖ intervention id → `api::Intervention` (JSON);
@@ -16,35 +15,14 @@
 //! a save either lands wholly before the close (its record is in the release) or sees the
 //! round closed and writes no record. That is what makes a closed round's records frozen.
 
+use super::keys::{key, parts};
 use super::{decode, encode, refuse, transact, SledStore, StoreError};
 use beratta_core::api::{Intervention, Round};
-
-/// The key of parts `parts`, each length-prefixed.
-fn key(parts: &[&str]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for part in parts {
-        out.extend_from_slice(&(part.len() as u32).to_be_bytes());
-        out.extend_from_slice(part.as_bytes());
-    }
-    out
-}
 
 /// The key of round `id` of `organisation` in the tree `rounds`, for the save's
 /// transaction, which reads it.
 pub(super) fn round_key(organisation: &str, id: &str) -> Vec<u8> {
     key(&[organisation, id])
-}
-
-/// The parts of a key made by [`key`]; `None` if it is not one.
-fn parts(mut key: &[u8]) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    while !key.is_empty() {
-        let len = u32::from_be_bytes(key.get(..4)?.try_into().ok()?) as usize;
-        let part = key.get(4..4 + len)?;
-        out.push(String::from_utf8(part.to_vec()).ok()?);
-        key = &key[4 + len..];
-    }
-    Some(out)
 }
 
 /// What came of closing a round.
@@ -140,18 +118,5 @@ impl RoundStore for SledStore {
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{key, parts};
-
-    #[test]
-    fn a_key_comes_apart_into_the_parts_it_was_made_of() {
-        let made = key(&["org-1", "", "round:ä"]);
-        assert_eq!(parts(&made), Some(vec!["org-1".to_string(), String::new(), "round:ä".to_string()]));
-        assert_eq!(parts(&made[..made.len() - 1]), None, "a cut key is not one");
-        assert_eq!(parts(b""), Some(vec![]));
     }
 }

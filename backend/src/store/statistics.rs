@@ -3,6 +3,7 @@
 //! prefix scan reads one round of one organisation. The server cannot open a record; it
 //! hands a round's records to statistics-key holders (`routes::statistics`).
 
+use super::keys::key;
 use super::{SledStore, StoreError};
 use beratta_core::api::Bytes;
 
@@ -40,22 +41,14 @@ pub trait StatisticsStore {
 /// The prefix of one round of one organisation: each with its 32-bit big-endian length,
 /// so no two (organisation, round) pairs share a prefix.
 fn round_prefix(organisation: &str, round: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(8 + organisation.len() + round.len());
-    for field in [organisation, round] {
-        out.extend_from_slice(&(field.len() as u32).to_be_bytes());
-        out.extend_from_slice(field.as_bytes());
-    }
-    out
+    key(&[organisation, round])
 }
 
 /// The key of one assessment's record in the tree `statistics`: organisation ‖ round ‖
 /// assessment, each part length-prefixed (a big-endian `u32`, then the bytes), so the
 /// records of one round are the keys that start with the round's prefix.
 pub fn statistics_key(organisation: &str, round: &str, assessment: &str) -> Vec<u8> {
-    let mut key = round_prefix(organisation, round);
-    key.extend_from_slice(&(assessment.len() as u32).to_be_bytes());
-    key.extend_from_slice(assessment.as_bytes());
-    key
+    key(&[organisation, round, assessment])
 }
 
 impl StatisticsStore for SledStore {
