@@ -12,8 +12,15 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
-/// A year's figures split one way (`None`: everyone together).
-pub type Release = (String, Option<Breakdown>);
+/// What a set of figures is counted over: all closed rounds of a year, or one round.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Year(String),
+    Round(String),
+}
+
+/// Figures over a scope split one way (`None`: everyone together).
+pub type Release = (Scope, Option<Breakdown>);
 
 /// Everything opened: the records of each closed round, the catalogue their factors are
 /// named in, and what could not be opened.
@@ -28,13 +35,20 @@ pub struct Opened {
     pub interventions: BTreeMap<String, String>,
     /// Invitations into each round, for its response rate.
     pub invited: BTreeMap<String, u64>,
-    /// Each year's figures by breakdown, once through the gate: the views only read them.
+    /// Each scope's figures by breakdown, once through the gate: the views only read them.
     pub disclosed: RefCell<HashMap<Release, Rc<Disclosed>>>,
 }
 
 /// The year a round belongs to: the year of its last day.
 pub fn year_of(round: &Round) -> String {
     round.closes.chars().take(4).collect()
+}
+
+impl Opened {
+    /// The closed rounds of `year`.
+    pub fn rounds_in<'a>(&'a self, year: &'a str) -> impl Iterator<Item = &'a Round> + 'a {
+        self.rounds.iter().filter(move |r| r.is_closed() && year_of(r) == year)
+    }
 }
 
 /// The years of the closed rounds, oldest first.

@@ -7,7 +7,7 @@
 //! and the profiles with the release, the instruments and the rules.
 
 use super::page::download_csv;
-use super::picture_model::{year_of, years, Opened, Selection, View};
+use super::picture_model::{years, Opened, Scope, Selection, View};
 use super::texts::texts;
 use crate::common::lang::Lang;
 use beratta_core::api::Phase;
@@ -32,32 +32,41 @@ pub fn rounds_of(opened: &Opened, selection: &Selection) -> Vec<String> {
     match selection.view {
         View::Trend => closed.map(|r| r.round_id.clone()).collect(),
         View::BeforeAfter => closed.filter(|r| r.intervention.is_some()).map(|r| r.round_id.clone()).collect(),
-        _ => closed.filter(|r| Some(year_of(r)) == selection.year).map(|r| r.round_id.clone()).collect(),
+        _ => selection
+            .year
+            .as_deref()
+            .map_or_else(Vec::new, |year| opened.rounds_in(year).map(|r| r.round_id.clone()).collect()),
     }
 }
 
-/// The records of the closed rounds of `year`.
-fn records_of_year(opened: &Opened, year: &str) -> Vec<StatisticsRecord> {
-    opened
-        .rounds
-        .iter()
-        .filter(|r| r.is_closed() && year_of(r) == year)
-        .filter_map(|r| opened.records.get(&r.round_id))
-        .flat_map(|records| records.iter().cloned())
-        .collect()
-}
-
-/// The year's figures, split by `breakdown`, through the gate; counted once per page.
-fn disclosed(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Rc<Disclosed> {
-    let key = (year.to_string(), breakdown);
+/// The figures over `scope`, split by `breakdown`, through the gate; counted once per page.
+fn counted(opened: &Opened, scope: Scope, breakdown: Option<Breakdown>) -> Rc<Disclosed> {
+    let key = (scope, breakdown);
     if let Some(d) = opened.disclosed.borrow().get(&key) {
         return d.clone();
     }
-    let records = records_of_year(opened, year);
+    let rounds: Vec<&str> = match &key.0 {
+        Scope::Year(year) => opened.rounds_in(year).map(|r| r.round_id.as_str()).collect(),
+        Scope::Round(id) => vec![id.as_str()],
+    };
+    let records: Vec<StatisticsRecord> =
+        rounds.iter().filter_map(|id| opened.records.get(*id)).flat_map(|r| r.iter().cloned()).collect();
     let breakdowns: Vec<Breakdown> = breakdown.into_iter().collect();
     let d = Rc::new(disclose(&aggregate(&records, &opened.catalogue, &breakdowns), &Rules::default()));
     opened.disclosed.borrow_mut().insert(key, d.clone());
     d
+}
+
+/// The year's figures, split by `breakdown`.
+fn disclosed(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Rc<Disclosed> {
+    counted(opened, Scope::Year(year.to_string()), breakdown)
+}
+
+/// The figures of the newest year before `year` with closed rounds, if any: last year's
+/// ghost bars.
+fn year_before(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Option<Rc<Disclosed>> {
+    let earlier = years(&opened.rounds).into_iter().rev().find(|y| y.as_str() < year)?;
+    Some(disclosed(opened, &earlier, breakdown))
 }
 
 /// The groups of `breakdown` in `d`, in the order of their names.
@@ -227,9 +236,7 @@ pub fn view(opened: &Opened, selection: &Selection, lang: Lang) -> Html {
             </>
         },
         View::Domains => {
-            let all_years = years(&opened.rounds);
-            let earlier = all_years.iter().rev().find(|y| **y < year).cloned();
-            let last = earlier.map(|y| disclosed(opened, &y, selection.breakdown));
+            let last = year_before(opened, &year, selection.breakdown);
             html! {
                 <>
                     <p class="note">{ p.legend }</p>
@@ -284,19 +291,9 @@ fn response_view(opened: &Opened, year: &str, lang: Lang) -> Html {
     let w = words(lang);
     let p = texts(lang).picture;
     let rounds: Vec<(String, u64, Rc<Disclosed>)> = opened
-        .rounds
-        .iter()
-        .filter(|r| r.is_closed() && year_of(r) == year)
+        .rounds_in(year)
         .map(|r| {
-            let key = (format!("round:{}", r.round_id), None);
-            let cached = opened.disclosed.borrow().get(&key).cloned();
-            let d = cached.unwrap_or_else(|| {
-                let records: Vec<StatisticsRecord> =
-                    opened.records.get(&r.round_id).map(|v| v.as_ref().clone()).unwrap_or_default();
-                let d = Rc::new(disclose(&aggregate(&records, &opened.catalogue, &[]), &Rules::default()));
-                opened.disclosed.borrow_mut().insert(key, d.clone());
-                d
-            });
+            let d = counted(opened, Scope::Round(r.round_id.clone()), None);
             (r.name.clone(), opened.invited.get(&r.round_id).copied().unwrap_or(0), d)
         })
         .collect();
@@ -359,11 +356,8 @@ pub fn print_layout(opened: &Opened, selection: &Selection, lang: Lang, rules: &
     let p = texts(lang).picture;
     let year = selection.year.clone().unwrap_or_default();
     let d = disclosed(opened, &year, None);
-    let rounds: Vec<String> =
-        opened.rounds.iter().filter(|r| r.is_closed() && year_of(r) == year).map(|r| r.name.clone()).collect();
-    let all_years = years(&opened.rounds);
-    let earlier = all_years.iter().rev().find(|y| **y < year).cloned();
-    let last = earlier.map(|y| disclosed(opened, &y, None));
+    let rounds: Vec<String> = opened.rounds_in(&year).map(|r| r.name.clone()).collect();
+    let last = year_before(opened, &year, None);
     html! {
         <div id="picture-print-layout" class="print-layout">
             <h2>{ p.print_heading }</h2>
