@@ -12,7 +12,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SERVER, freshDirs, startServer, launchBrowser, staffLogIn } from './harness.mjs';
+import {
+  ROOT, SERVER, freshDirs, startServer, launchBrowser, staffLogIn, openAnonymousRound,
+} from './harness.mjs';
 import { checkablePage, assertAccessible } from './a11y.mjs';
 
 // Enough children that the planted effect is detectable: cohorts of about 250 a round.
@@ -87,16 +89,7 @@ test('the analyst sees the seeded municipality exactly, small cells marked, the 
   // The administrator opens a round today: it is listed, with no figures.
   const admin = await checkablePage(browser);
   await staffLogIn(admin, server.url, 'kommun-admin', 'demo-kommun-password');
-  const day = (d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-  const open = await admin.evaluate(async (period) => (await fetch('/api/rounds', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Vårens enkät, pågår', opens: period[0], closes: period[1],
-      questionnaire: { id: 'beratta-10-12', version: 1 }, mode: 'anonymous',
-    }),
-  })).json(), [day(-1), day(30)]);
-  assert.ok(open.round_id, JSON.stringify(open));
+  const open = await openAnonymousRound(admin, 'Vårens enkät, pågår');
 
   // The analyst opens the group picture.
   const page = await checkablePage(browser);

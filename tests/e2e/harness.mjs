@@ -55,6 +55,23 @@ export function createCodes(dirs, children = 1, questionnaire = 'beratta-10-12@1
  * `admin`, and returns the one-time set-up link it printed (a path under `/staff/`).
  */
 /**
+ * Creates an anonymous round of the 10–12 instrument, open from yesterday for a month, as
+ * the staff member logged in on `page`; returns the round as the server answered it.
+ */
+export async function openAnonymousRound(page, name) {
+  const day = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const round = await page.evaluate(async (body) => (await fetch('/api/rounds', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })).json(), {
+    name, opens: day(-1), closes: day(30), questionnaire: { id: 'beratta-10-12', version: 1 }, mode: 'anonymous',
+  });
+  assert.ok(round.round_id, `no round: ${JSON.stringify(round)}`);
+  return round;
+}
+
+/**
  * Makes the demo school with its staff logins (`admin`, `personal`) and a statistics key,
  * and no children: the organisation key and the statistics key's secret half are written
  * beside the data, as the tests that open what was stored need them.

@@ -12,15 +12,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
-  freshDirs, createDemoSchool, startServer, launchBrowser, filesContaining, staffLogIn,
+  freshDirs, createDemoSchool, openAnonymousRound, startServer, launchBrowser, filesContaining, staffLogIn,
   CURRENT, answerUntil, waitSaved, storedOnDevice,
 } from './harness.mjs';
 import { checkablePage, assertAccessible } from './a11y.mjs';
-
-/** A calendar day `days` from today, as a round's period writes it. */
-function day(days) {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** What the kiosk's browser keeps: storage, and the names of its cookies. */
 async function kept(page) {
@@ -55,18 +50,7 @@ test('a kiosk takes two young people in a row and the second finds nothing of th
   admin.on('dialog', (dialog) => dialog.accept());
   await staffLogIn(admin, server.url, 'admin', 'demo-admin-password');
   await admin.locator('#staff-lang-sv').click();
-  const round = await admin.evaluate(async (period) => {
-    const reply = await fetch('/api/rounds', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        name: 'Fritidsgården december', opens: period[0], closes: period[1],
-        questionnaire: { id: 'beratta-10-12', version: 1 }, mode: 'anonymous',
-      }),
-    });
-    return reply.json();
-  }, [day(-1), day(30)]);
-  assert.ok(round.round_id, `no round: ${JSON.stringify(round)}`);
+  const round = await openAnonymousRound(admin, 'Fritidsgården december');
   await admin.goto(`${server.url}/staff/#/admin/kiosks`);
   await admin.waitForSelector('#no-kiosks', { timeout: 30_000 });
   await assertAccessible(admin, 'the kiosks page');
