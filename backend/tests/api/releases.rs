@@ -386,10 +386,13 @@ fn saves_racing_a_close_land_wholly_before_it_or_leave_the_release_alone() {
         records
     };
     let done = AtomicU64::new(0);
+    // Children with at least one save stored: the close waits for all, so that the release
+    // holds every child however the threads were scheduled.
+    let started = AtomicU64::new(0);
     let closed = AtomicBool::new(false);
     let at_close = std::thread::scope(|scope| {
         for (who, id) in ids.iter().enumerate() {
-            let (store, done, closed) = (&store, &done, &closed);
+            let (store, done, started, closed) = (&store, &done, &started, &closed);
             scope.spawn(move || {
                 for counter in 1..=saves {
                     // However the threads are scheduled, each child's last save comes after
@@ -400,11 +403,16 @@ fn saves_racing_a_close_land_wholly_before_it_or_leave_the_release_alone() {
                     let outcome = store.save_answers(id, store_save(who as u8, counter)).expect("store");
                     assert_eq!(outcome, SaveOutcome::Saved);
                     done.fetch_add(1, Ordering::SeqCst);
+                    if counter == 1 {
+                        started.fetch_add(1, Ordering::SeqCst);
+                    }
                 }
             });
         }
         // Close while the saves are in full flow, and read the release at once.
-        while done.load(Ordering::SeqCst) < u64::from(children) * saves / 3 {
+        while done.load(Ordering::SeqCst) < u64::from(children) * saves / 3
+            || started.load(Ordering::SeqCst) < u64::from(children)
+        {
             std::thread::yield_now();
         }
         assert!(matches!(store.close_round(ORGANISATION, "r", fx.state.now()).expect("store"), Closing::Closed(_)));
