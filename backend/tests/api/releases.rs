@@ -301,7 +301,7 @@ async fn a_holder_lists_the_rounds_interventions_and_units_of_their_own_organisa
     );
     assert_eq!(intervention.status, StatusCode::OK);
     let first = create_round!(app, &cookie, &new_round(RoundMode::Anonymous, Some(unit.clone())));
-    invite_into!(app, &cookie, first, 2);
+    let _codes = invite_into!(app, &cookie, first, 2);
     fx.advance(10);
     let second = create_round!(app, &cookie, &new_round(RoundMode::Identified, None));
     fx.store_round(OTHER, "deras");

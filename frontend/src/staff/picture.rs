@@ -84,7 +84,7 @@ impl Opening {
                 Err(_) => self.failed += 1,
             }
             self.done += 1;
-            if self.done % YIELD_EVERY == 0 {
+            if self.done.is_multiple_of(YIELD_EVERY) {
                 self.progress.set(self.done);
                 TimeoutFuture::new(0).await;
             }
