@@ -9,6 +9,7 @@ pub mod api;
 pub mod audit;
 pub mod bytes;
 pub mod catalogue;
+pub mod change;
 pub mod child;
 pub mod engine;
 pub mod envelope;

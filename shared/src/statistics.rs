@@ -73,6 +73,56 @@ pub enum ProtectiveState {
     Present,
 }
 
+/// What a child told of each factor their instrument showed them: the risks with their
+/// follow-ups (the highest where several items measure one), the protective factors.
+/// Factors the child was never shown are absent: they were not asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FactorStates {
+    pub risks: BTreeMap<String, RiskState>,
+    pub protective: BTreeMap<String, ProtectiveState>,
+}
+
+impl FactorStates {
+    /// From a session and its scored `profile` (`scoring::score(q, session)`).
+    pub fn of(q: &Questionnaire, session: &Session, profile: &FactorProfile) -> FactorStates {
+        let mut risks = BTreeMap::new();
+        let mut protective = BTreeMap::new();
+        for (pos, answer) in session.shown_answers(q) {
+            let item = &q.items[pos];
+            if !matches!(item.origin, Origin::Authored) {
+                continue;
+            }
+            for factor in item.measures().into_iter().filter_map(|f| q.factor(f)) {
+                let declined = matches!(answer, Answer::Declined);
+                match factor.kind {
+                    FactorKind::Risk => {
+                        let state = if declined { RiskState::Declined } else { RiskState::No };
+                        risks.entry(factor.id.clone()).and_modify(|s| *s = asked(*s, state)).or_insert(state);
+                    }
+                    FactorKind::Protective => {
+                        let state = if declined { ProtectiveState::Declined } else { ProtectiveState::Absent };
+                        protective
+                            .entry(factor.id.clone())
+                            .and_modify(|s: &mut ProtectiveState| *s = (*s).max_answered(state))
+                            .or_insert(state);
+                    }
+                    FactorKind::Background => {}
+                }
+            }
+        }
+        for finding in profile.risks() {
+            let endorsed =
+                RiskState::Yes { how_often: finding.how_often, worry: finding.worry, wants_help: finding.wants_help };
+            let slot = risks.entry(finding.factor.clone()).or_insert(endorsed);
+            *slot = merge_endorsed(*slot, endorsed);
+        }
+        for finding in profile.protective() {
+            protective.insert(finding.factor.clone(), ProtectiveState::Present);
+        }
+        FactorStates { risks, protective }
+    }
+}
+
 /// The de-identified record of one assessment. Factors the child was never shown are
 /// absent from the maps: they were not asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,40 +169,7 @@ impl StatisticsRecord {
     /// child took back is gone from the record.
     pub fn derive(q: &Questionnaire, session: &Session, context: &RecordContext) -> StatisticsRecord {
         let profile = scoring::score(q, session);
-        let mut risks = BTreeMap::new();
-        let mut protective = BTreeMap::new();
-        for (pos, answer) in session.shown_answers(q) {
-            let item = &q.items[pos];
-            if !matches!(item.origin, Origin::Authored) {
-                continue;
-            }
-            for factor in item.measures().into_iter().filter_map(|f| q.factor(f)) {
-                let declined = matches!(answer, Answer::Declined);
-                match factor.kind {
-                    FactorKind::Risk => {
-                        let state = if declined { RiskState::Declined } else { RiskState::No };
-                        risks.entry(factor.id.clone()).and_modify(|s| *s = asked(*s, state)).or_insert(state);
-                    }
-                    FactorKind::Protective => {
-                        let state = if declined { ProtectiveState::Declined } else { ProtectiveState::Absent };
-                        protective
-                            .entry(factor.id.clone())
-                            .and_modify(|s: &mut ProtectiveState| *s = (*s).max_answered(state))
-                            .or_insert(state);
-                    }
-                    FactorKind::Background => {}
-                }
-            }
-        }
-        for finding in profile.risks() {
-            let endorsed =
-                RiskState::Yes { how_often: finding.how_often, worry: finding.worry, wants_help: finding.wants_help };
-            let slot = risks.entry(finding.factor.clone()).or_insert(endorsed);
-            *slot = merge_endorsed(*slot, endorsed);
-        }
-        for finding in profile.protective() {
-            protective.insert(finding.factor.clone(), ProtectiveState::Present);
-        }
+        let FactorStates { risks, protective } = FactorStates::of(q, session, &profile);
         let finished = session.view(q).complete;
         StatisticsRecord {
             instrument: q.id.clone(),
