@@ -2,9 +2,10 @@
 //! consistent backup while the server serves.
 //!
 //! sled lets one process open a database, so a backup of a live database must come from
-//! the server itself. `serve` listens on a Unix socket in the data folder
-//! ([`CONTROL_SOCKET`]), readable and writable only by the server's own user (mode 0600):
-//! whoever may use it may read the data folder anyway. A client writes `backup\n`; the
+//! the server itself. `serve` listens on a Unix socket beside the data folder
+//! (`/var/lib/beratta/data` → `/var/lib/beratta/data.sock`), readable and writable only by
+//! the server's own user (mode 0600): whoever may use it may read the data folder anyway.
+//! It is not inside the folder, which holds only the database's own files. A client writes `backup\n`; the
 //! server answers with the whole backup file (see `store::backup`), taken by
 //! [`AppState::backup`] between two pieces of store work, or with one line `error: …`.
 
@@ -16,21 +17,23 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The socket's name inside the data folder.
-pub const CONTROL_SOCKET: &str = "control.sock";
 /// The request's one line must arrive within this long.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The socket of the server using the data folder `data`.
-pub fn socket_path(data: &Path) -> PathBuf {
-    data.join(CONTROL_SOCKET)
+/// The socket of the server using the data folder `data`: beside it, named after it.
+pub fn socket_path(data: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(data)?;
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => Ok(parent.join(format!("{}.sock", name.to_string_lossy()))),
+        _ => Err(std::io::Error::other(format!("{} names no folder a socket could sit beside", data.display()))),
+    }
 }
 
-/// Listens on the data folder's control socket, in a thread of its own, one request at a
+/// Listens on the data folder's control socket ([`socket_path`]), in a thread of its own, one request at a
 /// time. A socket left behind by a server that was killed is replaced: the caller has the
 /// database open, so no other server can be using it.
 pub fn listen(state: AppState, data: &Path) -> std::io::Result<PathBuf> {
-    let path = socket_path(data);
+    let path = socket_path(data)?;
     match std::fs::remove_file(&path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
         _ => {}
@@ -68,7 +71,8 @@ fn answer(state: &AppState, stream: UnixStream) -> std::io::Result<()> {
 /// Asks the server running on `data` for a backup and writes it to `out`. `Ok(None)` when
 /// no server answers there (no socket, or one a killed server left behind).
 pub fn request_backup(data: &Path, out: &mut dyn Write) -> Result<Option<()>, StoreError> {
-    let Ok(mut stream) = UnixStream::connect(socket_path(data)) else { return Ok(None) };
+    let path = socket_path(data).map_err(|e| StoreError::Backup(e.to_string()))?;
+    let Ok(mut stream) = UnixStream::connect(path) else { return Ok(None) };
     let failed = |e: std::io::Error| StoreError::Backup(format!("the server's control socket: {e}"));
     stream.write_all(b"backup\n").map_err(failed)?;
     let mut reply = BufReader::new(stream);

@@ -377,7 +377,7 @@ fn serve(
 
     // Backups of the live database come through this socket (see `control`).
     let control = control::listen(state.clone(), data)
-        .with_context(|| format!("cannot open the control socket in {}", data.display()))?;
+        .with_context(|| format!("cannot open the control socket beside {}", data.display()))?;
 
     let result = actix_web::rt::System::new().block_on(async move {
         let factory_state = state.clone();
@@ -453,7 +453,9 @@ fn backup(data: &Path, to: &Path) -> anyhow::Result<()> {
         let how = match control::request_backup(data, &mut file)? {
             Some(()) => "from the running server",
             None => {
-                let store = open_store(data).context("no server answers on the control socket")?;
+                let store = open_store(data).context(
+                    "no server answered on the control socket beside the data folder, and the folder cannot be opened",
+                )?;
                 store.backup(&mut file)?;
                 "from the folder (no server was running)"
             }
