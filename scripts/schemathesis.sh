@@ -49,6 +49,7 @@ fi
 
 work="$(mktemp -d)"
 server_pid=""
+# shellcheck disable=SC2317 # run by the trap below
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
@@ -79,11 +80,12 @@ run() {
   shift
   local report="$work/$name.xml"
   local status=0
-  timeout 600 "$VENV/bin/st" run "$url/api/openapi.json" \
+  # From the work folder, where schemathesis keeps its example database (.schemathesis/).
+  (cd "$work" && timeout 600 "$VENV/bin/st" run "$url/api/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed 1 --workers 2 \
     --request-timeout 30 --suppress-health-check all --no-color \
-    --report junit --report-junit-path "$report" "$@" >"$work/$name.log" 2>&1 || status=$?
+    --report junit --report-junit-path "$report" "$@") >"$work/$name.log" 2>&1 || status=$?
   python3 - "$report" "$name" "$status" <<'PY' || { tail -n 80 "$work/$name.log"; return 1; }
 import sys, xml.etree.ElementTree as ET
 report, name, status = sys.argv[1], sys.argv[2], int(sys.argv[3])
