@@ -15,13 +15,7 @@ fi
 cargo build --release --locked -p beratta-server --bin beratta-server --example save_load --example school_login
 cargo build --release --locked -p beratta-core --example bench_core
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+temporary_work
 
 server=target/release/beratta-server
 flags=(--data "$work/data" --secret-file "$work/secret.key" --questionnaires questionnaires)
