@@ -85,7 +85,9 @@ target/release/examples/save_load "$url" "$SAVE_SECONDS" --rate 10 "${codes[@]:0
 
 echo
 echo "== a school logging in at once: 1,000 children behind one address, standard Argon2id codes"
-echo "   (release server on loopback; each child logs in with its printed code and saves once)"
+echo "   (release server on loopback; each child logs in with its printed code and saves once; the"
+echo "   32 client threads run every child's Argon2id on the server's own cores, so the round"
+echo "   trips include waiting for a core, which a school's own devices would not cost the server)"
 school="$work/school"
 mapfile -t school_codes < <("$server" demo --data "$school" --secret-file "$work/secret.key" --questionnaires questionnaires \
   --children 1000 --org-key-out "$work/school-org.key" | tail -n 1000)
