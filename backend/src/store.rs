@@ -24,7 +24,7 @@ mod statistics;
 pub use audit::{AuditFault, AuditStore};
 pub use backup::{restore_backup, verify_backup, BackupSummary};
 pub use kiosks::KioskStore;
-pub use rounds::{Closing, RoundStore};
+pub use rounds::{Closing, RoundCounts, RoundStore};
 pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome};
 pub use statistics::{statistics_key, StatisticsStore};
 

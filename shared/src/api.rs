@@ -660,9 +660,16 @@ pub struct StatisticsRounds {
     pub rounds: Vec<Round>,
     pub interventions: Vec<Intervention>,
     pub units: Vec<Unit>,
-    /// Per round id: the invitations into it that are not revoked (cards handed out, and
-    /// kiosk starts), for its response rate. A count of invitations, never of answers.
-    #[serde(default)]
+}
+
+/// `GET /api/statistics/invited`: per round id of the holder's organisation, the
+/// invitations into it that are not revoked (cards handed out, and kiosk starts), for the
+/// response rates. A count of invitations, never of answers. Apart from
+/// [`StatisticsRounds`] because counting reads every assessment of the organisation, and
+/// the records of the rounds can be fetched and opened meanwhile.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatisticsInvited {
     pub invited: BTreeMap<String, u64>,
 }
 

@@ -454,10 +454,34 @@ pub fn open_record(
     sealed: &[u8],
     q: &Questionnaire,
 ) -> Result<StatisticsRecord, OpenRecordError> {
+    open_record_by(organisation, round, sealed, q, |aad| statistics_key.open_bound(aad, sealed))
+}
+
+/// [`open_record`] given the X25519 share of the statistics key and the record's ephemeral
+/// key ([`crate::envelope::ephemeral_key`]), computed elsewhere, and the statistics public
+/// key (see [`OrgPublicKey::open_bound_with_share`]); the same checks, the same record.
+pub fn open_record_with_share(
+    statistics_key: &OrgPublicKey,
+    share: &[u8; crate::envelope::KEY_LEN],
+    organisation: &str,
+    round: &str,
+    sealed: &[u8],
+    q: &Questionnaire,
+) -> Result<StatisticsRecord, OpenRecordError> {
+    open_record_by(organisation, round, sealed, q, |aad| statistics_key.open_bound_with_share(share, aad, sealed))
+}
+
+fn open_record_by(
+    organisation: &str,
+    round: &str,
+    sealed: &[u8],
+    q: &Questionnaire,
+    open: impl FnOnce(&[u8]) -> Result<Vec<u8>, EnvelopeError>,
+) -> Result<StatisticsRecord, OpenRecordError> {
     if sealed.len() > MAX_ENCODED_LEN * 2 {
         return Err(StatisticsError::TooLong.into());
     }
-    let plain = statistics_key.open_bound(&associated_data(organisation, round), sealed)?;
+    let plain = open(&associated_data(organisation, round))?;
     let record = StatisticsRecord::decode(&plain, q)?;
     if record.round != round {
         return Err(OpenRecordError::WrongRound);

@@ -123,6 +123,30 @@ test('the analyst sees the seeded municipality exactly, small cells marked, the 
   const bullied = await page.locator(`#by-group tr[data-factor="${factor}"]`).evaluate((tr) => [...tr.children].map((c) => c.textContent.trim()));
   assert.equal(bullied[column], swedishShare(k, n), `bullying in Västerby, ${k} of ${n}`);
 
+  // A browser whose WebCrypto has no X25519 opens every record in WebAssembly instead:
+  // the same records, the same figure.
+  const plain = await checkablePage(browser);
+  await plain.addInitScript(() => {
+    const importKey = SubtleCrypto.prototype.importKey;
+    SubtleCrypto.prototype.importKey = function (format, data, algorithm, ...rest) {
+      const name = typeof algorithm === 'string' ? algorithm : algorithm?.name;
+      if (name === 'X25519') {
+        window.refusedX25519 = (window.refusedX25519 ?? 0) + 1;
+        return Promise.reject(new DOMException('no X25519 here', 'NotSupportedError'));
+      }
+      return importKey.call(this, format, data, algorithm, ...rest);
+    };
+  });
+  await staffLogIn(plain, server.url, 'analytiker', 'demo-analyst-password');
+  await plain.locator('#staff-lang-sv').click();
+  await plain.goto(`${server.url}/staff/#/statistics`);
+  await plain.waitForSelector('#picture-opened', { timeout: 120_000 });
+  assert.ok((await plain.locator('#picture-opened').innerText()).startsWith(`${answers.length} statistikposter från 18 omgångar öppnade.`));
+  await choose(plain, { year: '2026', breakdown: 'unit', view: 'areas' });
+  assert.deepEqual(await tableTexts(plain, '#by-group'), table, 'opened in WebAssembly, the table differs');
+  assert.equal(await plain.evaluate(() => window.refusedX25519), 1, 'the page did not try WebCrypto once and then do without');
+  await plain.close();
+
   // The CSV download holds exactly the table's words.
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -58,6 +58,7 @@ pub fn api() -> Scope {
         )
         .service(resource("/admin/statistics-key").route(web::put().to(statistics::set_statistics_key)))
         .service(resource("/statistics/rounds").route(web::get().to(statistics::rounds)))
+        .service(resource("/statistics/invited").route(web::get().to(statistics::invited)))
         .service(resource("/statistics/rounds/{round}/records").route(web::get().to(statistics::records)))
         .service(resource("/statistics/openings").route(web::post().to(statistics::openings)))
         .service(

@@ -48,6 +48,7 @@ use utoipa::{OpenApi, ToSchema};
         super::statistics::revoke,
         super::statistics::set_statistics_key,
         super::statistics::rounds,
+        super::statistics::invited,
         super::statistics::records,
         super::statistics::openings,
         super::admin::list_units,

@@ -11,7 +11,7 @@
 use crate::access::{off_worker, Inviter};
 use crate::error::ApiError;
 use crate::staff::{check_name, new_id};
-use crate::store::Closing;
+use crate::store::{Closing, RoundCounts};
 use actix_web::web;
 use beratta_core::api::{Intervention, NewIntervention, NewRound, Round, RoundMode, RoundPage};
 use beratta_core::audit::AuditAction;
@@ -110,15 +110,9 @@ pub async fn view(inviter: Inviter, path: web::Path<String>) -> Result<web::Json
     let page = off_worker(inviter, move |inviter| {
         let round = inviter.round(&id)?;
         let staff = inviter.staff();
-        let all = staff.state().store.assessments_of(&staff.organisation().id)?;
-        let mine = all.iter().filter(|a| !a.revoked && a.round.as_ref().is_some_and(|r| r.round == round.round_id));
-        let (mut invited, mut started, mut finished, mut acute) = (0, 0, 0, 0);
-        for a in mine {
-            invited += 1;
-            started += u64::from(a.sealed.is_some());
-            finished += u64::from(a.progress.is_some_and(|p| p.finished));
-            acute += u64::from(a.progress.is_some_and(|p| p.acute == Some(true)));
-        }
+        let counts = staff.state().store.round_counts(&staff.organisation().id)?;
+        let RoundCounts { invited, started, finished, acute } =
+            counts.get(&round.round_id).copied().unwrap_or_default();
         let acute = (round.mode == RoundMode::Anonymous).then_some(acute);
         staff.audit(AuditAction::RoundViewed, Some(&round.round_id))?;
         Ok(RoundPage { round, invited, started, finished, acute })

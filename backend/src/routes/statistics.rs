@@ -28,7 +28,8 @@ use crate::statistics::{shuffle, Cursor};
 use crate::store::StatisticsKeyOutcome;
 use actix_web::{web, HttpResponse};
 use beratta_core::api::{
-    PersonalKey, PictureOpening, Role, StatisticsGrant, StatisticsKeySetup, StatisticsPage, StatisticsRounds,
+    PersonalKey, PictureOpening, Role, StatisticsGrant, StatisticsInvited, StatisticsKeySetup, StatisticsPage,
+    StatisticsRounds,
 };
 use beratta_core::audit::AuditAction;
 use beratta_core::envelope::{KEY_LEN, NONCE_LEN, SEALED_KEY_LEN, TAG_LEN};
@@ -242,20 +243,26 @@ pub async fn rounds(holder: StatisticsHolder) -> Result<web::Json<StatisticsRoun
         let staff = holder.staff();
         let store = &staff.state().store;
         let organisation = &staff.organisation().id;
-        let mut invited = std::collections::BTreeMap::new();
-        for a in store.assessments_of(organisation)? {
-            if let (false, Some(round)) = (a.revoked, &a.round) {
-                *invited.entry(round.round.clone()).or_insert(0) += 1;
-            }
-        }
         Ok(StatisticsRounds {
             rounds: store.rounds(organisation)?,
             interventions: store.interventions(organisation)?,
             units: store.units(organisation)?,
-            invited,
         })
     });
     Ok(web::Json(rounds.await?))
+}
+
+/// `GET /api/statistics/invited`: how many children were invited into each round of the
+/// holder's organisation. Not audited, like the list of rounds: counts of invitations name
+/// no child and hold no answer.
+#[utoipa::path(get, path = "/api/statistics/invited", responses((status = 200, body = beratta_core::api::StatisticsInvited)))]
+pub async fn invited(holder: StatisticsHolder) -> Result<web::Json<StatisticsInvited>, ApiError> {
+    let invited = off_worker(holder, |holder| {
+        let staff = holder.staff();
+        let counts = staff.state().store.round_counts(&staff.organisation().id)?;
+        Ok(StatisticsInvited { invited: counts.into_iter().map(|(round, c)| (round, c.invited)).collect() })
+    });
+    Ok(web::Json(invited.await?))
 }
 
 /// What the audit log says of a group picture: the view, the breakdown (or `everyone`)

@@ -17,7 +17,11 @@
 
 use super::keys::{key, parts};
 use super::{decode, encode, refuse, transact, SledStore, StoreError};
-use beratta_core::api::{Intervention, Round};
+use crate::records::AssessmentRound;
+use beratta_core::api::{Intervention, Round, RoundProgress};
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The key of round `id` of `organisation` in the tree `rounds`, for the save's
 /// transaction, which reads it.
@@ -54,6 +58,34 @@ pub trait RoundStore {
     /// Stores a new intervention of `organisation`; false if its id is taken.
     fn insert_intervention(&self, organisation: &str, intervention: &Intervention) -> Result<bool, StoreError>;
     fn interventions(&self, organisation: &str) -> Result<Vec<Intervention>, StoreError>;
+    /// How many children each round of `organisation` has, by round id: revoked
+    /// assessments are not counted. Reads only the few fields it counts, never a child's
+    /// sealed answers, so the rounds list of a municipality stays quick.
+    fn round_counts(&self, organisation: &str) -> Result<BTreeMap<String, RoundCounts>, StoreError>;
+}
+
+/// A round's children: invited, started (something saved), finished, and (as reported by
+/// anonymous rounds' progress) with an acute answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RoundCounts {
+    pub invited: u64,
+    pub started: u64,
+    pub finished: u64,
+    pub acute: u64,
+}
+
+/// The fields of a stored assessment that [`RoundStore::round_counts`] reads; serde skips
+/// the rest of the record without keeping it.
+#[derive(Deserialize)]
+struct Counted {
+    organisation: String,
+    sealed: Option<IgnoredAny>,
+    #[serde(default)]
+    revoked: bool,
+    #[serde(default)]
+    round: Option<AssessmentRound>,
+    #[serde(default)]
+    progress: Option<RoundProgress>,
 }
 
 impl RoundStore for SledStore {
@@ -118,5 +150,20 @@ impl RoundStore for SledStore {
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
+    }
+
+    fn round_counts(&self, organisation: &str) -> Result<BTreeMap<String, RoundCounts>, StoreError> {
+        let mut counts: BTreeMap<String, RoundCounts> = BTreeMap::new();
+        for entry in self.assessments.iter() {
+            let (_, value) = entry?;
+            let a: Counted = decode("assessment", &value)?;
+            let (false, Some(round)) = (a.revoked || a.organisation != organisation, a.round) else { continue };
+            let c = counts.entry(round.round).or_default();
+            c.invited += 1;
+            c.started += u64::from(a.sealed.is_some());
+            c.finished += u64::from(a.progress.is_some_and(|p| p.finished));
+            c.acute += u64::from(a.progress.is_some_and(|p| p.acute == Some(true)));
+        }
+        Ok(counts)
     }
 }

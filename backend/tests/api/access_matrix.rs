@@ -76,6 +76,7 @@ const ROWS: &[&str] = &[
     "DELETE /api/admin/staff/{T}/statistics-key",
     "GET /api/statistics/rounds/{A's}/records",
     "GET /api/statistics/rounds",
+    "GET /api/statistics/invited",
     "POST /api/statistics/openings",
     "POST /api/rounds/{A's}/close",
     "GET /api/admin/kiosks",
@@ -167,6 +168,7 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
             TestRequest::get().uri(&format!("/api/statistics/rounds/{ROUND_A}/records"))
         }
         "GET /api/statistics/rounds" => TestRequest::get().uri("/api/statistics/rounds"),
+        "GET /api/statistics/invited" => TestRequest::get().uri("/api/statistics/invited"),
         "POST /api/statistics/openings" => {
             TestRequest::post().uri("/api/statistics/openings").set_json(PictureOpening {
                 rounds: vec![ROUND_A.into()],
@@ -360,6 +362,7 @@ PUT /api/admin/staff/{T}/statistics-key    204    403    403    403    403    40
 DELETE /api/admin/staff/{T}/statistics-key    204    403    403    403    403    404    403    403    403    403    401
 GET /api/statistics/rounds/{A's}/records    200    403    403    403    200    404    403    403    403    404    401
 GET /api/statistics/rounds            200    403    403    403    200    200    403    403    403    200    401
+GET /api/statistics/invited           200    403    403    403    200    200    403    403    403    200    401
 POST /api/statistics/openings         204    403    403    403    204    404    403    403    403    404    401
 POST /api/rounds/{A's}/close          200    200    200    200    403    404    404    404    404    403    401
 GET /api/admin/kiosks                 200    403    403    403    403    200    403    403    403    403    401

@@ -35,6 +35,7 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("/admin/staff/{id}/statistics-key", "DELETE", "/api/admin/staff/AAAA/statistics-key"),
     ("/admin/statistics-key", "PUT", "/api/admin/statistics-key"),
     ("/statistics/rounds", "GET", "/api/statistics/rounds"),
+    ("/statistics/invited", "GET", "/api/statistics/invited"),
     ("/statistics/rounds/{round}/records", "GET", "/api/statistics/rounds/r1/records"),
     ("/statistics/openings", "POST", "/api/statistics/openings"),
     ("/staff/personal-key", "PUT", "/api/staff/personal-key"),

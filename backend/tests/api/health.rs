@@ -13,8 +13,8 @@ use beratta_server::records::{
 };
 use beratta_server::store::{
     AuditStore, BackupSummary, Closing, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter,
-    LookupClaim, ReservationRules, ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome,
-    StaffStore, StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
+    LookupClaim, ReservationRules, ReserveOutcome, RoundCounts, RoundStore, SaveOutcome, SessionKey, SetupCompletion,
+    SetupOutcome, StaffStore, StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
 };
 use beratta_server::AppState;
 use rand_core::OsRng;
@@ -261,6 +261,9 @@ impl RoundStore for BrokenStore {
         Err(gone())
     }
     fn interventions(&self, _: &str) -> Result<Vec<Intervention>, StoreError> {
+        Err(gone())
+    }
+    fn round_counts(&self, _: &str) -> Result<std::collections::BTreeMap<String, RoundCounts>, StoreError> {
         Err(gone())
     }
 }

@@ -12,7 +12,8 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use beratta_core::api::{
     AssessmentRecord, Bytes, ChildAssessment, InterventionKind, InvitationBatch, NewIntervention, PictureOpening,
-    QuestionnaireRef, Role, Round, RoundMode, RoundProgress, SealedAnswers, StatisticsPage, StatisticsRounds,
+    QuestionnaireRef, Role, Round, RoundMode, RoundProgress, SealedAnswers, StatisticsInvited, StatisticsPage,
+    StatisticsRounds,
 };
 use beratta_core::audit::{AuditAction, AuditEntry};
 use beratta_core::child::ChildKeys;
@@ -300,6 +301,7 @@ async fn a_holder_lists_the_rounds_interventions_and_units_of_their_own_organisa
     );
     assert_eq!(intervention.status, StatusCode::OK);
     let first = create_round!(app, &cookie, &new_round(RoundMode::Anonymous, Some(unit.clone())));
+    let _codes = invite_into!(app, &cookie, first, 2);
     fx.advance(10);
     let second = create_round!(app, &cookie, &new_round(RoundMode::Identified, None));
     fx.store_round(OTHER, "deras");
@@ -315,18 +317,26 @@ async fn a_holder_lists_the_rounds_interventions_and_units_of_their_own_organisa
     assert!(closed.is_closed());
     assert_eq!(listed.interventions.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["Samtalsgrupp"]);
     assert_eq!(listed.units.iter().map(|u| u.unit_id.as_str()).collect::<Vec<_>>(), [unit.as_str()]);
+    // The invitations per round, for the response rates: the other organisation's round,
+    // and a round nobody was invited into, are not there.
+    let reply = send!(app, get(&admin_cookie, "/api/statistics/invited"));
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let invited: StatisticsInvited = reply.json();
+    assert_eq!(invited.invited, [(first.round_id.clone(), 2)].into_iter().collect());
     assert_eq!(all_audit(&fx, ORGANISATION), log_before, "a list of rounds names no child: not audited");
 
     // An analyst without the key and staff are refused, audited.
     let (analyst_cookie, _) = staff_log_in!(&fx, app, &analyst);
     assert_eq!(send!(app, get(&analyst_cookie, "/api/statistics/rounds")).status, StatusCode::FORBIDDEN);
     assert_eq!(send!(app, get(&cookie, "/api/statistics/rounds")).status, StatusCode::FORBIDDEN);
+    assert_eq!(send!(app, get(&cookie, "/api/statistics/invited")).status, StatusCode::FORBIDDEN);
     let denied = actions(&fx, ORGANISATION, AuditAction::AccessDenied);
     assert_eq!(
         denied.iter().map(|e| (e.actor.as_str(), e.subject.as_deref())).collect::<Vec<_>>(),
         [
             (analyst.id.as_str(), Some("GET /api/statistics/rounds")),
-            (anna.id.as_str(), Some("GET /api/statistics/rounds"))
+            (anna.id.as_str(), Some("GET /api/statistics/rounds")),
+            (anna.id.as_str(), Some("GET /api/statistics/invited"))
         ]
     );
 }

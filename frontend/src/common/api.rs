@@ -13,7 +13,7 @@ use beratta_core::api::{
     Intervention, NewIntervention, NewRound, PersonalKey, Round, RoundPage, StatisticsGrant, StatisticsKeySetup,
 };
 use beratta_core::api::{Kiosk, KioskClaim, KioskInfo, KioskRegistration, NewKiosk};
-use beratta_core::api::{PictureOpening, StatisticsPage, StatisticsRounds};
+use beratta_core::api::{PictureOpening, StatisticsInvited, StatisticsPage, StatisticsRounds};
 use gloo::net::http::{Method, RequestBuilder};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Serialize;
@@ -401,6 +401,11 @@ pub async fn create_kiosk(kiosk: &NewKiosk) -> Result<KioskRegistration, ApiErro
 pub async fn revoke_kiosk(kiosk_id: &str) -> Result<Kiosk, ApiError> {
     let path = format!("/api/admin/kiosks/{}", segment(kiosk_id));
     request(Method::DELETE, &path, NO_BODY).await
+}
+
+/// `GET /api/statistics/invited`: how many children were invited into each round.
+pub async fn statistics_invited() -> Result<StatisticsInvited, ApiError> {
+    request(Method::GET, "/api/statistics/invited", NO_BODY).await
 }
 
 /// `GET /api/statistics/rounds`: the rounds, interventions and units a statistics-key

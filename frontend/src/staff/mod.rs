@@ -30,6 +30,7 @@ mod recover;
 mod rounds;
 mod route;
 mod setup;
+mod shares;
 mod shell;
 mod statistics_key;
 mod summary;

@@ -5,27 +5,34 @@
 //! drives every view; each opening is reported to the server, which audits which rounds,
 //! breakdown and view were opened, never a figure. Open rounds are listed without figures.
 //!
-//! Opening yields to the browser every few hundred records, so the page stays responsive
-//! and shows how far it has come.
+//! The X25519 step of opening each record runs in the browser's WebCrypto where it can
+//! (`shares`), a page of records at a time; the rest of the opening, and everything in a
+//! browser without it, runs in the domain crate. Opening yields to the browser every few
+//! hundred records, so the page stays responsive and shows how far it has come.
 
 use super::context::use_staff;
 use super::page::{print, Loading, StaffPage};
 use super::picture_model::{years, Opened, Selection, View};
 use super::picture_views;
+use super::shares::{Pending, Shares};
 use crate::common::api;
-use beratta_core::api::{PictureOpening, Round, StatisticsRounds};
+use beratta_core::api::{Bytes, PictureOpening, QuestionnaireRef, Round, StatisticsRounds};
 use beratta_core::catalogue::Catalogue;
-use beratta_core::envelope::OrgSecretKey;
+use beratta_core::envelope::{OrgPublicKey, OrgSecretKey};
 use beratta_core::group::Breakdown;
-use beratta_core::statistics::open_record;
+use beratta_core::statistics::{open_record, open_record_with_share, StatisticsRecord};
 use beratta_core::Questionnaire;
+use futures_util::future::{join, join_all};
 use gloo_timers::future::TimeoutFuture;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Records opened between two yields to the browser.
-const YIELD_EVERY: usize = 250;
+/// Pages fetched, their shares being computed, ahead of the one being opened.
+const LOOK_AHEAD: usize = 8;
+
+/// Records opened between two yields to the browser (besides one per page fetched).
+const YIELD_EVERY: usize = 1000;
 
 /// Parses a questionnaire bundle exactly as the child's browser does.
 fn parse(bundle: beratta_core::api::QuestionnaireBundle, which: &str) -> Result<(Catalogue, Questionnaire), String> {
@@ -34,42 +41,102 @@ fn parse(bundle: beratta_core::api::QuestionnaireBundle, which: &str) -> Result<
     Ok((catalogue, q))
 }
 
-/// Fetches and opens every closed round's records, telling `progress` how many so far.
-async fn open_all(
-    info: Rc<StatisticsRounds>,
-    organisation: String,
+/// One page of a round's sealed records, their shares being computed.
+struct Fetched<'r> {
+    round: &'r Round,
+    records: Vec<Bytes>,
+    shares: Option<Pending>,
+}
+
+/// The records opened so far, by round.
+struct Opening {
     key: OrgSecretKey,
+    public: OrgPublicKey,
+    organisation: String,
+    records: BTreeMap<String, Vec<StatisticsRecord>>,
+    failed: usize,
+    done: usize,
     progress: UseStateHandle<usize>,
-) -> Result<Opened, api::ApiError> {
-    let closed: Vec<&Round> = info.rounds.iter().filter(|r| r.is_closed()).collect();
-    let mut instruments: BTreeMap<String, Questionnaire> = BTreeMap::new();
-    let mut catalogue = None;
-    for round in &closed {
-        let which = round.questionnaire.reference();
-        if instruments.contains_key(&which) {
-            continue;
+}
+
+impl Opening {
+    fn new(key: OrgSecretKey, organisation: String, progress: UseStateHandle<usize>) -> Opening {
+        let public = key.public_key();
+        Opening { key, public, organisation, records: BTreeMap::new(), failed: 0, done: 0, progress }
+    }
+
+    /// Opens a page with the shares WebCrypto computed, and in WebAssembly each record it
+    /// has none for; counts what does not open.
+    async fn open(&mut self, page: Fetched<'_>, instruments: &BTreeMap<String, Questionnaire>) {
+        let q = &instruments[&page.round.questionnaire.reference()];
+        let round = &page.round.round_id;
+        let shares = match page.shares {
+            Some(pending) => pending.finish().await,
+            None => vec![None; page.records.len()],
+        };
+        for (sealed, share) in page.records.iter().zip(shares) {
+            let record = match share {
+                Some(share) => open_record_with_share(&self.public, &share, &self.organisation, round, &sealed.0, q),
+                None => open_record(&self.key, &self.organisation, round, &sealed.0, q),
+            };
+            match record {
+                Ok(record) => self.records.entry(round.clone()).or_default().push(record),
+                Err(_) => self.failed += 1,
+            }
+            self.done += 1;
+            if self.done.is_multiple_of(YIELD_EVERY) {
+                self.progress.set(self.done);
+                TimeoutFuture::new(0).await;
+            }
         }
-        let bundle = api::questionnaire(&round.questionnaire).await?;
-        let (c, q) = parse(bundle, &which).map_err(|_| api::ApiError::Malformed)?;
+        self.progress.set(self.done);
+    }
+}
+
+/// The closed rounds' instruments by `id@version`, fetched side by side, and the catalogue
+/// they share.
+async fn instruments(closed: &[&Round]) -> Result<(BTreeMap<String, Questionnaire>, Catalogue), api::ApiError> {
+    let mut references: Vec<&QuestionnaireRef> = closed.iter().map(|r| &r.questionnaire).collect();
+    references.sort_by_key(|r| r.reference());
+    references.dedup_by_key(|r| r.reference());
+    let bundles = join_all(references.iter().map(|r| api::questionnaire(r))).await;
+    let mut instruments = BTreeMap::new();
+    let mut catalogue = None;
+    for (reference, bundle) in references.iter().zip(bundles) {
+        let which = reference.reference();
+        let (c, q) = parse(bundle?, &which).map_err(|_| api::ApiError::Malformed)?;
         catalogue.get_or_insert(c);
         instruments.insert(which, q);
     }
-    let (mut records, mut failed, mut done) = (BTreeMap::new(), 0, 0);
-    for round in &closed {
-        let q = &instruments[&round.questionnaire.reference()];
-        let mut opened = Vec::new();
+    // There is a closed round (the page opens nothing otherwise), so a catalogue.
+    Ok((instruments, catalogue.ok_or(api::ApiError::Malformed)?))
+}
+
+/// Fetches and opens every closed round's records, telling `progress` how many so far.
+/// Each page's shares start in WebCrypto as soon as the page arrives, and fetching goes on
+/// while WebCrypto works; a page is opened once [`LOOK_AHEAD`] later ones are fetched (or
+/// all are), so fetching, WebCrypto and opening overlap.
+async fn open_records(
+    closed: &[&Round],
+    instruments: &BTreeMap<String, Questionnaire>,
+    key: OrgSecretKey,
+    organisation: String,
+    progress: UseStateHandle<usize>,
+) -> Result<Opening, api::ApiError> {
+    let shares = Shares::new(&key).await;
+    let mut opening = Opening::new(key, organisation, progress);
+    let mut fetched: VecDeque<Fetched> = VecDeque::new();
+    for &round in closed {
+        opening.records.entry(round.round_id.clone()).or_default();
         let mut cursor: Option<String> = None;
         loop {
             let page = api::statistics_records(&round.round_id, cursor.as_deref()).await?;
-            for sealed in &page.records {
-                match open_record(&key, &organisation, &round.round_id, &sealed.0, q) {
-                    Ok(record) => opened.push(record),
-                    Err(_) => failed += 1,
-                }
-                done += 1;
-                if done % YIELD_EVERY == 0 {
-                    progress.set(done);
-                    TimeoutFuture::new(0).await;
+            let sealed: Vec<&[u8]> = page.records.iter().map(|r| &r.0[..]).collect();
+            let pending = shares.as_ref().map(|shares| shares.start(&sealed));
+            fetched.push_back(Fetched { round, records: page.records, shares: pending });
+            if fetched.len() > LOOK_AHEAD {
+                if let Some(ready) = fetched.pop_front() {
+                    opening.open(ready, instruments).await;
                 }
             }
             match page.next {
@@ -77,19 +144,39 @@ async fn open_all(
                 None => break,
             }
         }
-        records.insert(round.round_id.clone(), Rc::new(opened));
     }
-    progress.set(done);
+    for ready in fetched {
+        opening.open(ready, instruments).await;
+    }
+    opening.progress.set(opening.done);
+    Ok(opening)
+}
+
+/// Fetches and opens every closed round's records, and meanwhile how many children were
+/// invited into each round.
+async fn open_all(
+    info: Rc<StatisticsRounds>,
+    organisation: String,
+    key: OrgSecretKey,
+    progress: UseStateHandle<usize>,
+) -> Result<Opened, api::ApiError> {
+    let closed: Vec<&Round> = info.rounds.iter().filter(|r| r.is_closed()).collect();
+    let opened = async {
+        let (instruments, catalogue) = instruments(&closed).await?;
+        let opening = open_records(&closed, &instruments, key, organisation, progress).await?;
+        Ok::<_, api::ApiError>((instruments, catalogue, opening))
+    };
+    let (opened, invited) = join(opened, api::statistics_invited()).await;
+    let (instruments, catalogue, opening) = opened?;
     Ok(Opened {
         rounds: info.rounds.clone(),
-        records,
-        // There is a closed round (the page opens nothing otherwise), so a catalogue.
-        catalogue: Rc::new(catalogue.ok_or(api::ApiError::Malformed)?),
-        instruments: instruments.keys().cloned().collect(),
-        failed,
+        records: opening.records.into_iter().map(|(round, opened)| (round, Rc::new(opened))).collect(),
+        catalogue: Rc::new(catalogue),
+        instruments: instruments.into_keys().collect(),
+        failed: opening.failed,
         units: info.units.iter().map(|u| (u.unit_id.clone(), u.name.clone())).collect(),
         interventions: info.interventions.iter().map(|i| (i.intervention_id.clone(), i.name.clone())).collect(),
-        invited: info.invited.clone(),
+        invited: invited?.invited,
         disclosed: Default::default(),
     })
 }

@@ -49,8 +49,8 @@ fn counted(opened: &Opened, scope: Scope, breakdown: Option<Breakdown>) -> Rc<Di
         Scope::Year(year) => opened.rounds_in(year).map(|r| r.round_id.as_str()).collect(),
         Scope::Round(id) => vec![id.as_str()],
     };
-    let records: Vec<StatisticsRecord> =
-        rounds.iter().filter_map(|id| opened.records.get(*id)).flat_map(|r| r.iter().cloned()).collect();
+    let records: Vec<&StatisticsRecord> =
+        rounds.iter().filter_map(|id| opened.records.get(*id)).flat_map(|r| r.iter()).collect();
     let breakdowns: Vec<Breakdown> = breakdown.into_iter().collect();
     let d = Rc::new(disclose(&aggregate(&records, &opened.catalogue, &breakdowns), &Rules::default()));
     opened.disclosed.borrow_mut().insert(key, d.clone());

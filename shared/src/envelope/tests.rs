@@ -108,3 +108,69 @@ fn a_note_sealed_to_the_organisation_opens_only_there() {
     assert_eq!(org.open_note(&sealed).unwrap(), "Alva Berg, 4B");
     assert!(OrgSecretKey::generate(&mut OsRng).open_note(&sealed).is_err());
 }
+
+/// X25519 (RFC 7748) of the secret key and the sealed box's ephemeral key: what the
+/// analyst's browser asks WebCrypto for.
+fn share(secret: &OrgSecretKey, sealed: &[u8]) -> [u8; KEY_LEN] {
+    let ephemeral = ephemeral_key(sealed).unwrap();
+    curve25519_dalek::montgomery::MontgomeryPoint(ephemeral).mul_clamped(secret.to_bytes()).to_bytes()
+}
+
+#[test]
+fn x25519_is_the_rfc_7748_function_webcrypto_computes() {
+    // RFC 7748, section 6.1: Alice's private key, Bob's public key and their shared secret.
+    let hex = |s: &str| -> [u8; 32] {
+        let bytes: Vec<u8> = (0..64).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect();
+        bytes.try_into().unwrap()
+    };
+    let alice = hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+    let bob = hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+    let shared = hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+    let mut sealed = bob.to_vec();
+    sealed.extend_from_slice(&[0; 80]);
+    assert_eq!(share(&OrgSecretKey::from_bytes(alice), &sealed), shared);
+}
+
+proptest::proptest! {
+    #[test]
+    fn opening_with_the_share_equals_opening_with_the_key(
+        plaintext in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        aad in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..60),
+        flip in proptest::prelude::any::<(usize, u8)>(),
+    ) {
+        let org = OrgSecretKey::generate(&mut OsRng);
+        let sealed = org.public_key().seal_bound(&aad, &plaintext, &mut OsRng);
+        let with_share = org.public_key().open_bound_with_share(&share(&org, &sealed), &aad, &sealed);
+        proptest::prop_assert_eq!(&with_share, &org.open_bound(&aad, &sealed));
+        proptest::prop_assert_eq!(with_share.unwrap(), plaintext);
+
+        // A flipped byte anywhere after the ephemeral key fails both ways alike.
+        let mut bad = sealed.clone();
+        let at = KEY_LEN + flip.0 % (sealed.len() - KEY_LEN);
+        bad[at] ^= flip.1.max(1);
+        proptest::prop_assert_eq!(org.public_key().open_bound_with_share(&share(&org, &bad), &aad, &bad), Err(EnvelopeError::Rejected));
+        proptest::prop_assert_eq!(org.open_bound(&aad, &bad), Err(EnvelopeError::Rejected));
+    }
+}
+
+#[test]
+fn a_wrong_share_a_stranger_s_share_or_a_short_box_is_refused() {
+    let org = OrgSecretKey::generate(&mut OsRng);
+    let stranger = OrgSecretKey::generate(&mut OsRng);
+    let sealed = org.public_key().seal_bound(b"aad", b"record", &mut OsRng);
+    assert_eq!(org.public_key().open_bound_with_share(&[7; KEY_LEN], b"aad", &sealed), Err(EnvelopeError::Rejected));
+    assert_eq!(
+        org.public_key().open_bound_with_share(&share(&stranger, &sealed), b"aad", &sealed),
+        Err(EnvelopeError::Rejected)
+    );
+    assert_eq!(
+        org.public_key().open_bound_with_share(&share(&org, &sealed), b"other", &sealed),
+        Err(EnvelopeError::Rejected)
+    );
+    for len in [0, KEY_LEN - 1, KEY_LEN, SEALED_KEY_LEN + NONCE_LEN + TAG_LEN - 1] {
+        assert_eq!(
+            org.public_key().open_bound_with_share(&[0; KEY_LEN], b"aad", &sealed[..len]),
+            Err(EnvelopeError::TooShort)
+        );
+    }
+}

@@ -23,6 +23,7 @@ use crate::catalogue::Level;
 use crate::catalogue::{Catalogue, FactorKind};
 use crate::scoring::{HelpWish, HowOften, Worry};
 use crate::statistics::{ProtectiveState, RiskState, StatisticsRecord};
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The children of one group, counted by measure position.
@@ -48,10 +49,10 @@ const ACUTE: usize = 2;
 
 /// Every measure the records call for: for each factor any record was asked about, all of
 /// its measures, so that a group with no child endorsing still shows 0.
-fn slots<'a>(records: &'a [StatisticsRecord], catalogue: &Catalogue) -> Slots<'a> {
+fn slots<'a, R: Borrow<StatisticsRecord>>(records: &'a [R], catalogue: &Catalogue) -> Slots<'a> {
     let mut risk_ids = BTreeSet::new();
     let mut protective_ids = BTreeSet::new();
-    for r in records {
+    for r in records.iter().map(Borrow::borrow) {
         risk_ids.extend(r.risks.keys().map(String::as_str));
         protective_ids.extend(r.protective.keys().map(String::as_str));
     }
@@ -138,15 +139,15 @@ fn bumps(record: &StatisticsRecord, slots: &Slots, out: &mut Vec<usize>) {
     out.extend(domains_risk.iter().filter_map(|l| slots.levels.get(l)).map(|s| s[1]));
 }
 
-/// Counts `records` for everyone and for every group of each of `breakdowns`, which are
+/// Counts `records` (owned or borrowed) for everyone and for every group of each of `breakdowns`, which are
 /// shown together (so their sums are tied through the shared total).
-pub fn aggregate(records: &[StatisticsRecord], catalogue: &Catalogue, breakdowns: &[Breakdown]) -> Grid {
+pub fn aggregate<R: Borrow<StatisticsRecord>>(records: &[R], catalogue: &Catalogue, breakdowns: &[Breakdown]) -> Grid {
     let slots = slots(records, catalogue);
     let empty = || Tally { counts: vec![0; slots.measures.len()], children: 0 };
     let mut everyone = empty();
     let mut by_group: HashMap<(Breakdown, Option<&str>), Tally> = HashMap::new();
     let mut scratch = Vec::new();
-    for record in records {
+    for record in records.iter().map(Borrow::borrow) {
         bumps(record, &slots, &mut scratch);
         let count = |tally: &mut Tally| {
             tally.children += 1;
