@@ -8,12 +8,13 @@ VAR ?= var
 PORT ?= 8080
 SERVER_FLAGS = --data $(VAR)/data --secret-file $(VAR)/server-secret.key --questionnaires questionnaires
 
-.PHONY: help setup web run test bench instrument-report clean
+.PHONY: help setup web run test bench soak instrument-report clean
 
 help:
 	@echo "make run    install what is missing, build, serve on http://127.0.0.1:$(PORT) with demo codes"
 	@echo "make test   the fmt, clippy and shellcheck gates, then every test: domain, server, front end, browser"
-	@echo "make bench  transfer size, engine speed and durable saves per second"
+	@echo "make bench  transfer size, engine speed, durable saves per second, 1,000 children logging in"
+	@echo "make soak   the crash loop 100 times: SIGKILL while children save, every acknowledged save kept"
 	@echo "make instrument-report  factor coverage, path lengths and LIX per age band"
 
 setup:
@@ -40,6 +41,10 @@ test: web
 
 bench: web
 	bash scripts/bench.sh
+
+soak: setup
+	cargo build --locked --release -p beratta-server --bin beratta-server --example crash_loop
+	target/release/examples/crash_loop target/release/beratta-server questionnaires 100
 
 instrument-report:
 	@cargo run --quiet --locked --release -p beratta-core --example instrument_report

@@ -21,8 +21,9 @@ TRUNK_VERSION=0.21.14
 DEBIAN_WASM_PACKAGES=(rustc-web cargo-web rust-web-src lld-22)
 # Needed on either wasm path: Trunk runs Debian's wasm-opt (binaryen 108, named in
 # Trunk.toml), the browser tests drive Debian's Chromium, and `make test` checks the
-# shell scripts with shellcheck before the tests.
-ALWAYS_PACKAGES=(binaryen chromium chromium-driver shellcheck)
+# shell scripts with shellcheck before the tests; the schema fuzzer (schemathesis, from
+# PyPI) lives in a virtual environment of its own, which python3-venv makes.
+ALWAYS_PACKAGES=(binaryen chromium chromium-driver shellcheck python3-venv)
 # The registry mirror lacks webpki-roots 1.0.11, which wasm-bindgen-cli's own
 # lockfile pins; 1.0.10 is the newest release the mirror has and is compatible.
 WEBPKI_ROOTS_MISSING=1.0.11
@@ -432,6 +433,13 @@ ensure_e2e_node_modules() {
 }
 
 ensure_e2e_node_modules
+
+# ---------------------------------------------------------------- the schema fuzzer
+
+# schemathesis (PyPI) in its own virtual environment under the user's cache, pinned in
+# scripts/schemathesis.sh, which installs it when missing.
+bash "$REPO_ROOT/scripts/schemathesis.sh" --install ||
+  die "could not install schemathesis (see above); it needs PyPI and python3-venv"
 
 write_mode "$MODE"
 say "ready (wasm path: $MODE)"

@@ -2,7 +2,9 @@
 # Runs every test. First three gates, one line each: the format (rustfmt), the lint
 # (clippy, warnings are errors) and the shell scripts (shellcheck). Then the domain crate,
 # the server and the front end natively, then the browser tests against the real server
-# binary and the built front end (dist/, made by `make web`).
+# binary and the built front end (dist/, made by `make web`), then the schema fuzzer
+# (scripts/schemathesis.sh) and the crash loop (the release server killed CRASH_CYCLES
+# times while children save; `make soak` runs it 100 times).
 # Ends with one line `make test: N passed, M failed` counting all of them. A failed gate
 # fails the run as well, but the tests still run, so that one gate hides nothing else.
 set -euo pipefail
@@ -60,11 +62,21 @@ cargo build --locked --release -p beratta-core --example open_assessment 2>&1 | 
 cargo build --locked -p beratta-server --example demo_answers 2>&1 | tail -1
 (cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec) 2>&1 | tee -a "$log" || status=1
 
-# Sum cargo's "test result: ok. N passed; M failed" lines and node's "ℹ pass N" lines.
+echo "== schema fuzzer (schemathesis over /api/openapi.json, real server, demo data)"
+bash scripts/schemathesis.sh 2>&1 | tee -a "$log" || status=1
+
+echo "== crash loop (release server, SIGKILL at random moments while children save)"
+cargo build --locked --release -p beratta-server --bin beratta-server --example crash_loop 2>&1 | tail -1
+target/release/examples/crash_loop target/release/beratta-server questionnaires "${CRASH_CYCLES:-12}" 2>&1 |
+  tee -a "$log" || status=1
+
+# Sum cargo's "test result: ok. N passed; M failed" lines, node's "ℹ pass N" lines and the
+# fuzzer's and the crash loop's "NAME: N passed, M failed" lines.
 read -r passed failed < <(awk '
   /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
   /^ℹ pass / { p += $3 }
   /^ℹ fail / { f += $3 }
+  /^(schemathesis \(.*\)|crash loop): [0-9]+ passed, [0-9]+ failed$/ { p += $(NF-3); f += $(NF-1) }
   END { print p + 0, f + 0 }' "$log")
 if [ "${#failed_gates[@]}" -ne 0 ]; then
   echo "gates failed: ${failed_gates[*]} (see the 'gate' lines at the top)"

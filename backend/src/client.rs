@@ -48,6 +48,21 @@ impl TrustedProxies {
     }
 }
 
+impl TrustedProxies {
+    /// Whether a request comes straight from this machine: its peer is a loopback address
+    /// that is not a trusted proxy, and it carries no forwarding header. A proxy on the same
+    /// machine relays requests from anywhere, so what it passes on never counts as local.
+    pub fn is_local(&self, peer: Option<SocketAddr>, forwarded: bool) -> bool {
+        match peer {
+            Some(peer) => {
+                let ip = canonical(peer.ip());
+                ip.is_loopback() && !self.trusts(ip) && !forwarded
+            }
+            None => false,
+        }
+    }
+}
+
 /// An `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5678`, `[::1]:5`).
 fn parse_hop(hop: &str) -> Option<IpAddr> {
     if let Ok(ip) = hop.parse::<IpAddr>() {

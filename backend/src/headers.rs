@@ -26,7 +26,8 @@ pub async fn security_headers(
         None => HeaderValue::from_str(&Frontend::not_built().content_security_policy())
             .expect("the policy holds only fixed ASCII text"),
     };
-    let api = is_api_path(req.path());
+    // `/metrics` is no API answer but must not be cached either.
+    let api = is_api_path(req.path()) || req.path() == "/metrics";
     // Handlers' and extractors' errors reach this point already turned into responses, so
     // they get the headers too. (The request must not be cloned before routing: the router
     // needs it unshared.)

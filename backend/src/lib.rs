@@ -16,6 +16,7 @@ pub mod audit;
 pub mod body;
 pub mod calendar;
 pub mod client;
+pub mod control;
 pub mod cookies;
 pub mod demo_municipality;
 pub mod error;
@@ -38,7 +39,7 @@ use crate::client::TrustedProxies;
 use crate::error::ApiError;
 use crate::frontend::Frontend;
 use crate::instruments::Instruments;
-use crate::metrics::Refusals;
+use crate::metrics::{Metrics, Refusals};
 use crate::store::{Expiry, ReservationRules, Store};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -47,7 +48,7 @@ use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpRequest};
 use beratta_core::audit::AuditAction;
 use beratta_core::login::{KdfParams, ServerSecret};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch. Handed in, so tests can move time forward.
@@ -68,6 +69,11 @@ pub struct AppState {
     pub clock: Clock,
     /// Refusals of requests that carry no identity, counted rather than audited.
     pub refusals: Arc<Refusals>,
+    /// The operator's figures at `/metrics` (the refusals among them).
+    pub metrics: Arc<Metrics>,
+    /// Held shared by every piece of store work ([`AppState::blocking`], the sweep) and
+    /// exclusively by a backup, so that a backup sees the store between two of them.
+    writes: Arc<RwLock<()>>,
     trusted_proxies: Arc<TrustedProxies>,
     csp: HeaderValue,
     /// The least Argon2id cost accepted for a child's code or a staff password.
@@ -80,13 +86,16 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, secret: ServerSecret, instruments: Instruments, frontend: Frontend) -> AppState {
         let csp = HeaderValue::from_str(&frontend.content_security_policy())
             .expect("the policy holds only fixed ASCII text and base64 hashes");
+        let metrics = Arc::new(Metrics::new());
         AppState {
             store,
             secret: Arc::new(secret),
             instruments: Arc::new(instruments),
             frontend: Arc::new(frontend),
             clock: system_clock(),
-            refusals: Arc::default(),
+            refusals: metrics.refusals.clone(),
+            metrics,
+            writes: Arc::default(),
             trusted_proxies: Arc::default(),
             csp,
             kdf_floor: KdfParams::STANDARD,
@@ -113,6 +122,11 @@ impl AppState {
         self
     }
 
+    /// The proxies whose forwarded addresses are believed.
+    pub fn trusted_proxies(&self) -> &TrustedProxies {
+        &self.trusted_proxies
+    }
+
     /// The network a request's failed logins are counted against (see [`client`]).
     pub fn client_key(&self, req: &HttpRequest) -> String {
         let forwarded = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok());
@@ -127,7 +141,12 @@ impl AppState {
         work: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let state = self.clone();
-        web::block(move || work(&state)).await.map_err(|_| ApiError::Internal("the blocking pool has stopped"))?
+        web::block(move || {
+            let _open = state.writes.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&state)
+        })
+        .await
+        .map_err(|_| ApiError::Internal("the blocking pool has stopped"))?
     }
 
     /// Replaces [`limits::BODY_TIMEOUT_SECS`], for tests that dribble a body and should not
@@ -161,12 +180,26 @@ impl AppState {
     /// closes the rounds whose last day has passed ([`AppState::close_ended_rounds`]).
     /// Returns how many records were removed.
     pub fn sweep(&self) -> Result<usize, ApiError> {
+        let _open = self.writes.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let removed = self.store.sweep(self.now(), &expiry())?;
         let closed = self.close_ended_rounds()?;
         if closed > 0 {
             tracing::info!("closed {closed} round(s) whose last day had passed");
         }
         Ok(removed)
+    }
+
+    /// A backup of the whole store, as it stands between two pieces of store work: every
+    /// request's store work and the sweep wait while it is read (see `store::backup`).
+    /// Blocks; call it off the async workers.
+    pub fn backup(&self, out: &mut dyn std::io::Write) -> Result<store::BackupSummary, store::StoreError> {
+        let mut copy = Vec::new();
+        let summary = {
+            let _closed = self.writes.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            self.store.backup(&mut copy)?
+        };
+        out.write_all(&copy).map_err(|e| store::StoreError::Backup(format!("cannot send the backup: {e}")))?;
+        Ok(summary)
     }
 
     /// Closes every open round whose last day (`closes`, UTC) is before today, freezing
@@ -232,6 +265,7 @@ pub fn build_app(
     App::new()
         .app_data(web::Data::new(state))
         .configure(config_app)
+        .service(routes::operator())
         // After the API, so that `/api/...` never falls through to the front end.
         .configure(|cfg| routes::frontend::config(cfg, &frontend))
         // The last `wrap` is the outermost. All of these run before routing, so no handler

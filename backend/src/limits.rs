@@ -130,3 +130,7 @@ pub const KIOSK_COOKIE_SECS: u64 = 400 * 24 * 60 * 60;
 /// The most rounds one group picture may be made of (`POST /api/statistics/openings`): a
 /// trend over years of a municipality's areas and school years, with room to spare.
 pub const MAX_PICTURE_ROUNDS: usize = 500;
+
+/// How long a stopping server (SIGTERM, SIGINT) waits for requests under way, saves among
+/// them, before it closes their connections. It accepts no new ones meanwhile.
+pub const SHUTDOWN_GRACE_SECS: u64 = 30;

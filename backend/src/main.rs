@@ -16,7 +16,7 @@ use beratta_server::logging::ClientNoise;
 use beratta_server::records::StaffAccount;
 use beratta_server::staff::{self, KnownPassword};
 use beratta_server::store::{SledStore, StaffStore, StatisticsStore, Store};
-use beratta_server::{build_app, demo_municipality, instruments, limits, secret, AppState};
+use beratta_server::{build_app, control, demo_municipality, instruments, limits, secret, AppState};
 use clap::{Parser, Subcommand};
 use rand_core::OsRng;
 use std::io::{IsTerminal, Write};
@@ -30,8 +30,18 @@ use tracing_subscriber::util::SubscriberInitExt;
 #[derive(Parser)]
 #[command(name = "beratta-server", version, about = "Berätta's server: stores sealed answers it cannot read.")]
 struct Cli {
+    /// How log lines are written to stderr: `text` for people, `json` (one object per
+    /// line) for a log collector.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -91,6 +101,28 @@ enum Command {
         /// The first administrator's name as people read it.
         #[arg(long, value_name = "DISPLAY NAME")]
         admin_name: String,
+    },
+    /// Writes a backup of the database to FILE: through the running server's control
+    /// socket while it serves (consistent: taken between two requests' store work), or
+    /// straight from the folder when no server runs. Checks the file by reading it back.
+    /// The server secret file is not in it: keep that apart.
+    Backup {
+        /// The sled database folder the server uses.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The backup file to write; must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Restores a backup into an empty or new folder, checking the whole file first, then
+    /// checks the restored audit log. Serve it with the same server secret file.
+    Restore {
+        /// The backup file `backup` wrote.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The folder to restore into; must be missing or empty.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
     },
     /// Reads the whole audit log and checks its hash chain; names the first bad record.
     VerifyAudit {
@@ -172,21 +204,29 @@ enum Command {
     },
 }
 
+/// Logs go to stderr, so stdout carries only what scripts read: the listening line and
+/// the demo codes. actix's lines about connections a client broke are dropped (see
+/// `logging`), so that an ERROR is always the server's own fault.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::registry().with(filter).with(ClientNoise);
+    match format {
+        LogFormat::Text => logs
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_ansi(std::io::stderr().is_terminal()),
+            )
+            .init(),
+        LogFormat::Json => logs.with(tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr)).init(),
+    }
+}
+
 fn main() -> ExitCode {
-    // Logs go to stderr, so stdout carries only what scripts read: the listening line and
-    // the demo codes. actix's lines about connections a client broke are dropped (see
-    // `logging`), so that an ERROR is always the server's own fault.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .finish()
-        .with(ClientNoise)
-        .init();
-    let result = match Cli::parse().command {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let result = match cli.command {
         Command::Serve {
             data,
             secret_file,
@@ -233,6 +273,8 @@ fn main() -> ExitCode {
                 .map(|()| ExitCode::SUCCESS)
         }
         Command::VerifyAudit { data } => verify_audit(&data),
+        Command::Backup { data, to } => backup(&data, &to).map(|()| ExitCode::SUCCESS),
+        Command::Restore { file, data } => restore(&file, &data),
         Command::DemoMunicipality {
             data,
             secret_file,
@@ -333,7 +375,11 @@ fn serve(
         tracing::warn!("could not sweep expired records or close ended rounds: {e}");
     }
 
-    actix_web::rt::System::new().block_on(async move {
+    // Backups of the live database come through this socket (see `control`).
+    let control = control::listen(state.clone(), data)
+        .with_context(|| format!("cannot open the control socket beside {}", data.display()))?;
+
+    let result = actix_web::rt::System::new().block_on(async move {
         let factory_state = state.clone();
         // The head must arrive in time, idle connections do not stay open long, and a
         // connection being closed is dropped if the client does not close its side; the
@@ -342,6 +388,9 @@ fn serve(
             .client_request_timeout(Duration::from_secs(limits::HEAD_TIMEOUT_SECS))
             .keep_alive(Duration::from_secs(limits::KEEP_ALIVE_SECS))
             .client_disconnect_timeout(Duration::from_secs(limits::DISCONNECT_TIMEOUT_SECS))
+            // On SIGTERM or SIGINT: accept nothing new, finish what is under way (a save
+            // waiting for its flush among it), then stop.
+            .shutdown_timeout(limits::SHUTDOWN_GRACE_SECS)
             .bind(listen)
             .with_context(|| format!("cannot listen on {listen}"))?;
         let address = *server.addrs().first().context("the server is bound to no address")?;
@@ -379,8 +428,70 @@ fn serve(
 
         server.run().await.context("the server stopped with an error")?;
         state.store.flush().context("cannot flush the database on shutdown")?;
+        tracing::info!("stopped: every request under way was answered and the database is flushed");
         Ok(())
-    })
+    });
+    let _ = std::fs::remove_file(control);
+    result
+}
+
+/// `backup`: through the running server, or from the folder when none runs.
+fn backup(data: &Path, to: &Path) -> anyhow::Result<()> {
+    if to.exists() {
+        bail!("{} exists; name a new file for each backup", to.display());
+    }
+    let partial = to.with_file_name(format!(
+        ".{}.partial",
+        to.file_name().context("the backup file needs a name")?.to_string_lossy()
+    ));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let written = (|| -> anyhow::Result<&str> {
+        let how = match control::request_backup(data, &mut file)? {
+            Some(()) => "from the running server",
+            None => {
+                let store = open_store(data).context(
+                    "no server answered on the control socket beside the data folder, and the folder cannot be opened",
+                )?;
+                store.backup(&mut file)?;
+                "from the folder (no server was running)"
+            }
+        };
+        file.sync_all()?;
+        Ok(how)
+    })();
+    let how = match written {
+        Ok(how) => how,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    let summary = match control::check_written(&partial) {
+        Ok(summary) => summary,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e).context("the written backup does not read back whole");
+        }
+    };
+    std::fs::rename(&partial, to).with_context(|| format!("cannot name the backup {}", to.display()))?;
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir).and_then(|d| d.sync_all()).ok();
+    }
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "backup {}: {summary}, {how}", to.display())?;
+    Ok(())
+}
+
+/// `restore`: into an empty folder, then the audit chain is checked.
+fn restore(file: &Path, data: &Path) -> anyhow::Result<ExitCode> {
+    let summary = beratta_server::store::restore_backup(file, data)?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "restored {summary} into {}", data.display())?;
+    verify_audit(data)
 }
 
 /// Reads `id@version`, as printed everywhere an instrument is named.

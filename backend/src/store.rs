@@ -13,6 +13,7 @@
 //! transaction. So nobody can ask whether a lookup is in use by trying it.
 
 mod audit;
+mod backup;
 mod durable;
 mod keys;
 mod kiosks;
@@ -21,6 +22,7 @@ mod staff;
 mod statistics;
 
 pub use audit::{AuditFault, AuditStore};
+pub use backup::{restore_backup, verify_backup, BackupSummary};
 pub use kiosks::KioskStore;
 pub use rounds::{Closing, RoundCounts, RoundStore};
 pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome};
@@ -70,6 +72,9 @@ pub enum StoreError {
     /// acknowledged.
     #[error("writes could not be made durable: {0}")]
     Durability(String),
+    /// A backup could not be written, or a file given as one is not a whole backup.
+    #[error("backup: {0}")]
+    Backup(String),
 }
 
 /// A failed-login counter.
@@ -323,6 +328,14 @@ pub trait Store: StaffStore + AuditStore + RoundStore + StatisticsStore + KioskS
     /// thread: for a save before it is acknowledged, and for an audit record that must be
     /// on disk before the data it records leaves the server. Many waits share one flush.
     fn durable(&self) -> Durable;
+
+    /// Writes a backup of every tree to `out` (see `store/backup.rs`). Consistent only
+    /// while nothing writes: `AppState::backup` sees to that.
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<BackupSummary, StoreError>;
+    /// The database's size on disk, for `/metrics`.
+    fn size_on_disk(&self) -> Result<u64, StoreError>;
+    /// How many child and staff sessions are held (expired ones until the next sweep).
+    fn session_counts(&self) -> Result<(usize, usize), StoreError>;
 }
 
 /// The schema written into a new database and checked on every open.
@@ -969,5 +982,17 @@ impl Store for SledStore {
 
     fn durable(&self) -> Durable {
         Durable::new(self.flusher.enqueue().wait())
+    }
+
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<BackupSummary, StoreError> {
+        self.write_backup(out)
+    }
+
+    fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
+
+    fn session_counts(&self) -> Result<(usize, usize), StoreError> {
+        Ok((self.sessions.len(), self.staff_sessions.len()))
     }
 }

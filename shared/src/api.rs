@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `GET /api/health`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
@@ -16,14 +17,20 @@ pub struct Health {
 }
 
 /// `GET /api/questionnaires/{id}/{version}`: what a browser needs to run an instrument.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuestionnaireBundle {
+    /// The factor catalogue as `questionnaires/factors.toml` holds it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub catalogue: RawCatalogue,
+    /// The instrument as its TOML file holds it, checked by the browser as by the server.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub questionnaire: RawQuestionnaire,
 }
 
 /// `GET /api/child/params/{lookup}`: how to derive the login proof. An unknown lookup
 /// gets a made-up salt, so it cannot be told from a wrong code.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginParams {
     pub salt: Bytes,
@@ -31,6 +38,7 @@ pub struct LoginParams {
 }
 
 /// `POST /api/child/login`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildLogin {
     pub lookup: String,
@@ -38,6 +46,7 @@ pub struct ChildLogin {
 }
 
 /// Which instrument an assessment is given with.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionnaireRef {
     pub id: String,
@@ -51,6 +60,7 @@ impl QuestionnaireRef {
 }
 
 /// The sealed state of an assessment, exactly as stored; the server cannot open any of it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedAnswers {
     /// Goes up by one with every save.
@@ -81,6 +91,7 @@ pub struct SealedAnswers {
 /// What the server learns in the clear from a save in a round, so that the round's page
 /// can count without any key: whether the child has finished, and, in anonymous rounds
 /// only (where no adult can open a status), whether an answer is acute.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundProgress {
     pub finished: bool,
@@ -91,6 +102,7 @@ pub struct RoundProgress {
 
 /// What a logged-in child's browser gets: `POST /api/child/login` and
 /// `GET /api/child/session`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildAssessment {
     pub assessment: String,
@@ -116,6 +128,7 @@ pub struct ChildAssessment {
 }
 
 /// What a child's browser knows of its round.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildRound {
     pub round: String,
@@ -125,12 +138,14 @@ pub struct ChildRound {
 }
 
 /// `PUT /api/child/answers`: the answer is acknowledged only once it is on disk.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveReceipt {
     pub counter: u64,
 }
 
 /// The body of every error response.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiErrorBody {
     /// A stable machine-readable code, e.g. `bad_code`, `stale_save`.
@@ -144,6 +159,7 @@ pub struct ApiErrorBody {
 // and keeps the wrap key that opens the organisation key (see `staff`).
 
 /// What staff may do. Capabilities are checked on the server for every request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -157,6 +173,7 @@ pub enum Role {
 
 /// The first administrator's set-up, with the token `create-org` printed:
 /// `POST /api/setup/{token}`. The browser made the organisation's key pair.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganisationSetup {
     pub username: String,
@@ -176,6 +193,7 @@ pub struct OrganisationSetup {
 
 /// What the server keeps of a password: a salt, the cost, the proof (it stores only a keyed
 /// hash of it) and the organisation key wrapped under the password's wrap key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPassword {
     pub salt: Bytes,
@@ -190,6 +208,7 @@ pub struct NewPassword {
 }
 
 /// `POST /api/staff/login` (parameters from `GET /api/staff/params/{username}`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffLogin {
     pub username: String,
@@ -197,6 +216,7 @@ pub struct StaffLogin {
 }
 
 /// The logged-in staff member: `POST /api/staff/login`, `GET /api/staff/me`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSession {
     pub staff_id: String,
@@ -229,6 +249,7 @@ pub struct StaffSession {
 }
 
 /// A staff member as administrators see them: `GET /api/admin/staff`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMember {
     pub staff_id: String,
@@ -251,6 +272,7 @@ pub struct StaffMember {
 /// A staff member's own X25519 key pair, so that an administrator can grant them the
 /// statistics key without knowing their password: the public half, and the secret half
 /// wrapped under their password's wrap key (`SecretKind::Personal`, holder `Staff`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonalKey {
     pub public_key: Bytes,
@@ -258,6 +280,7 @@ pub struct PersonalKey {
 }
 
 /// A staff member's copy of the statistics key, as their browser gets it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "copy")]
 pub enum StatisticsKeyCopy {
@@ -274,6 +297,7 @@ pub enum StatisticsKeyCopy {
 
 /// `PUT /api/admin/statistics-key`: an organisation set up before the statistics key gets
 /// one, made in the browser of the first administrator who logs in. Works once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatisticsKeySetup {
     pub public_key: Bytes,
@@ -283,6 +307,7 @@ pub struct StatisticsKeySetup {
 
 /// `PUT /api/admin/staff/{id}/statistics-key`: the statistics key sealed by the
 /// administrator's browser to the colleague's personal public key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatisticsGrant {
     pub sealed: Bytes,
@@ -291,6 +316,7 @@ pub struct StatisticsGrant {
 /// One page of `GET /api/statistics/rounds/{round}/records`: sealed statistics records in
 /// random order, without assessment ids; `next` is the cursor of the following page, `None`
 /// after the last.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatisticsPage {
     pub records: Vec<Bytes>,
@@ -299,6 +325,7 @@ pub struct StatisticsPage {
 
 /// `POST /api/admin/staff`: the administrator's browser wrapped the organisation key under
 /// a fresh enrolment key that travels only in the link's fragment, never to the server.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewStaffMember {
     pub username: String,
@@ -312,6 +339,7 @@ pub struct NewStaffMember {
 }
 
 /// `GET /api/enrol/{token}`: what the new staff member's browser needs to take over.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enrolment {
     pub staff_id: String,
@@ -324,6 +352,7 @@ pub struct Enrolment {
 }
 
 /// `PATCH /api/admin/staff/{id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffChange {
     pub disabled: Option<bool>,
@@ -340,6 +369,7 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Resul
 }
 
 /// A unit (a school, a team) that children can be shared with.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub unit_id: String,
@@ -348,6 +378,7 @@ pub struct Unit {
 
 /// `POST /api/invitations/lookups`: how many lookups to reserve for the next invitations
 /// (1 to the batch maximum).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LookupRequest {
     pub count: u32,
@@ -356,6 +387,7 @@ pub struct LookupRequest {
 /// The answer: lookups the server drew, free in every organisation and held for this
 /// staff member until `expires_unix`. Each child's code is made around one of them
 /// (`login::ChildCode::with_lookup`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReservedLookups {
     pub lookups: Vec<String>,
@@ -364,6 +396,7 @@ pub struct ReservedLookups {
 
 /// One child in `POST /api/invitations`. The staff browser made the code around a lookup
 /// reserved for it and derived its login proof; the server never sees the code.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewInvitation {
     /// One of the lookups `POST /api/invitations/lookups` reserved for this staff member.
@@ -375,6 +408,7 @@ pub struct NewInvitation {
     pub sealed_note: Bytes,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationBatch {
     pub questionnaire: QuestionnaireRef,
@@ -390,6 +424,7 @@ pub struct InvitationBatch {
 }
 
 /// What staff see of an invitation: `GET /api/invitations`, `GET /api/assessments/{id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentRecord {
     pub assessment: String,
@@ -408,6 +443,7 @@ pub struct AssessmentRecord {
 
 /// The help loop's status, sealed under the assessment's data key so that both the child
 /// and staff can read it: `PUT /api/assessments/{id}/help`, and in `ChildAssessment`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedHelp {
     pub counter: u64,
@@ -417,6 +453,7 @@ pub struct SealedHelp {
 /// One child's row of `GET /api/invitations/statuses` (audited once per call): what the
 /// staff browser needs to open the sealed status and, for unhandled help wishes, the help
 /// status. Never the answers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusEntry {
     pub assessment: String,
@@ -433,6 +470,7 @@ pub struct StatusEntry {
 /// `GET /api/invitations/{id}/code`: what a staff browser needs to give a child a new code
 /// for the same assessment. The server's share lets the browser derive the new code's wrap
 /// key; the sealed data key is what it wraps.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeBasis {
     pub assessment: String,
@@ -445,6 +483,7 @@ pub struct CodeBasis {
 
 /// `POST /api/invitations/{id}/code`: a new code for the same assessment, made around a
 /// lookup reserved for this staff member. The old code's lookup, verifier and sessions go.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCode {
     pub lookup: String,
@@ -460,6 +499,7 @@ pub struct NewCode {
 
 /// `POST /api/recovery/open`: an administrator who lost their password proves they hold
 /// the organisation's recovery key (`RecoveryKey::proof`), never sending the key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryClaim {
     pub username: String,
@@ -468,6 +508,7 @@ pub struct RecoveryClaim {
 
 /// The answer: whose account it is, and the organisation key wrapped under the recovery
 /// key, which only the browser that has the key can open.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCopy {
     pub staff_id: String,
@@ -484,6 +525,7 @@ pub struct RecoveryCopy {
 
 /// `POST /api/recovery/reset`: the same proof, and the new password with the organisation
 /// key wrapped under it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryReset {
     pub username: String,
@@ -493,6 +535,7 @@ pub struct RecoveryReset {
 
 /// `GET /api/admin/children`: how many children's invitations exist in one unit (not
 /// revoked), with no names. `unit` is `None` for children in no unit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitChildren {
     pub unit: Option<String>,
@@ -501,6 +544,7 @@ pub struct UnitChildren {
 
 /// `GET /api/admin/audit/children`: every invitation's sealed note, so that the
 /// administrator's browser can name children in the audit log.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildNote {
     pub assessment: String,
@@ -511,6 +555,7 @@ pub struct ChildNote {
 // Rounds: one survey wave over a class, a school or an area.
 
 /// Whether staff can read one child of a round (identified) or nobody can (anonymous).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundMode {
@@ -519,6 +564,7 @@ pub enum RoundMode {
 }
 
 /// What kind of work an intervention is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InterventionKind {
@@ -528,6 +574,7 @@ pub enum InterventionKind {
 }
 
 /// Where a round stands to its intervention.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -537,6 +584,7 @@ pub enum Phase {
 }
 
 /// An intervention whose effect rounds measure: `GET`/`POST /api/interventions`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Intervention {
     pub intervention_id: String,
@@ -545,6 +593,7 @@ pub struct Intervention {
 }
 
 /// `POST /api/interventions`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewIntervention {
     pub name: String,
@@ -552,6 +601,7 @@ pub struct NewIntervention {
 }
 
 /// A round's intervention and its phase.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundIntervention {
     pub intervention_id: String,
@@ -559,6 +609,7 @@ pub struct RoundIntervention {
 }
 
 /// `POST /api/rounds`. Dates are days (`YYYY-MM-DD`), the finest time a round knows.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRound {
     pub name: String,
@@ -573,6 +624,7 @@ pub struct NewRound {
 }
 
 /// A round as staff see it: `GET /api/rounds`, and in [`RoundPage`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
     pub round_id: String,
@@ -602,6 +654,7 @@ impl Round {
 /// `GET /api/statistics/rounds`: what a statistics-key holder builds group pictures from:
 /// every round of the organisation (open ones show no figures), the interventions they
 /// belong to and the units' names. Never a child.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatisticsRounds {
     pub rounds: Vec<Round>,
@@ -614,6 +667,7 @@ pub struct StatisticsRounds {
 /// response rates. A count of invitations, never of answers. Apart from
 /// [`StatisticsRounds`] because counting reads every assessment of the organisation, and
 /// the records of the rounds can be fetched and opened meanwhile.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatisticsInvited {
     pub invited: BTreeMap<String, u64>,
@@ -622,6 +676,7 @@ pub struct StatisticsInvited {
 /// `POST /api/statistics/openings`: the browser of a statistics-key holder says which group
 /// picture it opened, so that it is audited (`group_picture_opened`): the rounds (closed
 /// ones of the organisation), the breakdown and the view. Never the numbers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PictureOpening {
     pub rounds: Vec<String>,
@@ -639,6 +694,7 @@ impl PictureOpening {
 }
 
 /// `GET /api/rounds/{id}`: the round and what the server can count without a key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundPage {
     pub round: Round,
@@ -654,6 +710,7 @@ pub struct RoundPage {
 
 /// `POST /api/admin/kiosks`: a browser at a youth centre that will take anonymous answers
 /// for `round` (one of the organisation's anonymous rounds), without cards.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewKiosk {
     pub name: String,
@@ -661,6 +718,7 @@ pub struct NewKiosk {
 }
 
 /// A kiosk as administrators see it: `GET /api/admin/kiosks`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Kiosk {
     pub kiosk_id: String,
@@ -679,6 +737,7 @@ pub struct Kiosk {
 /// The answer to `POST /api/admin/kiosks`: the kiosk and its one-time registration token,
 /// which the administrator opens in the kiosk's browser as `/?kiosk=1#kiosk=<token>`. The
 /// server keeps only its hash.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KioskRegistration {
     pub kiosk: Kiosk,
@@ -687,12 +746,14 @@ pub struct KioskRegistration {
 
 /// `POST /api/kiosk/register`: the kiosk's browser hands in the one-time token and gets the
 /// device token as a cookie that scripts cannot read.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KioskClaim {
     pub token: String,
 }
 
 /// `GET /api/kiosk`: what a registered kiosk's start screen shows.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KioskInfo {
     pub name: String,

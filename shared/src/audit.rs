@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 pub const HASH_LEN: usize = 32;
 
 /// What happened.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
@@ -163,6 +164,7 @@ pub struct AuditEvent {
 }
 
 /// A record in the chain.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// 1 for the first record, then one more each time.

@@ -27,3 +27,18 @@ impl From<&[u8]> for Bytes {
         Bytes(b.to_vec())
     }
 }
+
+/// On the wire a string of unpadded URL-safe base64, which is what the OpenAPI document says.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Bytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Za-z0-9_-]*$"))
+            .description(Some("bytes as unpadded URL-safe base64"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Bytes {}

@@ -143,6 +143,7 @@ impl std::fmt::Debug for ChildCode {
 }
 
 /// Argon2id cost, stored with each invitation so it can be raised later.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KdfParams {
     pub memory_kib: u32,

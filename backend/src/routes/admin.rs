@@ -21,6 +21,11 @@ use rand_core::OsRng;
 use serde::Deserialize;
 
 /// `GET /api/admin/staff`: the organisation's accounts, by username.
+#[utoipa::path(
+    get,
+    path = "/api/admin/staff",
+    responses((status = 200, body = [beratta_core::api::StaffMember])),
+)]
 pub async fn list_staff(admin: Admin) -> Result<web::Json<Vec<StaffMember>>, ApiError> {
     let members = off_worker(admin, |admin| {
         let staff = admin.staff();
@@ -41,6 +46,12 @@ fn check_unit(admin: &Admin, unit: Option<&str>) -> Result<(), ApiError> {
 }
 
 /// `POST /api/admin/staff`: an account without a password, waiting for its enrolment link.
+#[utoipa::path(
+    post,
+    path = "/api/admin/staff",
+    request_body = beratta_core::api::NewStaffMember,
+    responses((status = 200, body = beratta_core::api::StaffMember)),
+)]
 pub async fn add_staff(admin: Admin, body: web::Json<NewStaffMember>) -> Result<web::Json<StaffMember>, ApiError> {
     let body = body.into_inner();
     let username = normalise_username(&body.username).ok_or(ApiError::BadUsername)?;
@@ -89,6 +100,13 @@ pub async fn add_staff(admin: Admin, body: web::Json<NewStaffMember>) -> Result<
 /// `PATCH /api/admin/staff/{id}`: role, unit (moving a colleague), disabled. Disabling ends every session of the
 /// account at once. An administrator cannot disable or demote themselves, so an
 /// organisation is never left without one by accident.
+#[utoipa::path(
+    patch,
+    path = "/api/admin/staff/{id}",
+    params(("id" = String, Path)),
+    request_body = beratta_core::api::StaffChange,
+    responses((status = 200, body = beratta_core::api::StaffMember)),
+)]
 pub async fn change_staff(
     admin: Admin,
     path: web::Path<String>,
@@ -152,18 +170,29 @@ pub async fn change_staff(
 }
 
 /// `GET /api/admin/units`.
+#[utoipa::path(
+    get,
+    path = "/api/admin/units",
+    responses((status = 200, body = [beratta_core::api::Unit])),
+)]
 pub async fn list_units(admin: Admin) -> Result<web::Json<Vec<Unit>>, ApiError> {
     let units = off_worker(admin, |admin| Ok(admin.staff().state().store.units(&admin.staff().organisation().id)?));
     Ok(web::Json(units.await?))
 }
 
 /// The body of `POST /api/admin/units`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewUnit {
     pub name: String,
 }
 
 /// `POST /api/admin/units`: the server makes the id.
+#[utoipa::path(
+    post,
+    path = "/api/admin/units",
+    request_body = NewUnit,
+    responses((status = 200, body = beratta_core::api::Unit)),
+)]
 pub async fn add_unit(admin: Admin, body: web::Json<NewUnit>) -> Result<web::Json<Unit>, ApiError> {
     let name = check_name(&body.name).map_err(|_| ApiError::Invalid("a unit name has 1 to 100 characters"))?;
     let unit = off_worker(admin, move |admin| {
@@ -177,7 +206,8 @@ pub async fn add_unit(admin: Admin, body: web::Json<NewUnit>) -> Result<web::Jso
 }
 
 /// The query of `GET /api/admin/audit`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditPage {
     /// The first sequence number wanted; the next page starts after the last one seen.
     pub from: Option<u64>,
@@ -185,6 +215,12 @@ pub struct AuditPage {
 
 /// `GET /api/admin/audit?from=SEQ`: the organisation's records, oldest first, at most
 /// [`limits::AUDIT_PAGE`] at a time. Reading the log is itself logged.
+#[utoipa::path(
+    get,
+    path = "/api/admin/audit",
+    params(AuditPage),
+    responses((status = 200, body = [beratta_core::audit::AuditEntry])),
+)]
 pub async fn audit(admin: Admin, query: web::Query<AuditPage>) -> Result<web::Json<Vec<AuditEntry>>, ApiError> {
     let from = query.from.unwrap_or(1).max(1);
     let entries = off_worker(admin, move |admin| {
@@ -200,6 +236,11 @@ pub async fn audit(admin: Admin, query: web::Query<AuditPage>) -> Result<web::Js
 /// organisation has per unit, with no names and nothing sealed. A child counts in the unit
 /// it is shared with, else in its inviter's unit, else in no unit (`unit: None`, listed
 /// last). Units with no children are listed with 0.
+#[utoipa::path(
+    get,
+    path = "/api/admin/children",
+    responses((status = 200, body = [beratta_core::api::UnitChildren])),
+)]
 pub async fn children(admin: Admin) -> Result<web::Json<Vec<UnitChildren>>, ApiError> {
     let counts = off_worker(admin, |admin| {
         let staff = admin.staff();
@@ -229,6 +270,11 @@ pub async fn children(admin: Admin) -> Result<web::Json<Vec<UnitChildren>>, ApiE
 /// status), so that the administrator's browser, which holds the organisation key, can show
 /// the child's name where the log names an assessment. Reading them is audited like
 /// reading the log.
+#[utoipa::path(
+    get,
+    path = "/api/admin/audit/children",
+    responses((status = 200, body = [beratta_core::api::ChildNote])),
+)]
 pub async fn audit_children(admin: Admin) -> Result<web::Json<Vec<ChildNote>>, ApiError> {
     let notes = off_worker(admin, |admin| {
         let staff = admin.staff();

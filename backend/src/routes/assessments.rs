@@ -53,6 +53,12 @@ fn check_child(child: &NewInvitation, floor: &beratta_core::login::KdfParams) ->
 /// once and draws at most `MAX_LOOKUPS_DRAWN` per day; beyond that the answer is 429
 /// `too_many_lookups` with `Retry-After`. Not audited, like listing: nothing about a child
 /// is made or read, and each invitation made with a lookup is audited when it is created.
+#[utoipa::path(
+    post,
+    path = "/api/invitations/lookups",
+    request_body = beratta_core::api::LookupRequest,
+    responses((status = 200, body = beratta_core::api::ReservedLookups)),
+)]
 pub async fn reserve_lookups(
     inviter: Inviter,
     body: web::Json<LookupRequest>,
@@ -83,6 +89,12 @@ pub async fn reserve_lookups(
 /// the insert. Any other lookup (never reserved, expired, used, a colleague's, or one
 /// another organisation has) is refused alike with 409 `lookup_not_reserved`, which names
 /// no lookup, and nothing is stored.
+#[utoipa::path(
+    post,
+    path = "/api/invitations",
+    request_body = beratta_core::api::InvitationBatch,
+    responses((status = 200, body = [beratta_core::api::AssessmentRecord])),
+)]
 pub async fn create(
     inviter: Inviter,
     body: web::Json<InvitationBatch>,
@@ -168,6 +180,11 @@ pub async fn create(
 /// `GET /api/invitations`: the children this staff member may read, newest first, with
 /// their sealed notes but without answers or help status, which only the audited
 /// per-child view gives. Listing is not audited.
+#[utoipa::path(
+    get,
+    path = "/api/invitations",
+    responses((status = 200, body = [beratta_core::api::AssessmentRecord])),
+)]
 pub async fn list(inviter: Inviter) -> Result<web::Json<Vec<AssessmentRecord>>, ApiError> {
     let records = off_worker(inviter, |inviter| {
         let readable = inviter.readable_assessments()?;
@@ -180,6 +197,11 @@ pub async fn list(inviter: Inviter) -> Result<web::Json<Vec<AssessmentRecord>>, 
 /// sealed status of the newest save (with the data key sealed to the organisation and
 /// the help status, so that unhandled help wishes can be counted), never the answers. The
 /// browser opens them; the view is one audit record, on disk before the data leaves.
+#[utoipa::path(
+    get,
+    path = "/api/invitations/statuses",
+    responses((status = 200, body = [beratta_core::api::StatusEntry])),
+)]
 pub async fn statuses(inviter: Inviter) -> Result<web::Json<Vec<StatusEntry>>, ApiError> {
     let (entries, audited) = off_worker(inviter, |inviter| {
         let readable = inviter.readable_assessments()?;
@@ -208,6 +230,12 @@ pub async fn statuses(inviter: Inviter) -> Result<web::Json<Vec<StatusEntry>>, A
 /// `GET /api/invitations/{id}/code`: what the staff browser needs to make a new code for
 /// this child: the save counter, the data key sealed to the organisation and the server's
 /// share of the child's wrap key. Not audited: it opens nothing, and the replacement is.
+#[utoipa::path(
+    get,
+    path = "/api/invitations/{id}/code",
+    params(("id" = String, Path)),
+    responses((status = 200, body = beratta_core::api::CodeBasis)),
+)]
 pub async fn code_basis(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<CodeBasis>, ApiError> {
     let id = path.into_inner();
     let basis = off_worker(inviter, move |inviter| {
@@ -230,6 +258,13 @@ pub async fn code_basis(inviter: Inviter, path: web::Path<String>) -> Result<web
 /// `POST /api/invitations/{id}/code`: gives the child a new code for the same assessment,
 /// for whoever may revoke it. The old code stops working at once (its lookup, verifier and
 /// sessions go), the answers stay, the change is audited and on disk before the answer.
+#[utoipa::path(
+    post,
+    path = "/api/invitations/{id}/code",
+    params(("id" = String, Path)),
+    request_body = beratta_core::api::NewCode,
+    responses((status = 200, body = beratta_core::api::AssessmentRecord)),
+)]
 pub async fn replace_code(
     inviter: Inviter,
     path: web::Path<String>,
@@ -287,6 +322,12 @@ pub async fn replace_code(
 
 /// `POST /api/invitations/{id}/revoke`: the code stops working at once and a child's open
 /// session ends. Revoking twice is harmless.
+#[utoipa::path(
+    post,
+    path = "/api/invitations/{id}/revoke",
+    params(("id" = String, Path)),
+    responses((status = 200, body = beratta_core::api::AssessmentRecord)),
+)]
 pub async fn revoke(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<AssessmentRecord>, ApiError> {
     let id = path.into_inner();
     let revoked = off_worker(inviter, move |inviter| {
@@ -301,6 +342,12 @@ pub async fn revoke(inviter: Inviter, path: web::Path<String>) -> Result<web::Js
 
 /// `GET /api/assessments/{id}`: one child's record with the sealed answers and help
 /// status. The view is on disk in the audit log before the data leaves.
+#[utoipa::path(
+    get,
+    path = "/api/assessments/{id}",
+    params(("id" = String, Path)),
+    responses((status = 200, body = beratta_core::api::AssessmentRecord)),
+)]
 pub async fn view(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<AssessmentRecord>, ApiError> {
     let id = path.into_inner();
     let (record, audited) = off_worker(inviter, move |inviter| {
@@ -316,6 +363,13 @@ pub async fn view(inviter: Inviter, path: web::Path<String>) -> Result<web::Json
 
 /// `PUT /api/assessments/{id}/help`: the next help status (counter = stored + 1), sealed
 /// under the assessment's data key so the child can read it too. Acknowledged once on disk.
+#[utoipa::path(
+    put,
+    path = "/api/assessments/{id}/help",
+    params(("id" = String, Path)),
+    request_body = beratta_core::api::SealedHelp,
+    responses((status = 200, body = beratta_core::api::SaveReceipt)),
+)]
 pub async fn set_help(
     inviter: Inviter,
     path: web::Path<String>,

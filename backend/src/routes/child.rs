@@ -48,6 +48,12 @@ pub fn is_lookup(lookup: &str) -> bool {
 /// `GET /api/child/params/{lookup}`. An unknown lookup gets a salt derived from the server
 /// secret and the standard cost, the same every time, so that a guesser cannot tell which
 /// lookups exist.
+#[utoipa::path(
+    get,
+    path = "/api/child/params/{lookup}",
+    params(("lookup" = String, Path)),
+    responses((status = 200, body = beratta_core::api::LoginParams)),
+)]
 pub async fn params(state: web::Data<AppState>, path: web::Path<String>) -> Result<web::Json<LoginParams>, ApiError> {
     let lookup = path.into_inner();
     if !is_lookup(&lookup) {
@@ -67,6 +73,12 @@ pub async fn params(state: web::Data<AppState>, path: web::Path<String>) -> Resu
 }
 
 /// `POST /api/child/login`.
+#[utoipa::path(
+    post,
+    path = "/api/child/login",
+    request_body = beratta_core::api::ChildLogin,
+    responses((status = 200, body = beratta_core::api::ChildAssessment)),
+)]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -271,6 +283,11 @@ fn assessment_of(state: &AppState, child: &LoggedInChild) -> Result<Assessment, 
 
 /// `GET /api/child/session`: what login returned, with the same resume key, so a reloaded
 /// page can carry on without the code.
+#[utoipa::path(
+    get,
+    path = "/api/child/session",
+    responses((status = 200, body = beratta_core::api::ChildAssessment)),
+)]
 pub async fn session(child: LoggedInChild, state: web::Data<AppState>) -> Result<web::Json<ChildAssessment>, ApiError> {
     let body = state
         .blocking(move |state| {
@@ -313,6 +330,12 @@ fn check_shape(sealed: &SealedAnswers) -> Result<(), ApiError> {
 }
 
 /// `PUT /api/child/answers`: stores the next save, answering only once it is on disk.
+#[utoipa::path(
+    put,
+    path = "/api/child/answers",
+    request_body = beratta_core::api::SealedAnswers,
+    responses((status = 200, body = beratta_core::api::SaveReceipt)),
+)]
 pub async fn save_answers(
     child: LoggedInChild,
     state: web::Data<AppState>,
@@ -342,6 +365,11 @@ pub async fn save_answers(
 
 /// `POST /api/child/logout`: ends the session on the server, so the cookie and the resume
 /// key the browser may still hold are worthless, and tells the browser to drop the cookie.
+#[utoipa::path(
+    post,
+    path = "/api/child/logout",
+    responses((status = 204)),
+)]
 pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if let Some(key) = session_key(&req) {
         state.blocking(move |state| Ok(state.store.delete_session(&key)?)).await?;

@@ -39,6 +39,11 @@ fn kiosk_actor(id: &str) -> String {
 
 /// `GET /api/admin/kiosks`: the organisation's kiosks, oldest first. Not audited, like the
 /// list of units: it names no child.
+#[utoipa::path(
+    get,
+    path = "/api/admin/kiosks",
+    responses((status = 200, body = [beratta_core::api::Kiosk])),
+)]
 pub async fn list(admin: Admin) -> Result<web::Json<Vec<Kiosk>>, ApiError> {
     let kiosks = off_worker(admin, |admin| {
         let staff = admin.staff();
@@ -49,6 +54,12 @@ pub async fn list(admin: Admin) -> Result<web::Json<Vec<Kiosk>>, ApiError> {
 
 /// `POST /api/admin/kiosks`: a new kiosk for one of the organisation's anonymous rounds,
 /// with its one-time registration token (only its hash is stored).
+#[utoipa::path(
+    post,
+    path = "/api/admin/kiosks",
+    request_body = beratta_core::api::NewKiosk,
+    responses((status = 200, body = beratta_core::api::KioskRegistration)),
+)]
 pub async fn create(admin: Admin, body: web::Json<NewKiosk>) -> Result<web::Json<KioskRegistration>, ApiError> {
     let new = body.into_inner();
     let name = check_name(&new.name).map_err(|_| ApiError::Invalid("a kiosk's name has 1 to 100 characters"))?;
@@ -81,6 +92,12 @@ pub async fn create(admin: Admin, body: web::Json<NewKiosk>) -> Result<web::Json
 
 /// `DELETE /api/admin/kiosks/{id}`: takes a kiosk out of use for good; its browser's
 /// device token starts nothing from now on.
+#[utoipa::path(
+    delete,
+    path = "/api/admin/kiosks/{id}",
+    params(("id" = String, Path)),
+    responses((status = 200, body = beratta_core::api::Kiosk)),
+)]
 pub async fn revoke(admin: Admin, path: web::Path<String>) -> Result<web::Json<Kiosk>, ApiError> {
     let id = path.into_inner();
     let kiosk = off_worker(admin, move |admin| {
@@ -93,6 +110,12 @@ pub async fn revoke(admin: Admin, path: web::Path<String>) -> Result<web::Json<K
 
 /// `POST /api/kiosk/register`: the kiosk's browser hands in the registration token and
 /// gets the device token as a cookie. The link works once, within its time.
+#[utoipa::path(
+    post,
+    path = "/api/kiosk/register",
+    request_body = beratta_core::api::KioskClaim,
+    responses((status = 200, body = beratta_core::api::KioskInfo)),
+)]
 pub async fn register(state: web::Data<AppState>, body: web::Json<KioskClaim>) -> Result<HttpResponse, ApiError> {
     let registration = cookies::key_of(body.token.trim()).ok_or(ApiError::BadKioskLink)?;
     let (token, device) = cookies::new_token();
@@ -128,6 +151,11 @@ fn this_kiosk(state: &AppState, device: Option<SessionKey>) -> Result<(String, K
 }
 
 /// `GET /api/kiosk`: whether this browser is a live kiosk, and what its start screen shows.
+#[utoipa::path(
+    get,
+    path = "/api/kiosk",
+    responses((status = 200, body = beratta_core::api::KioskInfo)),
+)]
 pub async fn info(req: HttpRequest, state: web::Data<AppState>) -> Result<web::Json<KioskInfo>, ApiError> {
     let device = cookies::session_key(&req, KIOSK_COOKIE);
     let info = state
@@ -142,6 +170,11 @@ pub async fn info(req: HttpRequest, state: web::Data<AppState>) -> Result<web::J
 /// `POST /api/kiosk/start`: a fresh anonymous assessment in the kiosk's round, and a child
 /// session for it, ending the one the browser had before. Counted against the kiosk's
 /// limit before anything is made, and audited.
+#[utoipa::path(
+    post,
+    path = "/api/kiosk/start",
+    responses((status = 200, body = beratta_core::api::ChildAssessment)),
+)]
 pub async fn start(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let device = cookies::session_key(&req, KIOSK_COOKIE);
     let old_session = cookies::session_key(&req, SESSION_COOKIE);

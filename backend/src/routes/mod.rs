@@ -7,6 +7,8 @@ pub mod child;
 pub mod frontend;
 pub mod health;
 pub mod kiosks;
+pub mod metrics;
+pub mod openapi;
 pub mod questionnaires;
 pub mod recovery;
 pub mod rounds;
@@ -22,6 +24,9 @@ use actix_web::{web, Resource, Scope};
 pub fn api() -> Scope {
     web::scope("/api")
         .service(resource("/health").route(web::get().to(health::health)))
+        .service(resource("/health/live").route(web::get().to(health::live)))
+        .service(resource("/health/ready").route(web::get().to(health::ready)))
+        .service(resource("/openapi.json").route(web::get().to(openapi::openapi_json)))
         .service(resource("/questionnaires/{id}/{version}").route(web::get().to(questionnaires::bundle)))
         .service(resource("/child/params/{lookup}").route(web::get().to(child::params)))
         .service(resource("/child/login").route(web::post().to(child::login)))
@@ -98,6 +103,11 @@ pub fn api() -> Scope {
                 .route(web::put().to(assessments::set_help)),
         )
         .default_service(web::to(not_found))
+}
+
+/// `GET /metrics`, outside the API: Prometheus expects it there, and it is no JSON.
+pub fn operator() -> Resource {
+    web::resource("/metrics").route(web::get().to(metrics::metrics)).default_service(web::to(method_not_allowed))
 }
 
 /// A JSON body limit for one resource, with the API's error shape.

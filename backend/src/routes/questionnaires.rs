@@ -7,6 +7,12 @@ use actix_web::{web, HttpResponse};
 
 /// Sends the bundle serialised at start; the browser validates it again with the same
 /// domain crate before running it.
+#[utoipa::path(
+    get,
+    path = "/api/questionnaires/{id}/{version}",
+    params(("id" = String, Path), ("version" = u32, Path)),
+    responses((status = 200, body = beratta_core::api::QuestionnaireBundle)),
+)]
 pub async fn bundle(state: web::Data<AppState>, path: web::Path<(String, u32)>) -> Result<HttpResponse, ApiError> {
     let (id, version) = path.into_inner();
     let json = state.instruments.bundle(&id, version).ok_or(ApiError::UnknownQuestionnaire)?;

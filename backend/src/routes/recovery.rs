@@ -71,6 +71,12 @@ fn claimed(username: &str, proof: &Bytes) -> Result<String, ApiError> {
 }
 
 /// `POST /api/recovery/open`: a right proof gets the recovery copy of the organisation key.
+#[utoipa::path(
+    post,
+    path = "/api/recovery/open",
+    request_body = beratta_core::api::RecoveryClaim,
+    responses((status = 200, body = beratta_core::api::RecoveryCopy)),
+)]
 pub async fn open(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -104,6 +110,12 @@ pub async fn open(
 /// administrator's password (and their copy of the organisation key) and end their
 /// sessions, so whoever may have had the old password is logged out. The username's
 /// password lock is lifted: they may log in with the new one at once.
+#[utoipa::path(
+    post,
+    path = "/api/recovery/reset",
+    request_body = beratta_core::api::RecoveryReset,
+    responses((status = 204)),
+)]
 pub async fn reset(
     req: HttpRequest,
     state: web::Data<AppState>,

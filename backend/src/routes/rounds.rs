@@ -31,6 +31,11 @@ fn is_day(day: &str) -> bool {
 
 /// `GET /api/rounds`: the organisation's rounds, oldest first. Not audited, like the list
 /// of units: it names no child.
+#[utoipa::path(
+    get,
+    path = "/api/rounds",
+    responses((status = 200, body = [beratta_core::api::Round])),
+)]
 pub async fn list(inviter: Inviter) -> Result<web::Json<Vec<Round>>, ApiError> {
     let rounds = off_worker(inviter, |inviter| {
         let staff = inviter.staff();
@@ -42,6 +47,12 @@ pub async fn list(inviter: Inviter) -> Result<web::Json<Vec<Round>>, ApiError> {
 /// `POST /api/rounds`: a new round. The unit must be one of the organisation's, the
 /// instrument one the server serves, the period a real one, and an intervention one of
 /// the organisation's.
+#[utoipa::path(
+    post,
+    path = "/api/rounds",
+    request_body = beratta_core::api::NewRound,
+    responses((status = 200, body = beratta_core::api::Round)),
+)]
 pub async fn create(inviter: Inviter, body: web::Json<NewRound>) -> Result<web::Json<Round>, ApiError> {
     let new = body.into_inner();
     let name = check_name(&new.name).map_err(|_| ApiError::Invalid("a round's name has 1 to 100 characters"))?;
@@ -88,6 +99,12 @@ pub async fn create(inviter: Inviter, body: web::Json<NewRound>) -> Result<web::
 }
 
 /// `GET /api/rounds/{id}`: the round and its counts (audited as `round_viewed`).
+#[utoipa::path(
+    get,
+    path = "/api/rounds/{id}",
+    params(("id" = String, Path)),
+    responses((status = 200, body = beratta_core::api::RoundPage)),
+)]
 pub async fn view(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<RoundPage>, ApiError> {
     let id = path.into_inner();
     let page = off_worker(inviter, move |inviter| {
@@ -108,6 +125,12 @@ pub async fn view(inviter: Inviter, path: web::Path<String>) -> Result<web::Json
 /// keeps the child's answers but changes no record (`Store::save_answers`). Audited as
 /// `round_closed`, once: closing a closed round answers it unchanged and records nothing.
 /// The answer waits until the close and its audit record are on disk.
+#[utoipa::path(
+    post,
+    path = "/api/rounds/{id}/close",
+    params(("id" = String, Path)),
+    responses((status = 200, body = beratta_core::api::Round)),
+)]
 pub async fn close(inviter: Inviter, path: web::Path<String>) -> Result<web::Json<Round>, ApiError> {
     let id = path.into_inner();
     let (round, durable) = off_worker(inviter, move |inviter| {
@@ -130,6 +153,11 @@ pub async fn close(inviter: Inviter, path: web::Path<String>) -> Result<web::Jso
 }
 
 /// `GET /api/interventions`: the organisation's interventions, by name.
+#[utoipa::path(
+    get,
+    path = "/api/interventions",
+    responses((status = 200, body = [beratta_core::api::Intervention])),
+)]
 pub async fn interventions(inviter: Inviter) -> Result<web::Json<Vec<Intervention>>, ApiError> {
     let list = off_worker(inviter, |inviter| {
         let staff = inviter.staff();
@@ -139,6 +167,12 @@ pub async fn interventions(inviter: Inviter) -> Result<web::Json<Vec<Interventio
 }
 
 /// `POST /api/interventions`: a new intervention with a name and a kind.
+#[utoipa::path(
+    post,
+    path = "/api/interventions",
+    request_body = beratta_core::api::NewIntervention,
+    responses((status = 200, body = beratta_core::api::Intervention)),
+)]
 pub async fn create_intervention(
     inviter: Inviter,
     body: web::Json<NewIntervention>,

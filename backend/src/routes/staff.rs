@@ -38,6 +38,12 @@ fn decoy_name(username: &str) -> String {
 /// `GET /api/staff/params/{username}`. An unknown username, an account that has no
 /// password yet and a disabled one all get a salt derived from the server secret and the
 /// standard cost, the same every time, so the answer does not tell which usernames exist.
+#[utoipa::path(
+    get,
+    path = "/api/staff/params/{username}",
+    params(("username" = String, Path)),
+    responses((status = 200, body = beratta_core::api::LoginParams)),
+)]
 pub async fn params(state: web::Data<AppState>, path: web::Path<String>) -> Result<web::Json<LoginParams>, ApiError> {
     let username = normalise_username(&path.into_inner()).ok_or(ApiError::BadUsername)?;
     let params = state
@@ -56,6 +62,12 @@ pub async fn params(state: web::Data<AppState>, path: web::Path<String>) -> Resu
 }
 
 /// `POST /api/staff/login`: a new session with a new token at every login.
+#[utoipa::path(
+    post,
+    path = "/api/staff/login",
+    request_body = beratta_core::api::StaffLogin,
+    responses((status = 200, body = beratta_core::api::StaffSession)),
+)]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -175,12 +187,22 @@ fn check_login(
 
 /// `GET /api/staff/me`: who is logged in, with this session's key, so that a reloaded page
 /// can open the organisation key it kept wrapped under it.
+#[utoipa::path(
+    get,
+    path = "/api/staff/me",
+    responses((status = 200, body = beratta_core::api::StaffSession)),
+)]
 pub async fn me(staff: Staff) -> Result<web::Json<StaffSession>, ApiError> {
     Ok(web::Json(staff_session(staff.account(), staff.organisation(), staff.session_wrap_key())?))
 }
 
 /// `POST /api/staff/logout`: ends the session on the server and expires the cookie. Without
 /// a session it does the same, so a browser can always log out.
+#[utoipa::path(
+    post,
+    path = "/api/staff/logout",
+    responses((status = 204)),
+)]
 pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if let Some(key) = cookies::session_key(&req, STAFF_COOKIE) {
         state
@@ -198,6 +220,11 @@ pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
 }
 
 /// `GET /api/units`: the organisation's units, for every role, so names can be shown.
+#[utoipa::path(
+    get,
+    path = "/api/units",
+    responses((status = 200, body = [beratta_core::api::Unit])),
+)]
 pub async fn units(staff: Staff) -> Result<web::Json<Vec<Unit>>, ApiError> {
     let state = staff.state().clone();
     Ok(web::Json(state.blocking(move |state| Ok(state.store.units(&staff.organisation().id)?)).await?))
@@ -213,6 +240,12 @@ fn unknown_link(state: &AppState) -> ApiError {
 /// `GET /api/setup/{token}`: who the set-up is for, so the browser can bind the copies of
 /// the organisation key it makes to the organisation and the administrator's account.
 /// (Answered in the shape of an [`Enrolment`], with no wrapped key: there is none yet.)
+#[utoipa::path(
+    get,
+    path = "/api/setup/{token}",
+    params(("token" = String, Path)),
+    responses((status = 200, body = beratta_core::api::Enrolment)),
+)]
 pub async fn setup_info(state: web::Data<AppState>, path: web::Path<String>) -> Result<web::Json<Enrolment>, ApiError> {
     let token = path.into_inner();
     let enrolment = state
@@ -243,6 +276,13 @@ pub async fn setup_info(state: web::Data<AppState>, path: web::Path<String>) -> 
 /// `POST /api/setup/{token}`: the first administrator's browser has made the key pair and
 /// sends the public key, the recovery copy of the secret key and the administrator's
 /// password record. The token works once.
+#[utoipa::path(
+    post,
+    path = "/api/setup/{token}",
+    params(("token" = String, Path)),
+    request_body = beratta_core::api::OrganisationSetup,
+    responses((status = 204)),
+)]
 pub async fn setup(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -297,6 +337,12 @@ pub async fn setup(
 
 /// `GET /api/enrol/{token}`: what a new colleague's browser needs to take over their copy
 /// of the organisation key.
+#[utoipa::path(
+    get,
+    path = "/api/enrol/{token}",
+    params(("token" = String, Path)),
+    responses((status = 200, body = beratta_core::api::Enrolment)),
+)]
 pub async fn enrolment(state: web::Data<AppState>, path: web::Path<String>) -> Result<web::Json<Enrolment>, ApiError> {
     let token = path.into_inner();
     let enrolment = state
@@ -327,6 +373,13 @@ pub async fn enrolment(state: web::Data<AppState>, path: web::Path<String>) -> R
 /// `POST /api/enrol/{token}`: the new colleague's password record, with the organisation
 /// key now wrapped under their own password. The token and the enrolment copy of the key
 /// are deleted; the administrator never learnt the password.
+#[utoipa::path(
+    post,
+    path = "/api/enrol/{token}",
+    params(("token" = String, Path)),
+    request_body = beratta_core::api::NewPassword,
+    responses((status = 204)),
+)]
 pub async fn enrol(
     state: web::Data<AppState>,
     path: web::Path<String>,

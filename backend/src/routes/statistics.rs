@@ -41,6 +41,12 @@ const SEALED_SECRET_LEN: usize = SEALED_KEY_LEN + NONCE_LEN + KEY_LEN + TAG_LEN;
 
 /// `PUT /api/staff/personal-key`: set once; a second one would orphan grants sealed to
 /// the first, so it is refused with 409 `already_set`.
+#[utoipa::path(
+    put,
+    path = "/api/staff/personal-key",
+    request_body = beratta_core::api::PersonalKey,
+    responses((status = 204)),
+)]
 pub async fn set_personal_key(staff: Staff, body: web::Json<PersonalKey>) -> Result<HttpResponse, ApiError> {
     let key = body.into_inner();
     if key.public_key.0.len() != KEY_LEN {
@@ -75,6 +81,12 @@ pub async fn set_personal_key(staff: Staff, body: web::Json<PersonalKey>) -> Res
 /// `PUT /api/admin/statistics-key`: an organisation that has no statistics key gets the one
 /// this administrator's browser made, with their copy, in one transaction; audited as
 /// `statistics_key_created`. If it has one, 409 `already_set` and nothing changes.
+#[utoipa::path(
+    put,
+    path = "/api/admin/statistics-key",
+    request_body = beratta_core::api::StatisticsKeySetup,
+    responses((status = 204)),
+)]
 pub async fn set_statistics_key(admin: Admin, body: web::Json<StatisticsKeySetup>) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if body.public_key.0.len() != KEY_LEN {
@@ -108,6 +120,13 @@ pub async fn set_statistics_key(admin: Admin, body: web::Json<StatisticsKeySetup
 /// personal public key. Only analysts and administrators hold it; the colleague must have a
 /// personal key (they have logged in since the upgrade). Replaces an earlier grant; audited
 /// as `statistics_key_granted`.
+#[utoipa::path(
+    put,
+    path = "/api/admin/staff/{id}/statistics-key",
+    params(("id" = String, Path)),
+    request_body = beratta_core::api::StatisticsGrant,
+    responses((status = 204)),
+)]
 pub async fn grant(
     admin: Admin,
     path: web::Path<String>,
@@ -141,6 +160,12 @@ pub async fn grant(
 /// `DELETE /api/admin/staff/{id}/statistics-key`: takes the colleague's copies of the
 /// statistics key away (what their browser may have kept is theirs: see SECURITY.md); an
 /// administrator cannot take their own. Audited as `statistics_key_revoked`.
+#[utoipa::path(
+    delete,
+    path = "/api/admin/staff/{id}/statistics-key",
+    params(("id" = String, Path)),
+    responses((status = 204)),
+)]
 pub async fn revoke(admin: Admin, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     off_worker(admin, move |admin| {
@@ -159,7 +184,8 @@ pub async fn revoke(admin: Admin, path: web::Path<String>) -> Result<HttpRespons
 }
 
 /// The query of the records endpoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordsQuery {
     /// The `next` of the previous page; absent for the first.
     pub cursor: Option<String>,
@@ -169,6 +195,12 @@ pub struct RecordsQuery {
 /// sealed records, its frozen release; an open round is 409 `round_open` and nothing is
 /// read. The audit record (`statistics_records_viewed`, subject the round) is on disk
 /// before the page leaves.
+#[utoipa::path(
+    get,
+    path = "/api/statistics/rounds/{round}/records",
+    params(("round" = String, Path), RecordsQuery),
+    responses((status = 200, body = beratta_core::api::StatisticsPage)),
+)]
 pub async fn records(
     holder: StatisticsHolder,
     path: web::Path<String>,
@@ -201,6 +233,11 @@ pub async fn records(
 /// `GET /api/statistics/rounds`: every round of the holder's organisation, oldest first and
 /// each with `closed_unix`, with the interventions and units a group picture names. Not
 /// audited, like the list of rounds: it names no child and holds no figure.
+#[utoipa::path(
+    get,
+    path = "/api/statistics/rounds",
+    responses((status = 200, body = beratta_core::api::StatisticsRounds)),
+)]
 pub async fn rounds(holder: StatisticsHolder) -> Result<web::Json<StatisticsRounds>, ApiError> {
     let rounds = off_worker(holder, |holder| {
         let staff = holder.staff();
@@ -218,6 +255,7 @@ pub async fn rounds(holder: StatisticsHolder) -> Result<web::Json<StatisticsRoun
 /// `GET /api/statistics/invited`: how many children were invited into each round of the
 /// holder's organisation. Not audited, like the list of rounds: counts of invitations name
 /// no child and hold no answer.
+#[utoipa::path(get, path = "/api/statistics/invited", responses((status = 200, body = beratta_core::api::StatisticsInvited)))]
 pub async fn invited(holder: StatisticsHolder) -> Result<web::Json<StatisticsInvited>, ApiError> {
     let invited = off_worker(holder, |holder| {
         let staff = holder.staff();
@@ -254,6 +292,12 @@ fn opening_subject(opening: &PictureOpening) -> Result<String, ApiError> {
 /// must be a closed one of the holder's organisation (another organisation's, or none: 404,
 /// audited; an open one: 409 `round_open`). Audited as `group_picture_opened`, and
 /// answered once the record is on disk.
+#[utoipa::path(
+    post,
+    path = "/api/statistics/openings",
+    request_body = beratta_core::api::PictureOpening,
+    responses((status = 204)),
+)]
 pub async fn openings(holder: StatisticsHolder, body: web::Json<PictureOpening>) -> Result<HttpResponse, ApiError> {
     let opening = body.into_inner();
     let subject = opening_subject(&opening)?;

@@ -82,6 +82,10 @@ const ROWS: &[&str] = &[
     "GET /api/admin/kiosks",
     "POST /api/admin/kiosks",
     "DELETE /api/admin/kiosks/{A's}",
+    "GET /api/openapi.json",
+    "GET /api/health/live",
+    "GET /api/health/ready",
+    "GET /metrics (from loopback)",
     "POST /api/staff/logout",
 ];
 
@@ -174,6 +178,13 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
         }
         "POST /api/rounds/{A's}/close" => TestRequest::post().uri(&format!("/api/rounds/{ROUND_A}/close")),
         "POST /api/staff/logout" => TestRequest::post().uri("/api/staff/logout"),
+        "GET /api/openapi.json" => TestRequest::get().uri("/api/openapi.json"),
+        "GET /api/health/live" => TestRequest::get().uri("/api/health/live"),
+        "GET /api/health/ready" => TestRequest::get().uri("/api/health/ready"),
+        // Sessions open nothing here: only the address counts (see `tests/api/metrics.rs`).
+        "GET /metrics (from loopback)" => {
+            TestRequest::get().uri("/metrics").peer_addr("127.0.0.1:40000".parse().expect("an address"))
+        }
         "GET /api/admin/kiosks" => TestRequest::get().uri("/api/admin/kiosks"),
         "POST /api/admin/kiosks" => TestRequest::post()
             .uri("/api/admin/kiosks")
@@ -357,6 +368,10 @@ POST /api/rounds/{A's}/close          200    200    200    200    403    404    
 GET /api/admin/kiosks                 200    403    403    403    403    200    403    403    403    403    401
 POST /api/admin/kiosks                200    403    403    403    403    404    403    403    403    403    401
 DELETE /api/admin/kiosks/{A's}        200    403    403    403    403    404    403    403    403    403    401
+GET /api/openapi.json                 200    200    200    200    200    200    200    200    200    200    200
+GET /api/health/live                  200    200    200    200    200    200    200    200    200    200    200
+GET /api/health/ready                 200    200    200    200    200    200    200    200    200    200    200
+GET /metrics (from loopback)          200    200    200    200    200    200    200    200    200    200    200
 POST /api/staff/logout                204    204    204    204    204    204    204    204    204    204    204
 ";
     assert_eq!(table, expected, "\nthe matrix as it is:\n{table}");

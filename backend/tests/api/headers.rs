@@ -9,8 +9,11 @@ use beratta_core::api::Role;
 /// Every route pattern `routes::api` registers, with a method it takes and a path that
 /// matches it. The ids are made up, so the staff routes answer with refusals and
 /// not-founds as well as successes.
-const ROUTES: &[(&str, &str, &str)] = &[
+pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("/health", "GET", "/api/health"),
+    ("/health/live", "GET", "/api/health/live"),
+    ("/health/ready", "GET", "/api/health/ready"),
+    ("/openapi.json", "GET", "/api/openapi.json"),
     ("/questionnaires/{id}/{version}", "GET", "/api/questionnaires/beratta-10-12/1"),
     ("/child/params/{lookup}", "GET", "/api/child/params/3479"),
     ("/child/login", "POST", "/api/child/login"),
@@ -68,13 +71,44 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("/staff/logout", "POST", "/api/staff/logout"),
 ];
 
+/// The routes outside `/api`, by their whole path: the operator's figures.
+const OPERATOR_ROUTES: &[(&str, &str, &str)] = &[("/metrics", "GET", "/metrics")];
+
 #[test]
 fn the_list_names_every_route_the_api_registers() {
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes/mod.rs")).expect("readable");
     let registered: Vec<&str> = source.split("resource(\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
     assert!(registered.len() > 20, "{registered:?}");
     for pattern in registered {
-        assert!(ROUTES.iter().any(|(p, _, _)| *p == pattern), "{pattern} is not in this test's list");
+        let listed = ROUTES.iter().chain(OPERATOR_ROUTES).any(|(p, _, _)| *p == pattern);
+        assert!(listed, "{pattern} is not in this test's list");
+    }
+}
+
+/// The OpenAPI document at `/api/openapi.json` names every route of the table with its
+/// methods, and nothing the server does not route, so a client or a fuzzer built from it
+/// reaches every operation.
+#[actix_web::test]
+async fn the_openapi_document_names_every_route_and_nothing_else() {
+    let fx = Fixture::new();
+    let app = app!(fx.state);
+    let reply = send!(app, TestRequest::get().uri("/api/openapi.json"));
+    assert_eq!(reply.status, actix_web::http::StatusCode::OK);
+    let doc: serde_json::Value = reply.json();
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", doc["openapi"]);
+    let paths = doc["paths"].as_object().expect("the document has paths");
+    for (pattern, method, _) in ROUTES {
+        let path = format!("/api{pattern}");
+        let operation =
+            &paths.get(&path).unwrap_or_else(|| panic!("{path} is not in the document"))[method.to_lowercase()];
+        assert!(operation.is_object(), "{method} {path} is not in the document");
+        assert!(operation["responses"]["default"].is_object(), "{method} {path} has no error response");
+    }
+    for (path, item) in paths {
+        for method in item.as_object().expect("a path item").keys() {
+            let routed = ROUTES.iter().any(|(p, m, _)| format!("/api{p}") == *path && m.eq_ignore_ascii_case(method));
+            assert!(routed, "the document names {method} {path}, which the route table does not have");
+        }
     }
 }
 
@@ -86,7 +120,7 @@ async fn every_api_route_answers_with_no_store_with_or_without_a_session() {
     let (cookie, _) = staff_log_in!(&fx, app, &admin);
     let me = with_cookie(TestRequest::get().uri("/api/staff/me"), &cookie);
     assert_eq!(send!(app, me).status, actix_web::http::StatusCode::OK);
-    for (_, method, path) in ROUTES {
+    for (_, method, path) in ROUTES.iter().chain(OPERATOR_ROUTES) {
         for session in [None, Some(cookie.as_str())] {
             let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("a method");
             let mut req = TestRequest::default().method(method.clone()).uri(path);

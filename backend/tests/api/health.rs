@@ -12,9 +12,9 @@ use beratta_server::records::{
     Assessment, ChildSession, FailureWindow, Organisation, PasswordRecord, SetupToken, StaffAccount, StaffSessionRecord,
 };
 use beratta_server::store::{
-    AuditStore, Closing, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter, LookupClaim,
-    ReservationRules, ReserveOutcome, RoundCounts, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome,
-    StaffStore, StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
+    AuditStore, BackupSummary, Closing, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter,
+    LookupClaim, ReservationRules, ReserveOutcome, RoundCounts, RoundStore, SaveOutcome, SessionKey, SetupCompletion,
+    SetupOutcome, StaffStore, StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
 };
 use beratta_server::AppState;
 use rand_core::OsRng;
@@ -82,6 +82,15 @@ impl Store for BrokenStore {
     }
     fn durable(&self) -> Durable {
         Durable::new(async { Err(gone()) })
+    }
+    fn backup(&self, _: &mut dyn std::io::Write) -> Result<BackupSummary, StoreError> {
+        Err(gone())
+    }
+    fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Err(gone())
+    }
+    fn session_counts(&self) -> Result<(usize, usize), StoreError> {
+        Err(gone())
     }
     fn assessment(&self, _: &str) -> Result<Option<Assessment>, StoreError> {
         Err(gone())

@@ -386,3 +386,24 @@ fn demo_with_staff_prints_logins_that_work_and_gives_the_staff_member_the_childr
     let store = SledStore::open(&dir.path().join("data")).expect("opens");
     assert!(store.staff_by_username("admin").expect("readable").is_some_and(|a| a.role == Role::Administrator));
 }
+
+#[test]
+fn with_log_format_json_every_log_line_is_a_json_object() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut server = spawn_server(dir.path(), &["--log-format", "json"], Stdio::piped(), "info");
+    let (status, _, _) = http(server.addr, "GET", "/api/health", &[], "");
+    assert_eq!(status, 200);
+    let mut stderr = server.child.stderr.take().expect("piped");
+    drop(server);
+    let mut log = String::new();
+    stderr.read_to_string(&mut log).expect("the log reads");
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    assert!(lines.iter().all(|l| l["level"].is_string() && l["fields"]["message"].is_string()), "{log}");
+    assert!(
+        lines.iter().any(|l| l["fields"]["message"].as_str().is_some_and(|m| m.starts_with("GET /api/health 200"))),
+        "the request's line: {log}"
+    );
+}

@@ -3,6 +3,9 @@
 //! (`tests/api/class.rs`) and `make bench`'s `save_load` example, which includes this file
 //! by path, so that what the test proves and what the benchmark measures is one client.
 
+// Each includer (the API tests, `make bench`, the crash loop) uses a part of this client.
+#![allow(dead_code)]
+
 use beratta_core::api::{ChildAssessment, ChildLogin, LoginParams, SaveReceipt, SealedAnswers};
 use beratta_core::child::ChildKeys;
 use beratta_core::engine::{Answer, Session};
@@ -26,6 +29,8 @@ pub struct LoadChild {
     pub acknowledged: u64,
     /// The last save the server acknowledged, as sent.
     pub last_saved: Option<SealedAnswers>,
+    /// The login's two round trips (params, login), without the Argon2id between them.
+    pub login_round_trips: Duration,
 }
 
 impl LoadChild {
@@ -34,19 +39,23 @@ impl LoadChild {
     pub fn log_in(url: &str, code: &str, timeout: Duration) -> Result<LoadChild, String> {
         let code = ChildCode::parse(code).map_err(|e| e.to_string())?;
         let agent = ureq::AgentBuilder::new().timeout(timeout).build();
+        let asked = Instant::now();
         let params: LoginParams = agent
             .get(&format!("{url}/api/child/params/{}", code.lookup()))
             .call()
             .map_err(|e| format!("params: {e}"))?
             .into_json()
             .map_err(|e| e.to_string())?;
+        let mut login_round_trips = asked.elapsed();
         let secrets = derive_child_secrets(&code, &params.salt.0, &params.kdf).map_err(|e| e.to_string())?;
         let login = ChildLogin { lookup: code.lookup().to_string(), proof: secrets.login_proof.as_slice().into() };
+        let sent = Instant::now();
         let response =
             agent.post(&format!("{url}/api/child/login")).send_json(&login).map_err(|e| format!("login: {e}"))?;
         let cookie =
             response.header("set-cookie").and_then(|c| c.split(';').next()).ok_or("no session cookie")?.to_string();
         let assessment: ChildAssessment = response.into_json().map_err(|e| e.to_string())?;
+        login_round_trips += sent.elapsed();
         let keys = ChildKeys::after_login(&secrets, &assessment, &mut OsRng).map_err(|e| e.to_string())?;
         let acknowledged = assessment.sealed.as_ref().map_or(0, |s| s.counter);
         Ok(LoadChild {
@@ -58,7 +67,13 @@ impl LoadChild {
             session: Session::default(),
             acknowledged,
             last_saved: None,
+            login_round_trips,
         })
+    }
+
+    /// The session cookie, `__Host-beratta-child=…`.
+    pub fn cookie(&self) -> &str {
+        &self.cookie
     }
 
     /// Seals and sends the next save; returns its round trip once acknowledged.
