@@ -16,12 +16,14 @@ mod audit;
 mod durable;
 mod keys;
 mod kiosks;
+mod needs;
 mod rounds;
 mod staff;
 mod statistics;
 
 pub use audit::{AuditFault, AuditStore};
 pub use kiosks::KioskStore;
+pub use needs::NeedsStore;
 pub use rounds::{Closing, RoundStore};
 pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome};
 pub use statistics::{statistics_key, StatisticsStore};
@@ -222,7 +224,9 @@ pub struct Expiry {
 }
 
 /// The server's storage. Implementations must make each method atomic on its own.
-pub trait Store: StaffStore + AuditStore + RoundStore + StatisticsStore + KioskStore + Send + Sync {
+pub trait Store:
+    StaffStore + AuditStore + RoundStore + StatisticsStore + KioskStore + NeedsStore + Send + Sync
+{
     /// Reads something real, so that a health check fails when the storage does.
     fn check(&self) -> Result<(), StoreError>;
 
@@ -362,6 +366,10 @@ pub struct SledStore {
     kiosks: sled::Tree,
     /// Hashes of kiosks' registration and device tokens → the kiosk's key.
     kiosk_tokens: sled::Tree,
+    /// Organisation → its resources register (see `needs.rs`).
+    resources: sled::Tree,
+    /// Organisation → the needs view's threshold and priorities.
+    needs: sled::Tree,
 }
 
 impl SledStore {
@@ -399,6 +407,8 @@ impl SledStore {
             statistics: db.open_tree("statistics")?,
             kiosks: db.open_tree("kiosks")?,
             kiosk_tokens: db.open_tree("kiosk_tokens")?,
+            resources: db.open_tree("resources")?,
+            needs: db.open_tree("needs")?,
             meta,
             db,
         })

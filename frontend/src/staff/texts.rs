@@ -605,6 +605,12 @@ static SV: Texts = Texts {
         AuditAction::KioskStarted => "En ung person började svara på en kiosk",
         AuditAction::RoundClosed => "Stängde en omgång",
         AuditAction::GroupPictureOpened => "Öppnade en gruppbild",
+        AuditAction::ResourceCreated => "Lade till en resurs",
+        AuditAction::ResourceChanged => "Ändrade en resurs",
+        AuditAction::ResourceRemoved => "Tog bort en resurs",
+        AuditAction::ResourcesImported => "Läste in resursregistret från en fil",
+        AuditAction::NeedsThresholdSet => "Ändrade gränsen för högt behov",
+        AuditAction::PrioritiesSet => "Valde prioriterade faktorer",
     },
 };
 
@@ -889,6 +895,12 @@ static EN: Texts = Texts {
         AuditAction::KioskStarted => "A young person began answering at a kiosk",
         AuditAction::RoundClosed => "Closed a round",
         AuditAction::GroupPictureOpened => "Opened a group picture",
+        AuditAction::ResourceCreated => "Added a resource",
+        AuditAction::ResourceChanged => "Changed a resource",
+        AuditAction::ResourceRemoved => "Removed a resource",
+        AuditAction::ResourcesImported => "Read the resources register from a file",
+        AuditAction::NeedsThresholdSet => "Changed the line for a high need",
+        AuditAction::PrioritiesSet => "Chose priority factors",
     },
 };
 

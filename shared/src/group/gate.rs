@@ -181,6 +181,22 @@ impl Grid {
         id
     }
 
+    /// Marks every cell that `released` shows as known: the reader has it from that
+    /// release, which passed the gate on its own, so here it is shown as it is and never
+    /// hidden to protect another cell; the gate hides other cells instead. For grids that
+    /// split further what another release showed (a unit's age bands beside the units).
+    pub fn publish(&mut self, released: &Disclosed) {
+        for ((group, measure), id) in &self.index {
+            if let Some(Shown::Figure(f)) = released.get(group, measure) {
+                let cell = &mut self.cells[id.0];
+                if f.count == cell.value {
+                    cell.known = true;
+                    cell.protected = false;
+                }
+            }
+        }
+    }
+
     /// A rest: never shown; `protected` as for [`Cell::protected`].
     pub(crate) fn hidden_cell(&mut self, group: Group, value: u32, protected: bool) -> CellId {
         let id = CellId(self.cells.len());
