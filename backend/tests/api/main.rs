@@ -25,6 +25,7 @@ mod process;
 mod questionnaires;
 mod recovery;
 mod releases;
+mod resources;
 mod rounds;
 mod session;
 mod setup;
