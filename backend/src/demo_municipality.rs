@@ -23,13 +23,13 @@ use beratta_core::api::{
     Bytes, ChildAssessment, ChildRound, Intervention, InterventionKind, PersonalKey, Phase, QuestionnaireRef,
     ResourceDraft, ResourceKind, Role, Round, RoundIntervention, RoundMode, Unit,
 };
-use beratta_core::resources::register::check;
 use beratta_core::audit::AuditAction;
 use beratta_core::child::ChildKeys;
 use beratta_core::envelope::{OrgSecretKey, KEY_LEN};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, ServerSecret, SALT_LEN};
 use beratta_core::questionnaire::library::Library;
 use beratta_core::questionnaire::Questionnaire;
+use beratta_core::resources::register::check;
 use beratta_core::staff::{
     derive_staff_secrets, grant_statistics_key, wrap_org_key, wrap_secret, KeyHolder, SecretKind,
 };

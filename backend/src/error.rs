@@ -264,9 +264,7 @@ impl ResponseError for ApiError {
             | ApiError::BadInput(_)
             | ApiError::BadUsername
             | ApiError::WrongUsername
-            | ApiError::UnknownUnit => {
-                StatusCode::BAD_REQUEST
-            }
+            | ApiError::UnknownUnit => StatusCode::BAD_REQUEST,
             ApiError::NoStaffSession
             | ApiError::BadLogin
             | ApiError::BadRecovery

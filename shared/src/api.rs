@@ -839,12 +839,18 @@ pub enum Problem {
     MissingColumn,
     UnknownColumn(String),
     /// A row with another number of fields than the heading.
-    FieldCount { found: u64, expected: u64 },
+    FieldCount {
+        found: u64,
+        expected: u64,
+    },
     /// A row that cannot be read as CSV at all.
     Malformed,
     TooManyRows(u32),
     /// A list must hold this many values.
-    HowMany { least: u32, most: u32 },
+    HowMany {
+        least: u32,
+        most: u32,
+    },
     /// A file over this many bytes.
     TooLarge(u32),
     NoRows,

@@ -291,10 +291,18 @@ pub(crate) mod tests {
     fn a_planted_pattern_shows_in_the_answers_and_elsewhere_nothing_changes() {
         let q = real();
         let factor = "sch.bullied";
-        let patterns = [Pattern { factor: factor.into(), unit: "b".into(), year: Some(2026), band: None, after: None, times: 2.5 }];
+        let patterns = [Pattern {
+            factor: factor.into(),
+            unit: "b".into(),
+            year: Some(2026),
+            band: None,
+            after: None,
+            times: 2.5,
+        }];
         let plain = share(&q, factor, &Situation { unit: "a", year: 2026, band: "10-12", after: None }, &patterns, 3);
         let planted = share(&q, factor, &Situation { unit: "b", year: 2026, band: "10-12", after: None }, &patterns, 3);
-        let other_year = share(&q, factor, &Situation { unit: "b", year: 2025, band: "10-12", after: None }, &patterns, 5);
+        let other_year =
+            share(&q, factor, &Situation { unit: "b", year: 2025, band: "10-12", after: None }, &patterns, 5);
         assert!(planted > plain * 1.6, "planted {planted:.3} against {plain:.3}");
         assert!((other_year - plain).abs() < 0.06, "{other_year:.3} against {plain:.3}");
         assert!(plain > 0.02 && plain < 0.5, "a realistic prevalence, not {plain:.3}");

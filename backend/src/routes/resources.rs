@@ -16,8 +16,8 @@ use crate::staff::new_id;
 use actix_web::{web, HttpResponse};
 use beratta_core::api::{Resource, ResourceDraft, ResourceImport, ResourceRegister};
 use beratta_core::audit::AuditAction;
-use beratta_core::resources::register::{check, MAX_RESOURCES};
 use beratta_core::resources::file;
+use beratta_core::resources::register::{check, MAX_RESOURCES};
 use rand_core::OsRng;
 
 /// `GET /api/resources`.

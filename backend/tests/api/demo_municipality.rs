@@ -153,7 +153,8 @@ fn demo_municipality_stores_records_only_the_statistics_key_opens_and_a_second_r
     let named = |id: &String| register.iter().find(|r| &r.resource_id == id).map(|r| r.name.as_str());
     let flagged: BTreeSet<&str> = duplicates.keys().filter_map(named).collect();
     assert_eq!(flagged, BTreeSet::from(["Fältarna", "Fältgruppen"]));
-    let vasterby = store.units(ORGANISATION).expect("units").into_iter().find(|u| u.name == "Västerby").expect("Västerby");
+    let vasterby =
+        store.units(ORGANISATION).expect("units").into_iter().find(|u| u.name == "Västerby").expect("Västerby");
     assert!(!register.iter().any(|r| r.areas.contains(&vasterby.unit_id)
         && r.bands.iter().any(|b| b == "13-18")
         && r.factors.iter().any(|f| f == "fri.leisure")));

@@ -14,9 +14,9 @@ use beratta_server::records::{
     Assessment, ChildSession, FailureWindow, Organisation, PasswordRecord, SetupToken, StaffAccount, StaffSessionRecord,
 };
 use beratta_server::store::{
-    AuditStore, Closing, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter, LookupClaim, NeedsStore,
-    ReservationRules, ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome, StaffStore,
-    StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
+    AuditStore, Closing, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter, LookupClaim,
+    NeedsStore, ReservationRules, ReserveOutcome, RoundStore, SaveOutcome, SessionKey, SetupCompletion, SetupOutcome,
+    StaffStore, StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
 };
 use beratta_server::AppState;
 use rand_core::OsRng;
@@ -238,7 +238,11 @@ impl NeedsStore for BrokenStore {
     fn resources(&self, _: &str) -> Result<Vec<Resource>, StoreError> {
         Err(gone())
     }
-    fn change_resources(&self, _: &str, _: &dyn Fn(&mut Vec<Resource>) -> bool) -> Result<Option<Vec<Resource>>, StoreError> {
+    fn change_resources(
+        &self,
+        _: &str,
+        _: &dyn Fn(&mut Vec<Resource>) -> bool,
+    ) -> Result<Option<Vec<Resource>>, StoreError> {
         Err(gone())
     }
     fn needs(&self, _: &str) -> Result<NeedsState, StoreError> {

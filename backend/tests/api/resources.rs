@@ -44,7 +44,8 @@ async fn an_analyst_keeps_the_register_and_bad_input_names_every_problem_and_cha
     changed.hours = "Alla dagar 14–22".into();
     let reply = send!(
         app,
-        with_cookie(TestRequest::put().uri(&format!("/api/resources/{}", made.resource_id)), &cookie).set_json(&changed)
+        with_cookie(TestRequest::put().uri(&format!("/api/resources/{}", made.resource_id)), &cookie)
+            .set_json(&changed)
     );
     assert_eq!(reply.status, StatusCode::OK);
     let now = register().await;
@@ -104,13 +105,14 @@ async fn an_analyst_keeps_the_register_and_bad_input_names_every_problem_and_cha
     assert_eq!(reply.status, StatusCode::OK);
     let again = register().await.resources;
     assert_eq!(again.len(), 1);
-    assert_eq!(Resource { changed_unix: 0, ..again[0].clone() }, Resource { changed_unix: 0, ..now.resources[0].clone() });
+    assert_eq!(
+        Resource { changed_unix: 0, ..again[0].clone() },
+        Resource { changed_unix: 0, ..now.resources[0].clone() }
+    );
 
     // Removed.
-    let reply = send!(
-        app,
-        with_cookie(TestRequest::delete().uri(&format!("/api/resources/{}", made.resource_id)), &cookie)
-    );
+    let reply =
+        send!(app, with_cookie(TestRequest::delete().uri(&format!("/api/resources/{}", made.resource_id)), &cookie));
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert!(register().await.resources.is_empty());
 

@@ -68,7 +68,13 @@ fn share(shown: Option<Shown>) -> Option<(u32, u32, f64)> {
 /// Why the need of `factor` in `group` of release `now` is high (empty when it is not, or
 /// cannot be told). `last` is the release before, if any; `threshold` the organisation's
 /// percent, if it set one.
-pub fn high(now: &Disclosed, last: Option<&Disclosed>, group: &Group, factor: &Factor, threshold: Option<u8>) -> Vec<High> {
+pub fn high(
+    now: &Disclosed,
+    last: Option<&Disclosed>,
+    group: &Group,
+    factor: &Factor,
+    threshold: Option<u8>,
+) -> Vec<High> {
     let Some((count, base, estimate)) = share(need(now, group, factor)) else { return Vec::new() };
     let mut out = Vec::new();
     if *group != Group::Everyone {
@@ -87,7 +93,8 @@ pub fn high(now: &Disclosed, last: Option<&Disclosed>, group: &Group, factor: &F
     if let (Some(last), Some(m)) = (last, measure(factor)) {
         if let Compared::Change(c) = between_releases(last, now, group, &m) {
             // A protective factor's need rises as its presence falls.
-            let rising = if factor.kind == FactorKind::Protective { c.difference.high < 0.0 } else { c.difference.low > 0.0 };
+            let rising =
+                if factor.kind == FactorKind::Protective { c.difference.high < 0.0 } else { c.difference.low > 0.0 };
             if rising {
                 out.push(High::Rising);
             }

@@ -89,7 +89,9 @@ pub fn register_table(resources: &[Resource], units: &[Unit], catalogue: &Catalo
             cells: vec![
                 Value::Text(kind_label(r.kind, w.lang).into()),
                 Value::Text(r.owner.clone()),
-                Value::Text(r.areas.iter().map(|a| name(a).unwrap_or_else(|| a.clone())).collect::<Vec<_>>().join(", ")),
+                Value::Text(
+                    r.areas.iter().map(|a| name(a).unwrap_or_else(|| a.clone())).collect::<Vec<_>>().join(", "),
+                ),
                 Value::Text(r.bands.iter().map(|b| b.replace('-', "–")).collect::<Vec<_>>().join(", ")),
                 Value::Text(r.hours.clone()),
                 Value::Text(
@@ -102,7 +104,10 @@ pub fn register_table(resources: &[Resource], units: &[Unit], catalogue: &Catalo
             ],
         })
         .collect();
-    Table { columns: [w.name, w.kind, w.owner, w.areas, w.bands, w.hours, w.factors].map(str::to_string).to_vec(), rows }
+    Table {
+        columns: [w.name, w.kind, w.owner, w.areas, w.bands, w.hours, w.factors].map(str::to_string).to_vec(),
+        rows,
+    }
 }
 
 /// The rows of `trend` whose last change is reliable (the trend's own verdict, from two
@@ -146,12 +151,8 @@ pub fn document(inputs: &Inputs<'_>, w: &Words, nw: &NeedsWords) -> Document {
         .into_iter()
         .map(|level| profile(inputs.release, &Group::Everyone, inputs.last, catalogue, level, w))
         .collect();
-    let mapping = Part {
-        id: "mapping",
-        heading: nw.part1.into(),
-        law: nw.part1_law.into(),
-        sections: vec![summary, profiles],
-    };
+    let mapping =
+        Part { id: "mapping", heading: nw.part1.into(), law: nw.part1_law.into(), sections: vec![summary, profiles] };
 
     // 2. Other relevant information: the resources, the response, the sources and limits.
     let mut register = section("register", nw.register);
@@ -183,7 +184,9 @@ pub fn document(inputs: &Inputs<'_>, w: &Words, nw: &NeedsWords) -> Document {
                 .priorities
                 .iter()
                 .map(|x| Row {
-                    label: catalogue.get(&x.factor).map_or_else(|| x.factor.clone(), |f| f.name.get(nw.lang).to_string()),
+                    label: catalogue
+                        .get(&x.factor)
+                        .map_or_else(|| x.factor.clone(), |f| f.name.get(nw.lang).to_string()),
                     factor: Some(x.factor.clone()),
                     cells: vec![Value::Text(x.why.clone())],
                 })

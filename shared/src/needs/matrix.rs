@@ -148,7 +148,9 @@ pub fn matrix(
             // Stable: catalogue order within gaps, other high needs, and the rest.
             rows.sort_by_key(|r| (!r.is_gap(), r.high.is_empty()));
             Cell {
-                respondents: Value::Count(now.get(&group, &Measure::Respondents).unwrap_or(Shown::Hidden(Mark::SmallGroup))),
+                respondents: Value::Count(
+                    now.get(&group, &Measure::Respondents).unwrap_or(Shown::Hidden(Mark::SmallGroup)),
+                ),
                 unit,
                 band,
                 serving: serving.iter().map(|r| r.resource_id.clone()).collect(),
@@ -198,12 +200,7 @@ pub fn need_label(factor: &Factor, w: &NeedsWords) -> String {
 
 /// One area and age band as a table: each need, its share, worry and help wishes, why it
 /// is high, and the resources addressing it here (or the gap mark).
-pub fn cell_table(
-    cell: &Cell,
-    catalogue: &Catalogue,
-    resource_name: &dyn Fn(&str) -> String,
-    w: &NeedsWords,
-) -> Table {
+pub fn cell_table(cell: &Cell, catalogue: &Catalogue, resource_name: &dyn Fn(&str) -> String, w: &NeedsWords) -> Table {
     let dash = || Value::Text("–".into());
     let rows = cell
         .rows

@@ -93,7 +93,11 @@ pub fn read(text: &str, catalogue: &Catalogue, units: &[Unit]) -> Result<Vec<Row
     }
     for column in &COLUMNS[1..] {
         if !heading.iter().any(|c| c == column) {
-            problems.push(InputProblem { row: Some(1), field: Some(column.to_string()), problem: Problem::MissingColumn });
+            problems.push(InputProblem {
+                row: Some(1),
+                field: Some(column.to_string()),
+                problem: Problem::MissingColumn,
+            });
         }
     }
     if !problems.is_empty() {

@@ -392,7 +392,12 @@ mod tests {
                 .count();
             present as f64 / of_area.len() as f64
         };
-        assert!(leisure(LEISURE_AREA) < 0.6 * leisure("soderang"), "{} against {}", leisure(LEISURE_AREA), leisure("soderang"));
+        assert!(
+            leisure(LEISURE_AREA) < 0.6 * leisure("soderang"),
+            "{} against {}",
+            leisure(LEISURE_AREA),
+            leisure("soderang")
+        );
 
         // Bullying rises in Västerby's second year.
         let bullied = |area: &str, year: u16| share(&generated, &format!("{area}-13-18-{year}"), &q, BULLYING_FACTOR);
@@ -410,7 +415,10 @@ mod tests {
         assert!(register.iter().filter(|r| r.factors.contains(&LEISURE_FACTOR)).count() >= 3, "elsewhere it is");
         let twins: Vec<&PlannedResource> = register.iter().filter(|r| DUPLICATE.contains(&r.name)).collect();
         assert_eq!(twins.len(), 2);
-        assert_eq!((twins[0].kind, twins[0].owner, &twins[0].areas, &twins[0].bands), (twins[1].kind, twins[1].owner, &twins[1].areas, &twins[1].bands));
+        assert_eq!(
+            (twins[0].kind, twins[0].owner, &twins[0].areas, &twins[0].bands),
+            (twins[1].kind, twins[1].owner, &twins[1].areas, &twins[1].bands)
+        );
         for r in &register {
             assert!(r.areas.iter().all(|a| plan.areas.iter().any(|x| x.id == *a)), "{}", r.name);
         }

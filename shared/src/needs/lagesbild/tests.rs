@@ -34,7 +34,8 @@ fn the_document_has_the_laws_three_parts_with_what_each_must_hold() {
     let crossed = release(&records, &c, &[&year], &Rules::default());
     let resources = [resource()];
     let m = matrix(&crossed, None, &c, &resources, Some(40));
-    let units = [Unit { unit_id: "a".into(), name: "Norrby".into() }, Unit { unit_id: "b".into(), name: "Söder".into() }];
+    let units =
+        [Unit { unit_id: "a".into(), name: "Norrby".into() }, Unit { unit_id: "b".into(), name: "Söder".into() }];
     let priorities = Priorities {
         year: "2026".into(),
         rounds: vec!["r".into()],
@@ -80,7 +81,10 @@ fn the_document_has_the_laws_three_parts_with_what_each_must_hold() {
     assert_eq!(ids(&sv.parts[2]), ["priorities", "gaps", "changes"]);
     assert!(!sv.parts[0].sections[1].profiles.is_empty(), "the profiles are drawn");
     let register = &sv.parts[1].sections[0].tables[0].2;
-    assert_eq!(register.texts(&views::SV), [["Klubben", "Idrott och föreningsliv", "IK", "Norrby", "13–18", "Tis 18–20", "Retad"]]);
+    assert_eq!(
+        register.texts(&views::SV),
+        [["Klubben", "Idrott och föreningsliv", "IK", "Norrby", "13–18", "Tis 18–20", "Retad"]]
+    );
     assert!(sv.parts[1].sections[2].paragraphs[0].contains("140 svarande i 1 stängda omgångar"));
     let priorities = &sv.parts[2].sections[0].tables[0].2;
     assert_eq!(priorities.texts(&views::SV)[0], ["Vuxen", "Tre av fyra saknar en vuxen."]);

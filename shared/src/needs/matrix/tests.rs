@@ -52,7 +52,10 @@ fn a_high_need_with_no_resource_where_it_is_is_a_gap_and_a_resource_there_closes
         "the gap first"
     );
     let b = m.cells.iter().find(|c| c.unit.as_deref() == Some("b")).expect("area b");
-    assert_eq!(rows(b), [("r.teased".into(), false, vec!["library".into()]), ("p.adult".into(), false, vec!["library".into()])]);
+    assert_eq!(
+        rows(b),
+        [("r.teased".into(), false, vec!["library".into()]), ("p.adult".into(), false, vec!["library".into()])]
+    );
     assert_eq!(m.idle, ["library"]);
     assert_eq!(m.bands_without, ["6-9", "10-12"]);
 
@@ -97,6 +100,10 @@ fn a_cell_reads_as_a_table_in_swedish_and_english() {
     );
     let en = cell_table(a, &catalogue(), &name, &EN);
     assert_eq!(en.rows[0].label, "Lacks: Adult");
-    let gaps = gaps_table(&m, &catalogue(), &|c| cell_name(c, &|u| Some(u.to_uppercase()), &crate::group::picture::EN), &EN);
-    assert_eq!(gaps.texts(&crate::group::picture::EN), [["A, 13–18 years", "Lacks: Adult", "75% (60–86)", "above the rest of the municipality"]]);
+    let gaps =
+        gaps_table(&m, &catalogue(), &|c| cell_name(c, &|u| Some(u.to_uppercase()), &crate::group::picture::EN), &EN);
+    assert_eq!(
+        gaps.texts(&crate::group::picture::EN),
+        [["A, 13–18 years", "Lacks: Adult", "75% (60–86)", "above the rest of the municipality"]]
+    );
 }

@@ -91,7 +91,10 @@ fn a_heading_must_name_the_columns_and_a_file_must_hold_rows_and_not_be_too_larg
             "Row 1, Factors: the column is missing from the heading.",
         ]
     );
-    assert_eq!(problems("name,kind,owner,areas,age_bands,hours,contact,factors\n"), ["The file: the file holds no resources."]);
+    assert_eq!(
+        problems("name,kind,owner,areas,age_bands,hours,contact,factors\n"),
+        ["The file: the file holds no resources."]
+    );
     let big = format!("{}\n{}", COLUMNS.join(","), "x".repeat(MAX_BYTES as usize));
     assert_eq!(problems(&big), ["The file: the file may be at most 1024 kB."]);
     let many: String = std::iter::once(COLUMNS[1..].join(","))
