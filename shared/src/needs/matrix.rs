@@ -123,11 +123,8 @@ pub fn matrix(
                 .filter_map(|f| {
                     let shown = need(now, &group, f)?;
                     let high = high(now, last, &group, f, threshold);
-                    let addressing: Vec<String> = serving
-                        .iter()
-                        .filter(|r| r.factors.iter().any(|x| *x == f.id))
-                        .map(|r| r.resource_id.clone())
-                        .collect();
+                    let addressing: Vec<String> =
+                        serving.iter().filter(|r| r.factors.contains(&f.id)).map(|r| r.resource_id.clone()).collect();
                     if high.is_empty() && addressing.is_empty() {
                         return None;
                     }
