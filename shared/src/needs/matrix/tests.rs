@@ -107,3 +107,90 @@ fn a_cell_reads_as_a_table_in_swedish_and_english() {
         [["A, 13–18 years", "Lacks: Adult", "75% (60–86)", "above the rest of the municipality"]]
     );
 }
+
+#[test]
+fn demokommuns_planted_gap_is_found_and_a_youth_centre_there_closes_it() {
+    use crate::engine::tests::real_named;
+    use crate::group::gate::disclose;
+    use crate::group::key::Breakdown;
+    use crate::resources::register::check;
+    use crate::statistics::{Pseudonym, RecordContext};
+    use crate::synthetic::municipality::{Plan, FIRST_YEAR, LEISURE_AREA, LEISURE_BAND, LEISURE_FACTOR};
+    use crate::synthetic::tests::Seeded;
+
+    let catalogue =
+        crate::catalogue::Catalogue::from_toml("factors.toml", include_str!("../../../../questionnaires/factors.toml"))
+            .expect("valid");
+    let instruments = [real_named("ages-6-9.toml"), real_named("ages-10-12.toml"), real_named("ages-13-18.toml")];
+    let plan = Plan::demokommun(900);
+    let records: Vec<StatisticsRecord> = plan
+        .assessments(|id| instruments.iter().find(|q| q.id == id), &mut Seeded(11))
+        .iter()
+        .filter(|g| g.round.year == FIRST_YEAR + 1)
+        .map(|g| {
+            let q = instruments.iter().find(|q| q.id == g.round.instrument).expect("planned");
+            let context = RecordContext {
+                round: g.round.id.clone(),
+                unit: Some(g.round.area.into()),
+                pseudonym: Pseudonym([0; 16]),
+            };
+            StatisticsRecord::derive(q, &g.session, &context)
+        })
+        .collect();
+    let rules = Rules::default();
+    let published: Vec<Disclosed> = [vec![], vec![Breakdown::Unit], vec![Breakdown::AgeBand]]
+        .iter()
+        .map(|b| disclose(&crate::group::aggregate(&records, &catalogue, b), &rules))
+        .collect();
+    let now = release(&records, &catalogue, &published.iter().collect::<Vec<_>>(), &rules);
+    // The plan's register, by the plan's area ids (the units are named so here).
+    let units: Vec<crate::api::Unit> =
+        plan.areas.iter().map(|a| crate::api::Unit { unit_id: a.id.into(), name: a.name.into() }).collect();
+    let register: Vec<Resource> = plan
+        .resources()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let draft = crate::api::ResourceDraft {
+                name: r.name.into(),
+                kind: ResourceKind::from_name(r.kind),
+                owner: r.owner.into(),
+                areas: r.areas.iter().map(|a| a.to_string()).collect(),
+                bands: r.bands.iter().map(|b| b.to_string()).collect(),
+                hours: r.hours.into(),
+                contact: r.contact.into(),
+                factors: r.factors.iter().map(|f| f.to_string()).collect(),
+            };
+            check(&draft, &catalogue, &units, None).expect("the plan's resource is valid").resource(&format!("r{i}"), 0)
+        })
+        .collect();
+    let gap = |m: &Matrix| {
+        let cell = m
+            .cells
+            .iter()
+            .find(|c| c.unit.as_deref() == Some(LEISURE_AREA) && c.band.as_deref() == Some(LEISURE_BAND))
+            .expect("the area's teenagers");
+        cell.rows.iter().find(|r| r.factor == LEISURE_FACTOR).cloned()
+    };
+    let m = matrix(&now, None, &catalogue, &register, None);
+    let row = gap(&m).expect("the lack of a structured free time is high there");
+    assert!(row.is_gap() && row.high.contains(&High::AboveRest), "{row:?}");
+    // Elsewhere the same need is met or not high.
+    for cell in m.cells.iter().filter(|c| c.unit.as_deref() != Some(LEISURE_AREA)) {
+        assert!(!cell.rows.iter().any(|r| r.factor == LEISURE_FACTOR && r.is_gap()), "{:?}", cell.group());
+    }
+
+    let mut more = register.clone();
+    let centre = crate::api::ResourceDraft {
+        name: "Fritidsgården Västerby".into(),
+        kind: Some(ResourceKind::YouthCentre),
+        areas: vec![LEISURE_AREA.into()],
+        bands: vec![LEISURE_BAND.into()],
+        factors: vec![LEISURE_FACTOR.into()],
+        ..Default::default()
+    };
+    more.push(check(&centre, &catalogue, &units, None).expect("valid").resource("centre", 0));
+    let m = matrix(&now, None, &catalogue, &more, None);
+    let row = gap(&m).expect("still high");
+    assert_eq!((row.is_gap(), row.resources.as_slice()), (false, ["centre".to_string()].as_slice()));
+}
