@@ -8,30 +8,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, SERVER, freshDirs, startServer, launchBrowser, staffLogIn } from './harness.mjs';
+import { seededDemokommun, staffLogIn, swedishShare } from './harness.mjs';
 import { checkablePage, assertAccessible } from './a11y.mjs';
 
 const CHILDREN = '900';
 const SEED = '2';
-const ANSWERS = process.env.BERATTA_DEMO_ANSWERS ?? join(ROOT, 'target/debug/examples/demo_answers');
 const GAP_CELL = 'Västerby, 13–18 år';
-
-/** The Wilson score interval for k of n, as the Swedish page writes the share. */
-function swedishShare(k, n) {
-  const z = 1.959963984540054;
-  const p = k / n;
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  const low = k === 0 ? 0 : Math.max(0, centre - half);
-  const high = k === n ? 1 : Math.min(1, centre + half);
-  const pct = (x) => String(Math.round(x * 100));
-  const text = `${pct(p)} % (${pct(low)}–${pct(high)})`;
-  return high - low >= 0.3 ? `${text}, osäker` : text;
-}
 
 async function openNeeds(page, url) {
   await page.goto(`${url}/staff/#/statistics`);
@@ -58,17 +41,7 @@ async function importFile(page, name, text) {
 }
 
 test('the needs view marks the planted gap, a resource added in the page closes it, the register round-trips as CSV and the lägesbild prints', async (t) => {
-  const dirs = freshDirs(t);
-  execFileSync(SERVER, [
-    'demo-municipality', '--data', dirs.data, '--secret-file', dirs.secret,
-    '--questionnaires', join(ROOT, 'questionnaires'), '--children', CHILDREN, '--seed', SEED,
-  ], { encoding: 'utf8' });
-  const answers = execFileSync(ANSWERS, [join(ROOT, 'questionnaires'), CHILDREN, SEED], {
-    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-  }).trim().split('\n').map((line) => JSON.parse(line));
-  const server = await startServer(dirs);
-  const browser = await launchBrowser();
-  t.after(async () => { await browser.close(); await server.stop(); });
+  const { answers, server, browser } = await seededDemokommun(t, CHILDREN, SEED);
 
   const page = await checkablePage(browser);
   page.on('dialog', (dialog) => dialog.accept());

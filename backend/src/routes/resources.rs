@@ -17,7 +17,7 @@ use actix_web::{web, HttpResponse};
 use beratta_core::api::{Resource, ResourceDraft, ResourceImport, ResourceRegister};
 use beratta_core::audit::AuditAction;
 use beratta_core::resources::file;
-use beratta_core::resources::register::{check, MAX_RESOURCES};
+use beratta_core::resources::register::{check, Checked, MAX_RESOURCES};
 use rand_core::OsRng;
 
 /// `GET /api/resources`.
@@ -34,6 +34,14 @@ pub async fn list(staff: Staff) -> Result<web::Json<ResourceRegister>, ApiError>
     Ok(web::Json(register.await?))
 }
 
+/// `draft` checked against the catalogue and the staff member's organisation's units; its
+/// problems are the answer (400 `bad_input`) when it does not pass.
+fn checked(staff: &Staff, draft: &ResourceDraft) -> Result<Checked, ApiError> {
+    let state = staff.state();
+    let units = state.store.units(&staff.organisation().id)?;
+    check(draft, state.instruments.catalogue(), &units, None).map_err(ApiError::BadInput)
+}
+
 /// `POST /api/resources`: a new resource, audited as `resource_created`.
 pub async fn create(planner: Planner, body: web::Json<ResourceDraft>) -> Result<web::Json<Resource>, ApiError> {
     let draft = body.into_inner();
@@ -41,8 +49,7 @@ pub async fn create(planner: Planner, body: web::Json<ResourceDraft>) -> Result<
         let staff = planner.staff();
         let state = staff.state();
         let organisation = &staff.organisation().id;
-        let units = state.store.units(organisation)?;
-        let checked = check(&draft, state.instruments.catalogue(), &units, None).map_err(ApiError::BadInput)?;
+        let checked = checked(staff, &draft)?;
         let resource = checked.resource(&new_id(&mut OsRng), state.now());
         let stored = state.store.change_resources(organisation, &|list| {
             if list.len() >= MAX_RESOURCES as usize {
@@ -73,8 +80,7 @@ pub async fn change(
         let staff = planner.staff();
         let state = staff.state();
         let organisation = &staff.organisation().id;
-        let units = state.store.units(organisation)?;
-        let checked = check(&draft, state.instruments.catalogue(), &units, None).map_err(ApiError::BadInput)?;
+        let checked = checked(staff, &draft)?;
         let resource = checked.resource(&id, state.now());
         let stored = state.store.change_resources(organisation, &|list| {
             let Some(slot) = list.iter_mut().find(|r| r.resource_id == resource.resource_id) else { return false };
