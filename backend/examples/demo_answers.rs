@@ -1,13 +1,14 @@
 //! Prints the answers `beratta-server demo-municipality --children N --seed S` generates,
 //! one JSON line per assessment: its round, area, year, whether it finished, and each risk
-//! factor asked as "yes", "no" or "declined". The group picture's browser test counts a
+//! factor asked as "yes", "no" or "declined", and each protective factor asked as
+//! "present", "absent" or "declined". The group picture's browser test counts a
 //! factor in an area from these lines by itself and checks that the page shows exactly the
 //! share and interval that follow, without the gate or the page's arithmetic in between.
 //!
 //! Usage: `demo_answers QUESTIONNAIRES_DIR CHILDREN SEED`.
 
 use beratta_core::questionnaire::Questionnaire;
-use beratta_core::statistics::{Pseudonym, RecordContext, RiskState, StatisticsRecord};
+use beratta_core::statistics::{ProtectiveState, Pseudonym, RecordContext, RiskState, StatisticsRecord};
 use beratta_core::synthetic::municipality::Plan;
 use beratta_server::instruments::load_library;
 use rand_core::SeedableRng;
@@ -42,12 +43,26 @@ fn main() -> anyhow::Result<()> {
                 (factor.clone(), said.into())
             })
             .collect();
+        let protective: serde_json::Map<String, serde_json::Value> = record
+            .protective
+            .iter()
+            .map(|(factor, state)| {
+                let said = match state {
+                    ProtectiveState::Present => "present",
+                    ProtectiveState::Absent => "absent",
+                    ProtectiveState::Declined => "declined",
+                };
+                (factor.clone(), said.into())
+            })
+            .collect();
         let line = serde_json::json!({
             "round": g.round.id,
             "area": g.round.area,
             "year": g.round.year,
             "finished": record.finished,
+            "band": g.round.instrument.trim_start_matches("beratta-"),
             "risks": risks,
+            "protective": protective,
         });
         println!("{line}");
     }

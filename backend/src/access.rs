@@ -19,6 +19,9 @@
 //!   round's sealed statistics records are reached only through
 //!   [`StatisticsHolder::round_records`], of a closed round of their own organisation
 //!   (rounds named for a group picture through [`StatisticsHolder::released_round`]).
+//! - [`Planner`]: a [`Staff`] who plans from the group picture (administrators and
+//!   analysts): edits the organisation's resources register. The register is public
+//!   information: every staff member may read it.
 //!
 //! None of these types can be built outside this module except through those checks.
 //! Every refusal of a logged-in staff member is written to the audit log as
@@ -180,6 +183,15 @@ impl Staff {
         }
     }
 
+    /// The capability to edit the resources register; refused (and audited) for the role
+    /// staff.
+    pub fn planner(self) -> Result<Planner, ApiError> {
+        match self.account.role {
+            Role::Administrator | Role::Analyst => Ok(Planner(self)),
+            Role::Staff => Err(self.deny(ApiError::Forbidden)),
+        }
+    }
+
     /// The capability to fetch sealed statistics records; refused (and audited) for the
     /// role staff and for anyone who holds no copy of the statistics key.
     pub fn statistics_holder(self) -> Result<StatisticsHolder, ApiError> {
@@ -309,6 +321,41 @@ impl Capability for Admin {
 impl Capability for StatisticsHolder {
     fn staff(&self) -> &Staff {
         &self.0
+    }
+}
+
+/// An administrator or analyst: edits the resources register.
+pub struct Planner(Staff);
+
+impl Planner {
+    pub fn staff(&self) -> &Staff {
+        &self.0
+    }
+
+    /// A resource of the register that is not there: 404, audited.
+    pub fn no_such_resource(&self) -> ApiError {
+        self.0.deny(ApiError::NotFound)
+    }
+}
+
+impl Capability for Planner {
+    fn staff(&self) -> &Staff {
+        &self.0
+    }
+}
+
+impl Capability for Staff {
+    fn staff(&self) -> &Staff {
+        self
+    }
+}
+
+impl FromRequest for Planner {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Planner, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Staff::extract(req, Staff::planner)
     }
 }
 

@@ -10,7 +10,8 @@
 //! ([`ChildKeys::seal_save`]) and stored through the real save path
 //! ([`Store::save_answers`], which writes the statistics record in the same transaction).
 //! Every round lies in the past, so each is closed once its records are written, and the
-//! group picture has a release to show.
+//! group picture has a release to show. Its resources register is the plan's, each
+//! resource checked as any input is.
 
 use crate::audit;
 use crate::invitation;
@@ -19,8 +20,8 @@ use crate::staff::{check_name, new_id, normalise_username};
 use crate::store::{Closing, SaveOutcome, Store};
 use anyhow::{bail, Context};
 use beratta_core::api::{
-    Bytes, ChildAssessment, ChildRound, Intervention, InterventionKind, PersonalKey, Phase, QuestionnaireRef, Role,
-    Round, RoundIntervention, RoundMode, Unit,
+    Bytes, ChildAssessment, ChildRound, Intervention, InterventionKind, PersonalKey, Phase, QuestionnaireRef,
+    ResourceDraft, ResourceKind, Role, Round, RoundIntervention, RoundMode, Unit,
 };
 use beratta_core::audit::AuditAction;
 use beratta_core::child::ChildKeys;
@@ -28,6 +29,7 @@ use beratta_core::envelope::{OrgSecretKey, KEY_LEN};
 use beratta_core::login::{derive_child_secrets, ChildCode, KdfParams, ServerSecret, SALT_LEN};
 use beratta_core::questionnaire::library::Library;
 use beratta_core::questionnaire::Questionnaire;
+use beratta_core::resources::register::check;
 use beratta_core::staff::{
     derive_staff_secrets, grant_statistics_key, wrap_org_key, wrap_secret, KeyHolder, SecretKind,
 };
@@ -136,6 +138,31 @@ pub fn create(
         store.insert_unit(ORGANISATION, &unit)?;
         audit::by_command(store, ORGANISATION, AuditAction::UnitAdded, &unit.unit_id, now)?;
         units.insert(area.id, unit.unit_id);
+    }
+    // The resources register, checked as any input is, with its planted gap and duplicate.
+    let unit_list: Vec<Unit> = store.units(ORGANISATION)?;
+    let mut register = Vec::new();
+    for planned in plan.resources() {
+        let draft = ResourceDraft {
+            name: planned.name.to_string(),
+            kind: ResourceKind::from_name(planned.kind),
+            owner: planned.owner.to_string(),
+            areas: planned.areas.iter().map(|a| units[a].clone()).collect(),
+            bands: planned.bands.iter().map(|b| b.to_string()).collect(),
+            hours: planned.hours.to_string(),
+            contact: planned.contact.to_string(),
+            factors: planned.factors.iter().map(|f| f.to_string()).collect(),
+        };
+        let checked = check(&draft, &library.catalogue, &unit_list, None)
+            .map_err(|problems| anyhow::anyhow!("the plan's resource {} is refused: {problems:?}", planned.name))?;
+        register.push(checked.resource(&new_id(rng), now));
+    }
+    store.change_resources(ORGANISATION, &|list| {
+        *list = register.clone();
+        true
+    })?;
+    for resource in &register {
+        audit::by_command(store, ORGANISATION, AuditAction::ResourceCreated, &resource.resource_id, now)?;
     }
     for planned in &plan.interventions {
         let kind = match planned.kind {

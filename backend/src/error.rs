@@ -102,6 +102,10 @@ pub enum ApiError {
     RoundOpen,
     #[error("the kiosk has started too many assessments for now")]
     TooManyStarts { retry_after_secs: u64 },
+    /// Input checked field by field (a resource, a file of them, priorities) had these
+    /// problems; nothing was changed.
+    #[error("the input has {} problem(s)", .0.len())]
+    BadInput(Vec<beratta_core::api::InputProblem>),
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
     /// Something the server itself got wrong; the detail goes to the log, not the client.
@@ -154,6 +158,7 @@ impl ApiError {
             ApiError::RoundNotOpen => "round_not_open",
             ApiError::RoundOpen => "round_open",
             ApiError::TooManyStarts { .. } => "too_many_starts",
+            ApiError::BadInput(_) => "bad_input",
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_unavailable",
         }
@@ -228,6 +233,11 @@ impl ApiError {
             ApiError::RoundNotOpen => "The questions are not open today. Ask an adult here.",
             ApiError::RoundOpen => "This round is still open. Its figures are shown once it has been closed.",
             ApiError::TooManyStarts { .. } => "Many have started here just now. Wait a moment and press Start again.",
+            ApiError::BadInput(problems) => {
+                let each: Vec<String> =
+                    problems.iter().map(|p| beratta_core::resources::register::describe(p, "en")).collect();
+                return Cow::Owned(format!("Nothing was changed. {}", each.join(" ")));
+            }
             ApiError::Store(StoreError::Corrupt { .. }) | ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again in a moment."
             }
@@ -238,7 +248,11 @@ impl ApiError {
 
     /// The body every error response carries.
     pub fn body(&self) -> ApiErrorBody {
-        ApiErrorBody { error: self.code().to_string(), message: self.message().to_string() }
+        let problems = match self {
+            ApiError::BadInput(problems) => problems.clone(),
+            _ => Vec::new(),
+        };
+        ApiErrorBody { error: self.code().to_string(), message: self.message().to_string(), problems }
     }
 }
 
@@ -246,9 +260,11 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::NotFound | ApiError::UnknownQuestionnaire => StatusCode::NOT_FOUND,
-            ApiError::Invalid(_) | ApiError::BadUsername | ApiError::WrongUsername | ApiError::UnknownUnit => {
-                StatusCode::BAD_REQUEST
-            }
+            ApiError::Invalid(_)
+            | ApiError::BadInput(_)
+            | ApiError::BadUsername
+            | ApiError::WrongUsername
+            | ApiError::UnknownUnit => StatusCode::BAD_REQUEST,
             ApiError::NoStaffSession
             | ApiError::BadLogin
             | ApiError::BadRecovery

@@ -5,7 +5,7 @@
 //! folder, reports every problem from every file, and keeps what the browser needs.
 
 use beratta_core::api::{QuestionnaireBundle, QuestionnaireRef};
-use beratta_core::catalogue::RawCatalogue;
+use beratta_core::catalogue::{Catalogue, RawCatalogue};
 use beratta_core::questionnaire::library::Library;
 use beratta_core::questionnaire::raw::RawQuestionnaire;
 use std::collections::BTreeMap;
@@ -29,6 +29,8 @@ impl fmt::Display for InstrumentErrors {
 #[derive(Clone, Debug)]
 pub struct Instruments {
     bundles: BTreeMap<(String, u32), String>,
+    /// The factor catalogue, which the resources register's factors are checked against.
+    catalogue: Catalogue,
 }
 
 impl Instruments {
@@ -37,6 +39,7 @@ impl Instruments {
     pub fn load(dir: &Path) -> Result<Instruments, InstrumentErrors> {
         let library = load_library(dir)?;
         let raw_catalogue = library.catalogue.to_raw();
+        let catalogue = library.catalogue.clone();
         let mut bundles = BTreeMap::new();
         for (raw, q) in library.instruments {
             let key = (q.id.clone(), q.version);
@@ -44,7 +47,7 @@ impl Instruments {
                 .map_err(|e| InstrumentErrors(vec![format!("{}: cannot be served as JSON: {e}", q.reference())]))?;
             bundles.insert(key, bundle);
         }
-        Ok(Instruments { bundles })
+        Ok(Instruments { bundles, catalogue })
     }
 }
 
@@ -102,6 +105,11 @@ impl Instruments {
 
     pub fn contains(&self, questionnaire: &QuestionnaireRef) -> bool {
         self.bundle(&questionnaire.id, questionnaire.version).is_some()
+    }
+
+    /// The factor catalogue every questionnaire names its factors from.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
     }
 
     /// Every questionnaire, as `id@version`.

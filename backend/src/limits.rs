@@ -29,6 +29,11 @@ pub const MAX_SAVE_BODY_BYTES: usize = 512 * 1024;
 /// The largest JSON body anywhere else; a login is well under a kilobyte.
 pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
 
+/// The largest import of the resources register: a CSV file of at most
+/// `resources::file::MAX_BYTES` (1 MiB), which JSON may lengthen by escaping quotes and
+/// line breaks. A larger body (a 10 MB file, say) is 413 `too_large`, unread.
+pub const MAX_RESOURCES_IMPORT_BODY_BYTES: usize = 2 * 1024 * 1024 + 4096;
+
 /// How often the counts of refusals without identity (see `metrics`) are logged, when
 /// they changed.
 pub const REFUSAL_LOG_EVERY_SECS: u64 = 60;

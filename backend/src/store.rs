@@ -17,6 +17,7 @@ mod backup;
 mod durable;
 mod keys;
 mod kiosks;
+mod needs;
 mod rounds;
 mod staff;
 mod statistics;
@@ -24,6 +25,7 @@ mod statistics;
 pub use audit::{AuditFault, AuditStore};
 pub use backup::{restore_backup, verify_backup, BackupSummary};
 pub use kiosks::KioskStore;
+pub use needs::NeedsStore;
 pub use rounds::{Closing, RoundCounts, RoundStore};
 pub use staff::{CreateOrganisation, SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome};
 pub use statistics::{statistics_key, StatisticsStore};
@@ -227,7 +229,9 @@ pub struct Expiry {
 }
 
 /// The server's storage. Implementations must make each method atomic on its own.
-pub trait Store: StaffStore + AuditStore + RoundStore + StatisticsStore + KioskStore + Send + Sync {
+pub trait Store:
+    StaffStore + AuditStore + RoundStore + StatisticsStore + KioskStore + NeedsStore + Send + Sync
+{
     /// Reads something real, so that a health check fails when the storage does.
     fn check(&self) -> Result<(), StoreError>;
 
@@ -375,6 +379,10 @@ pub struct SledStore {
     kiosks: sled::Tree,
     /// Hashes of kiosks' registration and device tokens → the kiosk's key.
     kiosk_tokens: sled::Tree,
+    /// Organisation → its resources register (see `needs.rs`).
+    resources: sled::Tree,
+    /// Organisation → the needs view's threshold and priorities.
+    needs: sled::Tree,
 }
 
 impl SledStore {
@@ -412,6 +420,8 @@ impl SledStore {
             statistics: db.open_tree("statistics")?,
             kiosks: db.open_tree("kiosks")?,
             kiosk_tokens: db.open_tree("kiosk_tokens")?,
+            resources: db.open_tree("resources")?,
+            needs: db.open_tree("needs")?,
             meta,
             db,
         })

@@ -152,6 +152,10 @@ pub struct ApiErrorBody {
     pub error: String,
     /// A plain sentence for people.
     pub message: String,
+    /// For input checked field by field (a resource, a CSV file of them): every problem
+    /// found, each with its row and column, so that the page can name them all at once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<InputProblem>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -688,7 +692,8 @@ pub struct PictureOpening {
 
 impl PictureOpening {
     /// The views of the group picture.
-    pub const VIEWS: [&'static str; 6] = ["overview", "domains", "areas", "trend", "before_after", "print"];
+    pub const VIEWS: [&'static str; 8] =
+        ["overview", "domains", "areas", "trend", "before_after", "needs", "print", "lagesbild"];
     /// The breakdowns a view may be split by.
     pub const BREAKDOWNS: [&'static str; 3] = ["unit", "gender", "age_band"];
 }
@@ -760,6 +765,218 @@ pub struct KioskInfo {
     pub organisation_name: String,
     /// Whether the round is open today, so that "Start" can begin an assessment.
     pub open: bool,
+}
+
+// ---------------------------------------------------------------------------------------
+// Needs and resources: the organisation's register of what it has, and the priorities an
+// analyst sets from the needs beside it. Public information, stored in the clear.
+
+/// What kind of work a resource is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    YouthCentre,
+    Sport,
+    Culture,
+    Library,
+    FieldWorkers,
+    ParentSupport,
+    SchoolHealth,
+    SocialServices,
+    Other,
+}
+
+impl ResourceKind {
+    pub const ALL: [ResourceKind; 9] = [
+        ResourceKind::YouthCentre,
+        ResourceKind::Sport,
+        ResourceKind::Culture,
+        ResourceKind::Library,
+        ResourceKind::FieldWorkers,
+        ResourceKind::ParentSupport,
+        ResourceKind::SchoolHealth,
+        ResourceKind::SocialServices,
+        ResourceKind::Other,
+    ];
+
+    /// The stable name, as the CSV file and the wire write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceKind::YouthCentre => "youth_centre",
+            ResourceKind::Sport => "sport",
+            ResourceKind::Culture => "culture",
+            ResourceKind::Library => "library",
+            ResourceKind::FieldWorkers => "field_workers",
+            ResourceKind::ParentSupport => "parent_support",
+            ResourceKind::SchoolHealth => "school_health",
+            ResourceKind::SocialServices => "social_services",
+            ResourceKind::Other => "other",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ResourceKind> {
+        ResourceKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// A resource as typed in a form or read from a row of a CSV file: `POST /api/resources`
+/// and `PUT /api/resources/{id}`. Checked by `resources::register::check`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceDraft {
+    pub name: String,
+    pub kind: Option<ResourceKind>,
+    /// Who runs it (a department, an association).
+    #[serde(default)]
+    pub owner: String,
+    /// The units (areas, schools) it serves, by id.
+    pub areas: Vec<String>,
+    /// The age bands it serves (`6-9`, `10-12`, `13-18`).
+    pub bands: Vec<String>,
+    /// Opening hours or capacity, in words.
+    #[serde(default)]
+    pub hours: String,
+    #[serde(default)]
+    pub contact: String,
+    /// The catalogue's risk factors it meets and protective factors it strengthens.
+    pub factors: Vec<String>,
+}
+
+/// A resource of the register: `GET /api/resources`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    pub resource_id: String,
+    pub name: String,
+    pub kind: ResourceKind,
+    pub owner: String,
+    pub areas: Vec<String>,
+    pub bands: Vec<String>,
+    pub hours: String,
+    pub contact: String,
+    pub factors: Vec<String>,
+    pub changed_unix: u64,
+}
+
+/// `GET /api/resources`: the register, with the units and the factor catalogue it is
+/// written in, so that a page can name every area and factor.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResourceRegister {
+    pub resources: Vec<Resource>,
+    pub units: Vec<Unit>,
+    /// The factor catalogue as `questionnaires/factors.toml` holds it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub catalogue: RawCatalogue,
+}
+
+/// `POST /api/resources/import`: a CSV file of resources that replaces the register, all
+/// or nothing (`resources::file`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceImport {
+    pub csv: String,
+}
+
+/// One problem with input checked field by field.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputProblem {
+    /// The row of a CSV file (1 is the heading), or `None` for a form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// The column (`name`, `factors`, …), or `None` for the row or file as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub problem: Problem,
+}
+
+/// What is wrong with a value.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Problem {
+    Empty,
+    TooLong(u32),
+    /// A control character (a line break in a name, say).
+    Unprintable,
+    UnknownKind(String),
+    UnknownArea(String),
+    /// Two units have this name, so a file cannot say which.
+    AmbiguousArea(String),
+    UnknownBand(String),
+    UnknownFactor(String),
+    /// A background factor (gender, who the child lives with) is no need to address.
+    NotAddressable(String),
+    Repeated(String),
+    BadId(String),
+    /// A column the file must have.
+    MissingColumn,
+    UnknownColumn(String),
+    /// A row with another number of fields than the heading.
+    FieldCount {
+        found: u64,
+        expected: u64,
+    },
+    /// A row that cannot be read as CSV at all.
+    Malformed,
+    TooManyRows(u32),
+    /// A list must hold this many values.
+    HowMany {
+        least: u32,
+        most: u32,
+    },
+    /// A file over this many bytes.
+    TooLarge(u32),
+    NoRows,
+}
+
+/// The organisation's own line for "high": a risk's share (or the share lacking a
+/// protective factor) at or above this many percent is high wherever it is measured.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedsThreshold {
+    /// `None`: no threshold of its own; 1 to 100 otherwise.
+    pub percent: Option<u8>,
+}
+
+/// One priority factor and why it was chosen.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Priority {
+    pub factor: String,
+    pub why: String,
+}
+
+/// `PUT /api/needs/priorities/{year}`: the 2 to 5 factors chosen from the needs of one
+/// release (the closed rounds of a year), each with its rationale.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPriorities {
+    /// The closed rounds the release was made of, as the page counted them.
+    pub rounds: Vec<String>,
+    pub priorities: Vec<Priority>,
+}
+
+/// Priorities as stored with their release.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Priorities {
+    pub year: String,
+    pub rounds: Vec<String>,
+    pub priorities: Vec<Priority>,
+    pub set_by: String,
+    pub set_unix: u64,
+}
+
+/// `GET /api/needs`: what the needs view keeps beside the figures.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedsState {
+    pub threshold: NeedsThreshold,
+    /// Every release's priorities, oldest year first.
+    pub priorities: Vec<Priorities>,
 }
 
 /// One record of the audit log, as administrators read it: `GET /api/admin/audit`.

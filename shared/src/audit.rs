@@ -67,11 +67,25 @@ pub enum AuditAction {
     /// A statistics-key holder's browser opened a group picture (subject: the rounds, the
     /// breakdown and the view; never a figure).
     GroupPictureOpened,
+    /// An administrator or analyst added a resource to the register (subject: the resource).
+    ResourceCreated,
+    /// A resource of the register was changed (subject: the resource).
+    ResourceChanged,
+    /// A resource was taken out of the register (subject: the resource).
+    ResourceRemoved,
+    /// A CSV file replaced the whole register (subject: how many resources it holds).
+    ResourcesImported,
+    /// The organisation's threshold for a high need was set or taken away (subject: the
+    /// percent, or `none`).
+    NeedsThresholdSet,
+    /// A statistics-key holder chose the priority factors of a release (subject: the
+    /// year and the factors; the rationale stays in the register of priorities).
+    PrioritiesSet,
 }
 
 impl AuditAction {
     /// Every action, in the order the administrator's filter lists them.
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::StaffLogin,
         AuditAction::StaffLoginFailed,
         AuditAction::StaffLogout,
@@ -104,6 +118,12 @@ impl AuditAction {
         AuditAction::KioskStarted,
         AuditAction::RoundClosed,
         AuditAction::GroupPictureOpened,
+        AuditAction::ResourceCreated,
+        AuditAction::ResourceChanged,
+        AuditAction::ResourceRemoved,
+        AuditAction::ResourcesImported,
+        AuditAction::NeedsThresholdSet,
+        AuditAction::PrioritiesSet,
     ];
 
     /// The action a stable name names (the inverse of [`AuditAction::name`]).
@@ -147,6 +167,12 @@ impl AuditAction {
             AuditAction::KioskStarted => "kiosk_started",
             AuditAction::RoundClosed => "round_closed",
             AuditAction::GroupPictureOpened => "group_picture_opened",
+            AuditAction::ResourceCreated => "resource_created",
+            AuditAction::ResourceChanged => "resource_changed",
+            AuditAction::ResourceRemoved => "resource_removed",
+            AuditAction::ResourcesImported => "resources_imported",
+            AuditAction::NeedsThresholdSet => "needs_threshold_set",
+            AuditAction::PrioritiesSet => "priorities_set",
         }
     }
 }

@@ -18,13 +18,16 @@ use rand_core::RngCore;
 
 pub mod municipality;
 
-/// A planted difference: children matching `unit` (and `year`, and `phase` if given) have
-/// `factor` `times` as often as others.
+/// A planted difference: children matching `unit` (and `year`, `band` and `phase` if
+/// given) have `factor` `times` as often as others (a protective factor too: below 1, fewer
+/// of them have it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pattern {
     pub factor: String,
     pub unit: String,
     pub year: Option<u16>,
+    /// The age band (`13-18`), if only one.
+    pub band: Option<String>,
     /// `Some(true)` for rounds after an intervention, `Some(false)` before, `None` for any.
     pub after: Option<bool>,
     pub times: f64,
@@ -35,6 +38,8 @@ pub struct Pattern {
 pub struct Situation<'a> {
     pub unit: &'a str,
     pub year: u16,
+    /// The age band of the instrument answered (`13-18`).
+    pub band: &'a str,
     /// Whether the round is after an intervention, if it belongs to one.
     pub after: Option<bool>,
 }
@@ -94,19 +99,20 @@ pub fn base_prevalence(q: &Questionnaire, factor: &str) -> f64 {
 /// The chance that `child`, in `situation`, endorses `factor`.
 pub fn chance(q: &Questionnaire, factor: &str, child: &Child, situation: &Situation, patterns: &[Pattern]) -> f64 {
     let base = base_prevalence(q, factor);
-    if q.factor(factor).is_some_and(|f| f.kind == FactorKind::Protective) {
-        return (base / child.load.sqrt()).clamp(0.05, 0.97);
-    }
     let planted: f64 = patterns
         .iter()
         .filter(|p| {
             p.factor == factor
                 && p.unit == situation.unit
                 && p.year.is_none_or(|y| y == situation.year)
+                && p.band.as_deref().is_none_or(|b| b == situation.band)
                 && p.after.is_none_or(|a| situation.after == Some(a))
         })
         .map(|p| p.times)
         .product();
+    if q.factor(factor).is_some_and(|f| f.kind == FactorKind::Protective) {
+        return (base / child.load.sqrt() * planted).clamp(0.05, 0.97);
+    }
     (base * child.load * planted).clamp(0.0, 0.95)
 }
 
@@ -269,7 +275,7 @@ pub(crate) mod tests {
     #[test]
     fn every_generated_child_finishes_and_the_same_seed_gives_the_same_child() {
         let q = real();
-        let situation = Situation { unit: "a", year: 2026, after: None };
+        let situation = Situation { unit: "a", year: 2026, band: "10-12", after: None };
         let mut one = Seeded(7);
         let mut two = Seeded(7);
         for _ in 0..20 {
@@ -285,10 +291,18 @@ pub(crate) mod tests {
     fn a_planted_pattern_shows_in_the_answers_and_elsewhere_nothing_changes() {
         let q = real();
         let factor = "sch.bullied";
-        let patterns = [Pattern { factor: factor.into(), unit: "b".into(), year: Some(2026), after: None, times: 2.5 }];
-        let plain = share(&q, factor, &Situation { unit: "a", year: 2026, after: None }, &patterns, 3);
-        let planted = share(&q, factor, &Situation { unit: "b", year: 2026, after: None }, &patterns, 3);
-        let other_year = share(&q, factor, &Situation { unit: "b", year: 2025, after: None }, &patterns, 5);
+        let patterns = [Pattern {
+            factor: factor.into(),
+            unit: "b".into(),
+            year: Some(2026),
+            band: None,
+            after: None,
+            times: 2.5,
+        }];
+        let plain = share(&q, factor, &Situation { unit: "a", year: 2026, band: "10-12", after: None }, &patterns, 3);
+        let planted = share(&q, factor, &Situation { unit: "b", year: 2026, band: "10-12", after: None }, &patterns, 3);
+        let other_year =
+            share(&q, factor, &Situation { unit: "b", year: 2025, band: "10-12", after: None }, &patterns, 5);
         assert!(planted > plain * 1.6, "planted {planted:.3} against {plain:.3}");
         assert!((other_year - plain).abs() < 0.06, "{other_year:.3} against {plain:.3}");
         assert!(plain > 0.02 && plain < 0.5, "a realistic prevalence, not {plain:.3}");

@@ -9,36 +9,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  ROOT, SERVER, freshDirs, startServer, launchBrowser, staffLogIn, openAnonymousRound,
-} from './harness.mjs';
+import { seededDemokommun, staffLogIn, openAnonymousRound, swedishShare } from './harness.mjs';
 import { checkablePage, assertAccessible } from './a11y.mjs';
 
 // Enough children that the planted effect is detectable: cohorts of about 250 a round.
 const CHILDREN = '2000';
 const SEED = '1';
-const ANSWERS = process.env.BERATTA_DEMO_ANSWERS ?? join(ROOT, 'target/debug/examples/demo_answers');
-
-/** The Wilson score interval for k of n (z = 1.959964), as shares. */
-function wilson(k, n) {
-  const z = 1.959963984540054;
-  const p = k / n;
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { p, low: k === 0 ? 0 : Math.max(0, centre - half), high: k === n ? 1 : Math.min(1, centre + half) };
-}
-
-/** A share as the Swedish page writes it: "23 % (18–29)", ", osäker" when 30 points wide. */
-function swedishShare(k, n) {
-  const { p, low, high } = wilson(k, n);
-  const pct = (x) => String(Math.round(x * 100));
-  const text = `${pct(p)} % (${pct(low)}–${pct(high)})`;
-  return high - low >= 0.3 ? `${text}, osäker` : text;
-}
 
 /** Reads CSV (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes). */
 function parseCsv(text) {
@@ -74,17 +51,7 @@ async function choose(page, { year, breakdown, view }) {
 }
 
 test('the analyst sees the seeded municipality exactly, small cells marked, the CSV as the screen, the planted effects, and no figures for an open round', async (t) => {
-  const dirs = freshDirs(t);
-  execFileSync(SERVER, [
-    'demo-municipality', '--data', dirs.data, '--secret-file', dirs.secret,
-    '--questionnaires', join(ROOT, 'questionnaires'), '--children', CHILDREN, '--seed', SEED,
-  ], { encoding: 'utf8' });
-  const answers = execFileSync(ANSWERS, [join(ROOT, 'questionnaires'), CHILDREN, SEED], {
-    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-  }).trim().split('\n').map((line) => JSON.parse(line));
-  const server = await startServer(dirs);
-  const browser = await launchBrowser();
-  t.after(async () => { await browser.close(); await server.stop(); });
+  const { answers, server, browser } = await seededDemokommun(t, CHILDREN, SEED);
 
   // The administrator opens a round today: it is listed, with no figures.
   const admin = await checkablePage(browser);

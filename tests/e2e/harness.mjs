@@ -339,3 +339,44 @@ export async function storedOnDevice(page) {
 }
 
 export const NOTHING_STORED = { localStorage: 0, sessionStorage: 0, indexedDB: 0, caches: 0, cookies: 0 };
+
+/** The demo-municipality answers printer (`demo_answers`), built by `cargo build --example`. */
+const DEMO_ANSWERS = process.env.BERATTA_DEMO_ANSWERS ?? join(ROOT, 'target/debug/examples/demo_answers');
+
+/**
+ * Demokommun seeded with `children` and `seed` (`demo-municipality`), its server started and
+ * a browser launched, both stopped when `t` ends; with the generator's answers, one object
+ * per assessment (`demo_answers`), for a test to count a figure by itself.
+ */
+export async function seededDemokommun(t, children, seed) {
+  const dirs = freshDirs(t);
+  execFileSync(SERVER, [
+    'demo-municipality', '--data', dirs.data, '--secret-file', dirs.secret,
+    '--questionnaires', join(ROOT, 'questionnaires'), '--children', children, '--seed', seed,
+  ], { encoding: 'utf8' });
+  const answers = execFileSync(DEMO_ANSWERS, [join(ROOT, 'questionnaires'), children, seed], {
+    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  }).trim().split('\n').map((line) => JSON.parse(line));
+  const server = await startServer(dirs);
+  const browser = await launchBrowser();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  return { answers, server, browser };
+}
+
+/** The Wilson score interval for k of n (z = 1.959964), as shares. */
+export function wilson(k, n) {
+  const z = 1.959963984540054;
+  const p = k / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { p, low: k === 0 ? 0 : Math.max(0, centre - half), high: k === n ? 1 : Math.min(1, centre + half) };
+}
+
+/** A share as the Swedish page writes it: "23 % (18–29)", ", osäker" when 30 points wide. */
+export function swedishShare(k, n) {
+  const { p, low, high } = wilson(k, n);
+  const pct = (x) => String(Math.round(x * 100));
+  const text = `${pct(p)} % (${pct(low)}–${pct(high)})`;
+  return high - low >= 0.3 ? `${text}, osäker` : text;
+}

@@ -8,9 +8,11 @@ pub mod frontend;
 pub mod health;
 pub mod kiosks;
 pub mod metrics;
+pub mod needs;
 pub mod openapi;
 pub mod questionnaires;
 pub mod recovery;
+pub mod resources;
 pub mod rounds;
 pub mod staff;
 pub mod statistics;
@@ -61,6 +63,20 @@ pub fn api() -> Scope {
         .service(resource("/statistics/invited").route(web::get().to(statistics::invited)))
         .service(resource("/statistics/rounds/{round}/records").route(web::get().to(statistics::records)))
         .service(resource("/statistics/openings").route(web::post().to(statistics::openings)))
+        .service(resource("/resources").route(web::get().to(resources::list)).route(web::post().to(resources::create)))
+        .service(
+            resource("/resources/import")
+                .app_data(json_limit(limits::MAX_RESOURCES_IMPORT_BODY_BYTES))
+                .route(web::post().to(resources::import)),
+        )
+        .service(
+            resource("/resources/{id}")
+                .route(web::put().to(resources::change))
+                .route(web::delete().to(resources::remove)),
+        )
+        .service(resource("/needs").route(web::get().to(needs::state)))
+        .service(resource("/needs/threshold").route(web::put().to(needs::threshold)))
+        .service(resource("/needs/priorities/{year}").route(web::put().to(needs::priorities)))
         .service(
             resource("/admin/units").route(web::get().to(admin::list_units)).route(web::post().to(admin::add_unit)),
         )

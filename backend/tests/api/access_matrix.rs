@@ -10,14 +10,17 @@
 //! has sealed statistics records, which only A's holders may fetch or name in a group
 //! picture, which A's staff and administrators may close (again: it is closed already),
 //! and a kiosk, which only A's administrators may list, make for that round, or take out
-//! of use.
+//! of use. Every staff member may read their organisation's resources register; its
+//! administrators and analysts edit it; the statistics-key holders keep the needs view's
+//! threshold and priorities (a release of another organisation's rounds is 404).
 
 use crate::support::staff::{batch, child_with, new_child, staff_log_in, with_cookie, StaffUser};
 use crate::support::{app, send, Fixture, ORGANISATION};
 use actix_web::test::TestRequest;
 use beratta_core::api::{
-    AssessmentRecord, Bytes, Kiosk, NewCode, NewKiosk, NewStaffMember, PictureOpening, Role, SealedHelp, StaffChange,
-    StatisticsGrant, StatisticsKeySetup,
+    AssessmentRecord, Bytes, Kiosk, NeedsThreshold, NewCode, NewKiosk, NewPriorities, NewStaffMember, PictureOpening,
+    Priority, Resource, ResourceDraft, ResourceImport, ResourceKind, Role, SealedHelp, StaffChange, StatisticsGrant,
+    StatisticsKeySetup,
 };
 use beratta_core::audit::{AuditAction, AuditEntry};
 use beratta_core::login::random_lookup;
@@ -86,8 +89,63 @@ const ROWS: &[&str] = &[
     "GET /api/health/live",
     "GET /api/health/ready",
     "GET /metrics (from loopback)",
+    "GET /api/resources",
+    "POST /api/resources",
+    "PUT /api/resources/{A's}",
+    "DELETE /api/resources/{A's}",
+    "POST /api/resources/import",
+    "GET /api/needs",
+    "PUT /api/needs/threshold",
+    "PUT /api/needs/priorities/{year}",
     "POST /api/staff/logout",
 ];
+
+/// A resource of organisation A's register.
+const RESOURCE_A: &str = "resource-a";
+
+/// A resource for the asker's own organisation (its first unit), so that only the role
+/// and the organisation decide the answer.
+fn draft_for(fx: &Fixture, who: Option<&StaffUser>) -> ResourceDraft {
+    let organisation = who.map_or(ORGANISATION, |u| u.organisation.as_str());
+    let unit = fx.state.store.units(organisation).expect("the store works")[0].unit_id.clone();
+    ResourceDraft {
+        name: "Fritidsgården".into(),
+        kind: Some(ResourceKind::YouthCentre),
+        owner: String::new(),
+        areas: vec![unit],
+        bands: vec!["13-18".into()],
+        hours: String::new(),
+        contact: String::new(),
+        factors: vec!["fri.leisure".into()],
+    }
+}
+
+/// Puts [`RESOURCE_A`] (back) into organisation A's register.
+fn ensure_resource_a(fx: &Fixture) {
+    let unit = fx.state.store.units(ORGANISATION).expect("the store works")[0].unit_id.clone();
+    let resource = Resource {
+        resource_id: RESOURCE_A.into(),
+        name: "Biblioteket".into(),
+        kind: ResourceKind::Library,
+        owner: String::new(),
+        areas: vec![unit],
+        bands: vec!["6-9".into()],
+        hours: String::new(),
+        contact: String::new(),
+        factors: vec!["fri.leisure".into()],
+        changed_unix: 0,
+    };
+    fx.state
+        .store
+        .change_resources(ORGANISATION, &|list| {
+            if list.iter().any(|r| r.resource_id == RESOURCE_A) {
+                return false;
+            }
+            list.push(resource.clone());
+            true
+        })
+        .expect("the store works");
+}
 
 /// The request of one cell; `who` is the staff member asking, if any.
 fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<&StaffUser>) -> TestRequest {
@@ -190,6 +248,33 @@ fn request(fx: &Fixture, row: &str, targets: &Targets, cell: usize, who: Option<
             .uri("/api/admin/kiosks")
             .set_json(NewKiosk { name: "Fritidsgården".into(), round: ROUND_A.into() }),
         "DELETE /api/admin/kiosks/{A's}" => TestRequest::delete().uri(&format!("/api/admin/kiosks/{KIOSK_A}")),
+        "GET /api/resources" => TestRequest::get().uri("/api/resources"),
+        "POST /api/resources" => TestRequest::post().uri("/api/resources").set_json(draft_for(fx, who)),
+        "PUT /api/resources/{A's}" => {
+            ensure_resource_a(fx);
+            TestRequest::put().uri(&format!("/api/resources/{RESOURCE_A}")).set_json(draft_for(fx, who))
+        }
+        "DELETE /api/resources/{A's}" => {
+            ensure_resource_a(fx);
+            TestRequest::delete().uri(&format!("/api/resources/{RESOURCE_A}"))
+        }
+        "POST /api/resources/import" => TestRequest::post().uri("/api/resources/import").set_json(ResourceImport {
+            csv: "name,kind,owner,areas,age_bands,hours,contact,factors\nKlubben,sport,,Enhet 1,13-18,,,fri.leisure\n"
+                .into(),
+        }),
+        "GET /api/needs" => TestRequest::get().uri("/api/needs"),
+        "PUT /api/needs/threshold" => {
+            TestRequest::put().uri("/api/needs/threshold").set_json(NeedsThreshold { percent: Some(25) })
+        }
+        "PUT /api/needs/priorities/{year}" => {
+            TestRequest::put().uri("/api/needs/priorities/2026").set_json(NewPriorities {
+                rounds: vec![ROUND_A.into()],
+                priorities: vec![
+                    Priority { factor: "fri.leisure".into(), why: "Många saknar en ordnad fritid.".into() },
+                    Priority { factor: "sch.bullied".into(), why: "Mobbningen ökar.".into() },
+                ],
+            })
+        }
         other => panic!("no request for {other}"),
     }
 }
@@ -217,6 +302,7 @@ fn audited_route(row: &str) -> String {
         "/api/statistics/rounds/{A's}/records" => "/api/statistics/rounds/{round}/records",
         "/api/admin/kiosks/{A's}" => "/api/admin/kiosks/{id}",
         "/api/rounds/{A's}/close" => "/api/rounds/{id}/close",
+        "/api/resources/{A's}" => "/api/resources/{id}",
         other => other,
     };
     format!("{method} {pattern}")
@@ -372,6 +458,14 @@ GET /api/openapi.json                 200    200    200    200    200    200    
 GET /api/health/live                  200    200    200    200    200    200    200    200    200    200    200
 GET /api/health/ready                 200    200    200    200    200    200    200    200    200    200    200
 GET /metrics (from loopback)          200    200    200    200    200    200    200    200    200    200    200
+GET /api/resources                    200    200    200    200    200    200    200    200    200    200    401
+POST /api/resources                   200    403    403    403    200    200    403    403    403    200    401
+PUT /api/resources/{A's}              200    403    403    403    200    404    403    403    403    404    401
+DELETE /api/resources/{A's}           204    403    403    403    204    404    403    403    403    404    401
+POST /api/resources/import            200    403    403    403    200    200    403    403    403    200    401
+GET /api/needs                        200    403    403    403    200    200    403    403    403    200    401
+PUT /api/needs/threshold              200    403    403    403    200    200    403    403    403    200    401
+PUT /api/needs/priorities/{year}      200    403    403    403    200    404    403    403    403    404    401
 POST /api/staff/logout                204    204    204    204    204    204    204    204    204    204    204
 ";
     assert_eq!(table, expected, "\nthe matrix as it is:\n{table}");

@@ -16,7 +16,7 @@ use beratta_core::statistics::open_record;
 use beratta_server::demo_municipality::{ADMIN, ANALYST, ORGANISATION};
 use beratta_server::instruments::load_library;
 use beratta_server::records::StaffAccount;
-use beratta_server::store::{AuditStore, RoundStore, SledStore, StaffStore, StatisticsStore, Store};
+use beratta_server::store::{AuditStore, NeedsStore, RoundStore, SledStore, StaffStore, StatisticsStore, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -144,6 +144,20 @@ fn demo_municipality_stores_records_only_the_statistics_key_opens_and_a_second_r
             .collect();
         assert_eq!(phases, [Phase::After, Phase::Before].map(|p| format!("{p:?}")).into());
     }
+
+    // The resources register, with the planted duplicate flagged and nothing serving
+    // Västerby's 13–18-year-olds for their free time (the planted gap).
+    let register = store.resources(ORGANISATION).expect("the register");
+    assert_eq!(register.len(), 8);
+    let duplicates = beratta_core::resources::register::duplicates(&register);
+    let named = |id: &String| register.iter().find(|r| &r.resource_id == id).map(|r| r.name.as_str());
+    let flagged: BTreeSet<&str> = duplicates.keys().filter_map(named).collect();
+    assert_eq!(flagged, BTreeSet::from(["Fältarna", "Fältgruppen"]));
+    let vasterby =
+        store.units(ORGANISATION).expect("units").into_iter().find(|u| u.name == "Västerby").expect("Västerby");
+    assert!(!register.iter().any(|r| r.areas.contains(&vasterby.unit_id)
+        && r.bands.iter().any(|b| b == "13-18")
+        && r.factors.iter().any(|f| f == "fri.leisure")));
 
     // Every assessment: anonymous, finished, nothing sealed to the organisation.
     let assessments = store.assessments_of(ORGANISATION).expect("assessments");

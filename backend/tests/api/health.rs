@@ -3,7 +3,9 @@
 use crate::support::{app, send, Fixture, Reply};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use beratta_core::api::{Bytes, Health, Intervention, Kiosk, Round, SealedAnswers, SealedHelp, Unit};
+use beratta_core::api::{
+    Bytes, Health, Intervention, Kiosk, NeedsState, Resource, Round, SealedAnswers, SealedHelp, Unit,
+};
 use beratta_core::audit::{AuditEntry, AuditEvent};
 use beratta_core::login::ServerSecret;
 use beratta_server::frontend::Frontend;
@@ -13,8 +15,8 @@ use beratta_server::records::{
 };
 use beratta_server::store::{
     AuditStore, BackupSummary, Closing, CreateOrganisation, Durable, Expiry, InsertOutcome, KioskStore, LoginCounter,
-    LookupClaim, ReservationRules, ReserveOutcome, RoundCounts, RoundStore, SaveOutcome, SessionKey, SetupCompletion,
-    SetupOutcome, StaffStore, StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
+    LookupClaim, NeedsStore, ReservationRules, ReserveOutcome, RoundCounts, RoundStore, SaveOutcome, SessionKey,
+    SetupCompletion, SetupOutcome, StaffStore, StatisticsKeyOutcome, StatisticsStore, Store, StoreError,
 };
 use beratta_server::AppState;
 use rand_core::OsRng;
@@ -237,6 +239,25 @@ impl KioskStore for BrokenStore {
         Err(gone())
     }
     fn revoke_kiosk(&self, _: &str, _: &str) -> Result<Option<Kiosk>, StoreError> {
+        Err(gone())
+    }
+}
+
+impl NeedsStore for BrokenStore {
+    fn resources(&self, _: &str) -> Result<Vec<Resource>, StoreError> {
+        Err(gone())
+    }
+    fn change_resources(
+        &self,
+        _: &str,
+        _: &dyn Fn(&mut Vec<Resource>) -> bool,
+    ) -> Result<Option<Vec<Resource>>, StoreError> {
+        Err(gone())
+    }
+    fn needs(&self, _: &str) -> Result<NeedsState, StoreError> {
+        Err(gone())
+    }
+    fn change_needs(&self, _: &str, _: &dyn Fn(&mut NeedsState)) -> Result<NeedsState, StoreError> {
         Err(gone())
     }
 }

@@ -28,6 +28,7 @@ mod process;
 mod questionnaires;
 mod recovery;
 mod releases;
+mod resources;
 mod rounds;
 mod session;
 mod setup;

@@ -10,6 +10,10 @@ use beratta_core::api::{
 };
 use beratta_core::api::{ChildNote, RecoveryClaim, RecoveryCopy, RecoveryReset, UnitChildren};
 use beratta_core::api::{
+    InputProblem, NeedsState, NeedsThreshold, NewPriorities, Priorities, Resource, ResourceDraft, ResourceImport,
+    ResourceRegister,
+};
+use beratta_core::api::{
     Intervention, NewIntervention, NewRound, PersonalKey, Round, RoundPage, StatisticsGrant, StatisticsKeySetup,
 };
 use beratta_core::api::{Kiosk, KioskClaim, KioskInfo, KioskRegistration, NewKiosk};
@@ -53,6 +57,14 @@ impl ApiError {
     /// Unlike [`ApiError::is_unauthorised`], a 403 does not count: that is a role saying no.
     pub fn is_signed_out(&self) -> bool {
         matches!(self, ApiError::Status { status: 401, .. })
+    }
+
+    /// The problems of input checked field by field (`bad_input`), if that was the refusal.
+    pub fn problems(&self) -> &[InputProblem] {
+        match self {
+            ApiError::Status { body: Some(body), .. } => &body.problems,
+            _ => &[],
+        }
     }
 
     /// A refusal the server explained in words for people (a wrong code, too many tries).
@@ -433,4 +445,44 @@ pub async fn picture_opened(opening: &PictureOpening) -> Result<(), ApiError> {
 /// `POST /api/rounds/{id}/close`: closes a round, freezing its release.
 pub async fn close_round(id: &str) -> Result<Round, ApiError> {
     request(Method::POST, &format!("/api/rounds/{}/close", segment(id)), NO_BODY).await
+}
+
+/// `GET /api/resources`: the register, its units and the catalogue.
+pub async fn resources() -> Result<ResourceRegister, ApiError> {
+    request(Method::GET, "/api/resources", NO_BODY).await
+}
+
+/// `POST /api/resources`.
+pub async fn create_resource(draft: &ResourceDraft) -> Result<Resource, ApiError> {
+    request(Method::POST, "/api/resources", Some(draft)).await
+}
+
+/// `PUT /api/resources/{id}`.
+pub async fn change_resource(id: &str, draft: &ResourceDraft) -> Result<Resource, ApiError> {
+    request(Method::PUT, &format!("/api/resources/{}", segment(id)), Some(draft)).await
+}
+
+/// `DELETE /api/resources/{id}`.
+pub async fn remove_resource(id: &str) -> Result<(), ApiError> {
+    request::<IgnoredAny>(Method::DELETE, &format!("/api/resources/{}", segment(id)), NO_BODY).await.map(|_| ())
+}
+
+/// `POST /api/resources/import`: replaces the register with a CSV file's, all or nothing.
+pub async fn import_resources(csv: &str) -> Result<Vec<Resource>, ApiError> {
+    request(Method::POST, "/api/resources/import", Some(&ResourceImport { csv: csv.to_string() })).await
+}
+
+/// `GET /api/needs`.
+pub async fn needs() -> Result<NeedsState, ApiError> {
+    request(Method::GET, "/api/needs", NO_BODY).await
+}
+
+/// `PUT /api/needs/threshold`.
+pub async fn set_threshold(threshold: &NeedsThreshold) -> Result<NeedsState, ApiError> {
+    request(Method::PUT, "/api/needs/threshold", Some(threshold)).await
+}
+
+/// `PUT /api/needs/priorities/{year}`.
+pub async fn set_priorities(year: &str, priorities: &NewPriorities) -> Result<Priorities, ApiError> {
+    request(Method::PUT, &format!("/api/needs/priorities/{}", segment(year)), Some(priorities)).await
 }

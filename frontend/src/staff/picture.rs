@@ -11,6 +11,7 @@
 //! hundred records, so the page stays responsive and shows how far it has come.
 
 use super::context::use_staff;
+use super::needs_views;
 use super::page::{print, Loading, StaffPage};
 use super::picture_model::{years, Opened, Selection, View};
 use super::picture_views;
@@ -178,6 +179,7 @@ async fn open_all(
         interventions: info.interventions.iter().map(|i| (i.intervention_id.clone(), i.name.clone())).collect(),
         invited: invited?.invited,
         disclosed: Default::default(),
+        crossed: Default::default(),
     })
 }
 
@@ -196,6 +198,7 @@ pub fn GroupPicturePage() -> Html {
     let progress = use_state(|| 0usize);
     let selection = use_state(Selection::default);
     let printing = use_state(|| false);
+    let lagesbild = use_state(|| false);
     {
         let (info, opened, problem, progress, staff) =
             (info.clone(), opened.clone(), problem.clone(), progress.clone(), staff.clone());
@@ -222,12 +225,18 @@ pub fn GroupPicturePage() -> Html {
     // before its figures are drawn: a view whose opening could not be logged is not shown.
     let opening = (*opened).as_ref().and_then(|opened| {
         let mut shown = Selection { year: current_year(opened, &selection), ..(*selection).clone() };
-        if *printing {
-            // The print layout is the year's overview and profiles, for everyone.
+        if *printing || *lagesbild {
+            // The print layouts are of the year, for everyone.
             shown = Selection { breakdown: None, view: View::Overview, ..shown };
         }
         let rounds = picture_views::rounds_of(opened, &shown);
-        let view = if *printing { "print" } else { shown.view.name() };
+        let view = if *lagesbild {
+            "lagesbild"
+        } else if *printing {
+            "print"
+        } else {
+            shown.view.name()
+        };
         (!rounds.is_empty()).then(|| PictureOpening {
             rounds,
             breakdown: shown.breakdown.map(|b| breakdown_name(b).to_string()),
@@ -312,7 +321,22 @@ pub fn GroupPicturePage() -> Html {
                     if opened.failed > 0 { { " " }{ (p.not_opened)(opened.failed) } }
                 </p>
             };
-            if *printing {
+            if *lagesbild {
+                let on_back = {
+                    let lagesbild = lagesbild.clone();
+                    Callback::from(move |_: MouseEvent| lagesbild.set(false))
+                };
+                html! {
+                    <>
+                        <button id="picture-back" type="button" class="secondary no-print" onclick={on_back}>{ p.back }</button>
+                        if ready {
+                            <needs_views::LagesbildView opened={opened.clone()} year={current.clone()} rules={rules_text.clone()} />
+                        } else {
+                            <Loading />
+                        }
+                    </>
+                }
+            } else if *printing {
                 let on_back = {
                     let printing = printing.clone();
                     Callback::from(move |_: MouseEvent| printing.set(false))
@@ -366,7 +390,10 @@ pub fn GroupPicturePage() -> Html {
                             <button id="picture-print" type="button" class="secondary" onclick={on_print}>{ p.print }</button>
                         </form>
                         <p class="note picture-rules">{ rules_text.clone() }</p>
-                        if ready {
+                        if ready && shown.view == View::Needs {
+                            <needs_views::NeedsView opened={opened.clone()} year={current.clone()}
+                                on_lagesbild={{ let lagesbild = lagesbild.clone(); Callback::from(move |_| lagesbild.set(true)) }} />
+                        } else if ready {
                             { picture_views::view(&opened, &shown, staff.lang) }
                         } else {
                             <Loading />

@@ -37,6 +37,9 @@ pub struct Opened {
     pub invited: BTreeMap<String, u64>,
     /// Each scope's figures by breakdown, once through the gate: the views only read them.
     pub disclosed: RefCell<HashMap<Release, Rc<Disclosed>>>,
+    /// Each year's figures by area × age band (the needs view), through the gate with the
+    /// year's other releases held as known.
+    pub crossed: RefCell<HashMap<String, Rc<Disclosed>>>,
 }
 
 /// The year a round belongs to: the year of its last day.
@@ -68,10 +71,12 @@ pub enum View {
     Areas,
     Trend,
     BeforeAfter,
+    Needs,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [View::Overview, View::Domains, View::Areas, View::Trend, View::BeforeAfter];
+    pub const ALL: [View; 6] =
+        [View::Overview, View::Domains, View::Areas, View::Trend, View::BeforeAfter, View::Needs];
 
     /// The view's name in the address of an opening's audit record (`PictureOpening::VIEWS`).
     pub fn name(self) -> &'static str {
@@ -81,6 +86,7 @@ impl View {
             View::Areas => "areas",
             View::Trend => "trend",
             View::BeforeAfter => "before_after",
+            View::Needs => "needs",
         }
     }
 
@@ -95,6 +101,7 @@ impl View {
             View::Areas => p.view_areas,
             View::Trend => p.view_trend,
             View::BeforeAfter => p.view_before_after,
+            View::Needs => p.view_needs,
         }
     }
 }

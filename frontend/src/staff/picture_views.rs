@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
-fn words(lang: Lang) -> &'static Words {
+pub(super) fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::Sv => &views::SV,
         _ => &views::EN,
@@ -40,7 +40,7 @@ pub fn rounds_of(opened: &Opened, selection: &Selection) -> Vec<String> {
 }
 
 /// The figures over `scope`, split by `breakdown`, through the gate; counted once per page.
-fn counted(opened: &Opened, scope: Scope, breakdown: Option<Breakdown>) -> Rc<Disclosed> {
+pub(super) fn counted(opened: &Opened, scope: Scope, breakdown: Option<Breakdown>) -> Rc<Disclosed> {
     let key = (scope, breakdown);
     if let Some(d) = opened.disclosed.borrow().get(&key) {
         return d.clone();
@@ -58,13 +58,13 @@ fn counted(opened: &Opened, scope: Scope, breakdown: Option<Breakdown>) -> Rc<Di
 }
 
 /// The year's figures, split by `breakdown`.
-fn disclosed(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Rc<Disclosed> {
+pub(super) fn disclosed(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Rc<Disclosed> {
     counted(opened, Scope::Year(year.to_string()), breakdown)
 }
 
 /// The figures of the newest year before `year` with closed rounds, if any: last year's
 /// ghost bars.
-fn year_before(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Option<Rc<Disclosed>> {
+pub(super) fn year_before(opened: &Opened, year: &str, breakdown: Option<Breakdown>) -> Option<Rc<Disclosed>> {
     let earlier = years(&opened.rounds).into_iter().rev().find(|y| y.as_str() < year)?;
     Some(disclosed(opened, &earlier, breakdown))
 }
@@ -79,7 +79,7 @@ fn groups(d: &Disclosed, breakdown: Breakdown, opened: &Opened, w: &Words) -> Ve
     groups
 }
 
-fn unit_names(opened: &Opened) -> impl Fn(&str) -> Option<String> + '_ {
+pub(super) fn unit_names(opened: &Opened) -> impl Fn(&str) -> Option<String> + '_ {
     move |id: &str| opened.units.get(id).cloned()
 }
 
@@ -106,7 +106,7 @@ fn download(name: &str, text: &str) {
 }
 
 /// A table with its caption, and a button that downloads exactly its words as CSV.
-fn table_view(id: &str, caption: &str, table: &Table, lang: Lang) -> Html {
+pub(super) fn table_view(id: &str, caption: &str, table: &Table, lang: Lang) -> Html {
     let w = words(lang);
     let p = texts(lang).picture;
     let on_csv = {
@@ -196,7 +196,7 @@ fn bar_svg(i: usize, bar: &Bar, w: &Words) -> Html {
 }
 
 /// A domain profile: the bars (for sight) and the table (for everyone, and for the CSV).
-fn profile_view(id: &str, title: &str, profile: &Profile, lang: Lang) -> Html {
+pub(super) fn profile_view(id: &str, title: &str, profile: &Profile, lang: Lang) -> Html {
     let w = words(lang);
     let p = texts(lang).picture;
     let height = profile.bars.len() as f64 * ROW_H + 12.0;
@@ -282,12 +282,14 @@ pub fn view(opened: &Opened, selection: &Selection, lang: Lang) -> Html {
             }
         }
         View::BeforeAfter => before_after_view(opened, lang),
+        // Drawn by `needs_views::NeedsView`, which fetches the register beside the figures.
+        View::Needs => Html::default(),
     };
     html! { <div id="picture-content" data-view={selection.view.name()}>{ content }</div> }
 }
 
 /// The year's rounds with their response rates; each round's respondents through the gate.
-fn response_view(opened: &Opened, year: &str, lang: Lang) -> Html {
+pub(super) fn response_view(opened: &Opened, year: &str, lang: Lang) -> Html {
     let w = words(lang);
     let p = texts(lang).picture;
     let rounds: Vec<(String, u64, Rc<Disclosed>)> = opened
@@ -376,7 +378,7 @@ pub fn print_layout(opened: &Opened, selection: &Selection, lang: Lang, rules: &
 }
 
 /// A name as a piece of an element id.
-fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
 }
 

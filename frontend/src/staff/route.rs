@@ -37,6 +37,8 @@ pub enum Route {
     AdminKiosks,
     /// `#/statistics`: the group picture, for holders of the statistics key.
     Picture,
+    /// `#/resources`: the resources register.
+    Resources,
     /// `#/recover`: an administrator who lost their password uses the recovery key.
     Recover,
     /// A staff address that names no page.
@@ -71,7 +73,8 @@ impl Route {
             ["admin", "statistics-key"] => Route::AdminStatisticsKey,
             ["admin", "kiosks"] => Route::AdminKiosks,
             ["statistics"] => Route::Picture,
-            ["staff" | "admin" | "statistics", ..] => Route::Unknown,
+            ["resources"] => Route::Resources,
+            ["staff" | "admin" | "statistics" | "resources", ..] => Route::Unknown,
             _ => return None,
         };
         Some(route)
@@ -96,6 +99,7 @@ impl Route {
             Route::AdminStatisticsKey => "#/admin/statistics-key".into(),
             Route::AdminKiosks => "#/admin/kiosks".into(),
             Route::Picture => "#/statistics".into(),
+            Route::Resources => "#/resources".into(),
             Route::Recover => "#/recover".into(),
             Route::Unknown => "#/staff".into(),
         }
@@ -142,6 +146,7 @@ mod tests {
             Route::AdminStatisticsKey,
             Route::AdminKiosks,
             Route::Picture,
+            Route::Resources,
             Route::Recover,
         ];
         for route in routes {

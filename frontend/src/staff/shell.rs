@@ -9,8 +9,8 @@ use super::page::Loading;
 use super::route::{current_fragment, go, Route};
 use super::texts::texts;
 use super::{
-    admin, audit, children, enrol, idle, invite, keep, kiosks, login, picture, recover, rounds, setup, statistics_key,
-    summary,
+    admin, audit, children, enrol, idle, invite, keep, kiosks, login, picture, recover, resources, rounds, setup,
+    statistics_key, summary,
 };
 use crate::common::api;
 use crate::common::lang::Lang;
@@ -200,6 +200,7 @@ pub fn StaffApp(props: &StaffAppProps) -> Html {
         (Route::AdminStatisticsKey, Some(_)) => html! { <statistics_key::StatisticsKeyPage /> },
         (Route::AdminKiosks, Some(_)) => html! { <kiosks::KiosksPage /> },
         (Route::Picture, Some(_)) => html! { <picture::GroupPicturePage /> },
+        (Route::Resources, Some(_)) => html! { <resources::ResourcesPage /> },
         (Route::Unknown, Some(_)) => html! { <p class="notice" role="status">{ context.t().no_such_page }</p> },
     };
     // The print view is paper only: no header, no navigation.
@@ -264,6 +265,7 @@ fn Header(props: &HeaderProps) -> Html {
                         if person.statistics_key.is_some() {
                             { link(Route::Picture, t.picture.nav) }
                         }
+                        { link(Route::Resources, t.needs.nav) }
                         if person.is_admin() {
                             { link(Route::AdminStaff, t.nav_staff) }
                             { link(Route::AdminUnits, t.nav_units) }

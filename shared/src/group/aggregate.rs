@@ -142,10 +142,57 @@ fn bumps(record: &StatisticsRecord, slots: &Slots, out: &mut Vec<usize>) {
 /// Counts `records` (owned or borrowed) for everyone and for every group of each of `breakdowns`, which are
 /// shown together (so their sums are tied through the shared total).
 pub fn aggregate<R: Borrow<StatisticsRecord>>(records: &[R], catalogue: &Catalogue, breakdowns: &[Breakdown]) -> Grid {
+    count(
+        records,
+        catalogue,
+        &|record| breakdowns.iter().map(|&b| Group::Of(b, b.key(record).map(str::to_string))).collect(),
+        &|group| match group {
+            Group::Of(..) => vec![Group::Everyone],
+            _ => Vec::new(),
+        },
+    )
+}
+
+/// Counts `records` for everyone, each unit, each age band and each unit's age band (the
+/// needs view's area × age band), with every sum that ties them: the units add up to
+/// everyone, so do the age bands, and a unit's age bands add up to the unit as a band's
+/// units add up to the band. So a hidden count of one area's age band cannot be worked out
+/// from the area's total and its other bands.
+pub fn aggregate_by_unit_and_band<R: Borrow<StatisticsRecord>>(records: &[R], catalogue: &Catalogue) -> Grid {
+    count(
+        records,
+        catalogue,
+        &|record| {
+            let (unit, band) = (record.unit.clone(), record.age_band.clone());
+            vec![
+                Group::Of(Breakdown::Unit, unit.clone()),
+                Group::Of(Breakdown::AgeBand, band.clone()),
+                Group::UnitBand(unit, band),
+            ]
+        },
+        &|group| match group {
+            Group::Of(..) => vec![Group::Everyone],
+            Group::UnitBand(unit, band) => {
+                vec![Group::Of(Breakdown::Unit, unit.clone()), Group::Of(Breakdown::AgeBand, band.clone())]
+            }
+            _ => Vec::new(),
+        },
+    )
+}
+
+/// Counts `records` for everyone and for the groups `groups_of` puts each record in;
+/// `totals_of` names the groups a group is one part of (each total is the sum of its
+/// parts, measure by measure).
+fn count<R: Borrow<StatisticsRecord>>(
+    records: &[R],
+    catalogue: &Catalogue,
+    groups_of: &dyn Fn(&StatisticsRecord) -> Vec<Group>,
+    totals_of: &dyn Fn(&Group) -> Vec<Group>,
+) -> Grid {
     let slots = slots(records, catalogue);
     let empty = || Tally { counts: vec![0; slots.measures.len()], children: 0 };
-    let mut everyone = empty();
-    let mut by_group: HashMap<(Breakdown, Option<&str>), Tally> = HashMap::new();
+    let mut tallies: BTreeMap<Group, Tally> = BTreeMap::new();
+    tallies.insert(Group::Everyone, empty());
     let mut scratch = Vec::new();
     for record in records.iter().map(Borrow::borrow) {
         bumps(record, &slots, &mut scratch);
@@ -155,14 +202,11 @@ pub fn aggregate<R: Borrow<StatisticsRecord>>(records: &[R], catalogue: &Catalog
                 tally.counts[m] += 1;
             }
         };
-        count(&mut everyone);
-        for &b in breakdowns {
-            count(by_group.entry((b, b.key(record))).or_insert_with(empty));
+        count(tallies.get_mut(&Group::Everyone).expect("inserted above"));
+        for group in groups_of(record) {
+            count(tallies.entry(group).or_insert_with(empty));
         }
     }
-    let mut tallies: BTreeMap<Group, Tally> =
-        by_group.into_iter().map(|((b, key), tally)| (Group::Of(b, key.map(str::to_string)), tally)).collect();
-    tallies.insert(Group::Everyone, everyone);
     let measures = slots.measures;
     let position: HashMap<&Measure, usize> = measures.iter().enumerate().map(|(i, m)| (m, i)).collect();
     let mut grid = Grid::default();
@@ -209,12 +253,23 @@ pub fn aggregate<R: Borrow<StatisticsRecord>>(records: &[R], catalogue: &Catalog
         );
         grid.relate(Relation::equal(&[respondents, unfinished], &[acute, rest]));
     }
-    // Each breakdown's groups add up to everyone, measure by measure.
-    for &b in breakdowns {
-        let groups: Vec<&Group> = tallies.keys().filter(|g| matches!(g, Group::Of(x, _) if *x == b)).collect();
+    // Each total is the sum of its parts, measure by measure: a breakdown's groups add up
+    // to everyone (each breakdown on its own, since every record is in one group of each).
+    let mut parts: BTreeMap<(Group, u8), Vec<&Group>> = BTreeMap::new();
+    for group in tallies.keys() {
+        for total in totals_of(group) {
+            // Parts of one total that split it different ways are summed apart.
+            let way = match group {
+                Group::Of(b, _) => *b as u8,
+                _ => u8::MAX,
+            };
+            parts.entry((total, way)).or_default().push(group);
+        }
+    }
+    for ((total, _), groups) in &parts {
         for m in &measures {
-            let parts: Vec<CellId> = groups.iter().map(|g| ids[&((*g).clone(), m.clone())]).collect();
-            grid.relate(Relation::sum(ids[&(Group::Everyone, m.clone())], &parts));
+            let cells: Vec<CellId> = groups.iter().map(|g| ids[&((*g).clone(), m.clone())]).collect();
+            grid.relate(Relation::sum(ids[&(total.clone(), m.clone())], &cells));
         }
     }
     grid.set_measures(measures);

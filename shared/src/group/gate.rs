@@ -181,6 +181,22 @@ impl Grid {
         id
     }
 
+    /// Marks every cell that `released` shows as known: the reader has it from that
+    /// release, which passed the gate on its own, so here it is shown as it is and never
+    /// hidden to protect another cell; the gate hides other cells instead. For grids that
+    /// split further what another release showed (a unit's age bands beside the units).
+    pub fn publish(&mut self, released: &Disclosed) {
+        for ((group, measure), id) in &self.index {
+            if let Some(Shown::Figure(f)) = released.get(group, measure) {
+                let cell = &mut self.cells[id.0];
+                if f.count == cell.value {
+                    cell.known = true;
+                    cell.protected = false;
+                }
+            }
+        }
+    }
+
     /// A rest: never shown; `protected` as for [`Cell::protected`].
     pub(crate) fn hidden_cell(&mut self, group: Group, value: u32, protected: bool) -> CellId {
         let id = CellId(self.cells.len());
@@ -413,8 +429,9 @@ fn components(grid: &Grid) -> Vec<Component> {
 }
 
 /// Shown cells to hide because protected cells of `component` can be worked out from the
-/// shown ones: for each such cell, the least informative shown cell that shares a sum with
-/// it (failing that, any shown cell of the component). Empty when nothing protected can be
+/// shown ones: for each such cell, the least informative of the nearest shown cells it is
+/// tied to (sharing a sum with it, or failing that with the hidden cells it is tied to,
+/// outwards), and only when there is none, any shown cell of the component. Empty when nothing protected can be
 /// worked out. Hiding one cell per exposed cell at once, rather than one per round, may
 /// hide a little more than the fewest possible; it never hides less, since the caller
 /// checks again until nothing is exposed.
@@ -443,18 +460,40 @@ fn exposed(grid: &Grid, component: &Component, mark: &[Option<Mark>], sensitive:
         determined_columns(rows).into_iter().map(|col| unknowns[col]).filter(|&cell| sensitive[cell]).collect();
     // Known cells stay: hiding them here would hide nothing.
     let hideable = |c: &usize| !is_hidden(grid, mark, *c) && !grid.cells[*c].known;
+    // The relations each cell of the component is in.
+    let mut of_cell: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &k in &component.relations {
+        for (c, _) in &grid.relations[k].terms {
+            of_cell.entry(c.0).or_default().push(k);
+        }
+    }
     let mut victims = BTreeSet::new();
     for &cell in &worked_out {
-        let neighbours: Vec<usize> = component
-            .relations
-            .iter()
-            .map(|&k| &grid.relations[k].terms)
-            .filter(|terms| terms.iter().any(|(c, _)| c.0 == cell))
-            .flat_map(|terms| terms.iter().map(|(c, _)| c.0))
-            .filter(hideable)
-            .collect();
-        let pool =
-            if neighbours.is_empty() { component.cells.iter().copied().filter(hideable).collect() } else { neighbours };
+        // The nearest shown cells the worked-out value flows from: those sharing a sum with
+        // it, or failing that (every such cell is hidden) those sharing one with a hidden
+        // cell it is tied to, and so on outwards through hidden cells.
+        let mut seen: BTreeSet<usize> = BTreeSet::from([cell]);
+        let mut layer = vec![cell];
+        let mut pool = Vec::new();
+        while pool.is_empty() && !layer.is_empty() {
+            let mut next = Vec::new();
+            for c in layer {
+                for &k in of_cell.get(&c).map_or(&[][..], Vec::as_slice) {
+                    for (other, _) in &grid.relations[k].terms {
+                        let other = other.0;
+                        if hideable(&other) {
+                            pool.push(other);
+                        } else if is_hidden(grid, mark, other) && seen.insert(other) {
+                            next.push(other);
+                        }
+                    }
+                }
+            }
+            layer = next;
+        }
+        if pool.is_empty() {
+            pool = component.cells.iter().copied().filter(hideable).collect();
+        }
         victims.extend(pool.into_iter().min_by_key(|&c| (cost(&grid.cells[c]), c)));
     }
     victims.into_iter().collect()

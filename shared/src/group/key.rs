@@ -28,12 +28,15 @@ impl Breakdown {
     }
 }
 
-/// A group: everyone, or one value of one breakdown (`None` is "not stated"), or one part
-/// of a before/after comparison.
+/// A group: everyone, or one value of one breakdown (`None` is "not stated"), one unit's
+/// children of one age band (the needs view's area × age band), or one part of a
+/// before/after comparison.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Group {
     Everyone,
     Of(Breakdown, Option<String>),
+    /// The children of a unit (first) in an age band (second); `None` is "not stated".
+    UnitBand(Option<String>, Option<String>),
     Cohort(Cohort),
 }
 

@@ -354,11 +354,21 @@ pub fn group_label(group: &Group, units: &dyn Fn(&str) -> Option<String>, w: &Wo
             "other" => w.other_gender.into(),
             other => other.into(),
         },
-        Group::Of(Breakdown::AgeBand, Some(band)) => format!("{} {}", band.replace('-', "–"), w.years),
+        Group::Of(Breakdown::AgeBand, Some(band)) => band_label(band, w),
+        Group::UnitBand(unit, band) => {
+            let unit = group_label(&Group::Of(Breakdown::Unit, unit.clone()), units, w);
+            let band = group_label(&Group::Of(Breakdown::AgeBand, band.clone()), units, w);
+            format!("{unit}, {band}")
+        }
         Group::Cohort(Cohort::Before) => w.before.into(),
         Group::Cohort(Cohort::After) => w.after.into(),
         Group::Cohort(_) => w.figure.into(),
     }
+}
+
+/// An age band in words: "13–18 år".
+pub fn band_label(band: &str, w: &Words) -> String {
+    format!("{} {}", band.replace('-', "–"), w.years)
 }
 
 /// The risk factors (of `level`, or all) that `d` has figures for, in catalogue order.

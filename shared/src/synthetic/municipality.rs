@@ -1,8 +1,13 @@
 //! Demokommun: the plan of a whole municipality's surveys for the demo and the benchmarks.
 //! Three areas, each with one round per age band in each of two school years; an
 //! intervention whose before and after rounds show a lowered risk, one whose rounds show no
-//! change, and one area where bullying rises in the second year. The same children (the
-//! same pseudonyms) answer in both years, so before and after can be paired.
+//! change, one area where bullying rises in the second year, and one area where many
+//! 13–18-year-olds lack a structured free time. The same children (the same pseudonyms)
+//! answer in both years, so before and after can be paired.
+//!
+//! Its resources register ([`Plan::resources`]) plants a gap, since no youth centre or club
+//! serves that area's 13–18-year-olds, and a duplicate: the same field workers entered twice
+//! under two names.
 //!
 //! Pure: [`Plan::assessments`] answers every round through the engine with the randomness
 //! handed in, and the same seed gives the same municipality.
@@ -66,6 +71,20 @@ pub struct Plan {
     pub response: f64,
 }
 
+/// A resource of the demo's register, by the plan's area ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedResource {
+    pub name: &'static str,
+    /// The stable name of its kind (`youth_centre`).
+    pub kind: &'static str,
+    pub owner: &'static str,
+    pub areas: Vec<&'static str>,
+    pub bands: Vec<&'static str>,
+    pub hours: &'static str,
+    pub contact: &'static str,
+    pub factors: Vec<&'static str>,
+}
+
 /// One generated assessment: which round, which child, and the finished session.
 pub struct Generated<'p> {
     pub round: &'p Round,
@@ -87,6 +106,14 @@ pub const WORKING_AREA: &str = "norrby";
 pub const WORKING_INSTRUMENT: &str = "beratta-13-18";
 pub const WORKING_FACTOR: &str = "com.criminal_peers";
 pub const WORKING_TIMES: f64 = 0.45;
+/// The area where many 13–18-year-olds lack a structured free time, and how much rarer it
+/// is there; no resource of the register serves them for it (the planted gap).
+pub const LEISURE_AREA: &str = "vasterby";
+pub const LEISURE_BAND: &str = "13-18";
+pub const LEISURE_FACTOR: &str = "fri.leisure";
+pub const LEISURE_TIMES: f64 = 0.45;
+/// The two entries of the register that are one resource (the planted duplicate).
+pub const DUPLICATE: [&str; 2] = ["Fältgruppen", "Fältarna"];
 pub const IDLE: &str = "foraldratraffar";
 pub const IDLE_AREA: &str = "soderang";
 pub const IDLE_INSTRUMENT: &str = "beratta-10-12";
@@ -145,6 +172,7 @@ impl Plan {
                 factor: BULLYING_FACTOR.into(),
                 unit: BULLYING_AREA.into(),
                 year: Some(FIRST_YEAR + 1),
+                band: None,
                 after: None,
                 times: BULLYING_TIMES,
             },
@@ -152,11 +180,110 @@ impl Plan {
                 factor: WORKING_FACTOR.into(),
                 unit: WORKING_AREA.into(),
                 year: None,
+                band: None,
                 after: Some(true),
                 times: WORKING_TIMES,
             },
+            Pattern {
+                factor: LEISURE_FACTOR.into(),
+                unit: LEISURE_AREA.into(),
+                year: None,
+                band: Some(LEISURE_BAND.into()),
+                after: None,
+                times: LEISURE_TIMES,
+            },
         ];
         Plan { name: "Demokommun", areas, interventions, rounds, patterns, sizes, response: 0.95 }
+    }
+
+    /// The municipality's resources register: what it has for its children, where and for
+    /// which ages. Nothing serves Västerby's 13–18-year-olds for their free time (the
+    /// youth centres are elsewhere, the football club and the library take younger
+    /// children), and the field workers are entered twice ([`DUPLICATE`]).
+    pub fn resources(&self) -> Vec<PlannedResource> {
+        let all = ["norrby", "soderang", "vasterby"];
+        vec![
+            PlannedResource {
+                name: "Fritidsgården Norrbyhallen",
+                kind: "youth_centre",
+                owner: "Fritidsförvaltningen",
+                areas: vec!["norrby"],
+                bands: vec!["13-18"],
+                hours: "Mån–fre 15–21, lör 12–18",
+                contact: "fritid@demokommun.se",
+                factors: vec!["fri.leisure", "com.unsafe_places", "ind.protective_persons"],
+            },
+            PlannedResource {
+                name: "Söderängs fritidsklubb",
+                kind: "youth_centre",
+                owner: "Fritidsförvaltningen",
+                areas: vec!["soderang"],
+                bands: vec!["10-12", "13-18"],
+                hours: "Mån–tor 14–19",
+                contact: "fritid@demokommun.se",
+                factors: vec!["fri.leisure", "ind.belonging"],
+            },
+            PlannedResource {
+                name: "Västerby IF, barnfotboll",
+                kind: "sport",
+                owner: "Västerby IF",
+                areas: vec!["vasterby"],
+                bands: vec!["6-9", "10-12"],
+                hours: "Tis och tor 17–19, 60 platser",
+                contact: "kansli@vasterbyif.se",
+                factors: vec!["fri.leisure", "ind.belonging"],
+            },
+            PlannedResource {
+                name: "Stadsbiblioteket",
+                kind: "library",
+                owner: "Kulturförvaltningen",
+                areas: all.to_vec(),
+                bands: vec!["6-9", "10-12"],
+                hours: "Mån–lör 10–19",
+                contact: "bibliotek@demokommun.se",
+                factors: vec!["fri.leisure", "sch.performance"],
+            },
+            PlannedResource {
+                name: DUPLICATE[0],
+                kind: "field_workers",
+                owner: "Socialförvaltningen",
+                areas: vec!["norrby", "vasterby"],
+                bands: vec!["13-18"],
+                hours: "Fre och lör 19–01",
+                contact: "falt@demokommun.se",
+                factors: vec!["com.unsafe_places", "com.criminal_peers", "ind.own_substance_use"],
+            },
+            PlannedResource {
+                name: DUPLICATE[1],
+                kind: "field_workers",
+                owner: "Socialförvaltningen",
+                areas: vec!["norrby", "vasterby"],
+                bands: vec!["13-18"],
+                hours: "Kvällar och helger",
+                contact: "",
+                factors: vec!["com.criminal_peers"],
+            },
+            PlannedResource {
+                name: "Föräldrastöd i grupp",
+                kind: "parent_support",
+                owner: "Socialförvaltningen",
+                areas: all.to_vec(),
+                bands: vec!["6-9", "10-12"],
+                hours: "Tio träffar per termin, 12 familjer",
+                contact: "foraldrastod@demokommun.se",
+                factors: vec!["fam.parenting", "fam.conflict", "fam.stress"],
+            },
+            PlannedResource {
+                name: "Elevhälsan",
+                kind: "school_health",
+                owner: "Utbildningsförvaltningen",
+                areas: all.to_vec(),
+                bands: vec!["6-9", "10-12", "13-18"],
+                hours: "Skoldagar 8–16",
+                contact: "elevhalsan@demokommun.se",
+                factors: vec!["ind.mental_health", "sch.bullied", "sch.attendance"],
+            },
+        ]
     }
 
     /// How many children each round's cohort has.
@@ -179,6 +306,7 @@ impl Plan {
             let situation = Situation {
                 unit: round.area,
                 year: round.year,
+                band: round.instrument.trim_start_matches("beratta-"),
                 after: round.intervention.map(|(_, phase)| phase == Phase::After),
             };
             for child in &cohorts[round.cohort] {
@@ -250,9 +378,50 @@ mod tests {
         let (b2, a2) = (elsewhere(FIRST_YEAR), elsewhere(FIRST_YEAR + 1));
         assert!((a2 - b2).abs() < 0.5 * b2.max(0.02) + 0.03, "elsewhere {b2:.3} then {a2:.3}");
 
+        // Fewer of Västerby's 13–18-year-olds have a structured free time.
+        let leisure = |area: &str| {
+            let of_area: Vec<&Generated> =
+                generated.iter().filter(|g| g.round.area == area && g.round.year == FIRST_YEAR).collect();
+            let present = of_area
+                .iter()
+                .filter(|g| {
+                    let context = RecordContext { round: g.round.id.clone(), unit: None, pseudonym: g.child.pseudonym };
+                    StatisticsRecord::derive(&q, &g.session, &context).protective.get(LEISURE_FACTOR)
+                        == Some(&crate::statistics::ProtectiveState::Present)
+                })
+                .count();
+            present as f64 / of_area.len() as f64
+        };
+        assert!(
+            leisure(LEISURE_AREA) < 0.6 * leisure("soderang"),
+            "{} against {}",
+            leisure(LEISURE_AREA),
+            leisure("soderang")
+        );
+
         // Bullying rises in Västerby's second year.
         let bullied = |area: &str, year: u16| share(&generated, &format!("{area}-13-18-{year}"), &q, BULLYING_FACTOR);
         assert!(bullied(BULLYING_AREA, FIRST_YEAR + 1) > 1.5 * bullied(BULLYING_AREA, FIRST_YEAR));
+    }
+
+    #[test]
+    fn the_register_plants_a_gap_for_vasterbys_teenagers_and_a_duplicate() {
+        let plan = Plan::demokommun(120);
+        let register = plan.resources();
+        let serves_gap = register.iter().filter(|r| {
+            r.areas.contains(&LEISURE_AREA) && r.bands.contains(&LEISURE_BAND) && r.factors.contains(&LEISURE_FACTOR)
+        });
+        assert_eq!(serves_gap.count(), 0, "the planted gap is served");
+        assert!(register.iter().filter(|r| r.factors.contains(&LEISURE_FACTOR)).count() >= 3, "elsewhere it is");
+        let twins: Vec<&PlannedResource> = register.iter().filter(|r| DUPLICATE.contains(&r.name)).collect();
+        assert_eq!(twins.len(), 2);
+        assert_eq!(
+            (twins[0].kind, twins[0].owner, &twins[0].areas, &twins[0].bands),
+            (twins[1].kind, twins[1].owner, &twins[1].areas, &twins[1].bands)
+        );
+        for r in &register {
+            assert!(r.areas.iter().all(|a| plan.areas.iter().any(|x| x.id == *a)), "{}", r.name);
+        }
     }
 
     #[test]
