@@ -488,10 +488,10 @@ fn backup(data: &Path, to: &Path) -> anyhow::Result<()> {
 
 /// `restore`: into an empty folder, then the audit chain is checked.
 fn restore(file: &Path, data: &Path) -> anyhow::Result<ExitCode> {
-    let summary = beratta_server::store::restore_backup(file, data)?;
+    let (summary, store) = beratta_server::store::restore_backup(file, data)?;
     let mut stdout = std::io::stdout();
     writeln!(stdout, "restored {summary} into {}", data.display())?;
-    verify_audit(data)
+    report_audit(&store)
 }
 
 /// Reads `id@version`, as printed everywhere an instrument is named.
@@ -772,7 +772,11 @@ fn create_org(
 }
 
 fn verify_audit(data: &Path) -> anyhow::Result<ExitCode> {
-    let store = open_store(data)?;
+    report_audit(&open_store(data)?)
+}
+
+/// Checks the audit chain of an open store and says what came of it.
+fn report_audit(store: &SledStore) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout();
     match store.verify_audit()? {
         Ok(records) => {

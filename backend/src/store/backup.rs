@@ -190,9 +190,11 @@ pub fn verify_backup(input: impl Read) -> Result<BackupSummary, StoreError> {
 }
 
 /// Restores the backup at `file` into `dir`, which must be missing or empty: checks the
-/// whole file first, then writes every tree and makes it durable, then opens the result
-/// as a store (which checks its schema). Returns what it restored.
-pub fn restore_backup(file: &Path, dir: &Path) -> Result<BackupSummary, StoreError> {
+/// whole file first, then writes every tree into a new store, checks its schema and makes
+/// it durable. Returns what it restored and the store, open: the database stays in this
+/// one handle, because a second open in the same process can find sled's lock still held
+/// by the first handle's threads for a moment after it is dropped.
+pub fn restore_backup(file: &Path, dir: &Path) -> Result<(BackupSummary, SledStore), StoreError> {
     let open = || {
         std::fs::File::open(file)
             .map(std::io::BufReader::new)
@@ -205,24 +207,21 @@ pub fn restore_backup(file: &Path, dir: &Path) -> Result<BackupSummary, StoreErr
             return Err(bad(format!("{} is not empty; restore only into an empty or new folder", dir.display())));
         }
     }
-    {
-        let db = sled::Config::new().path(dir).open()?;
-        let mut tree: Option<sled::Tree> = None;
-        read_backup(open()?, |record| {
-            match record {
-                Record::Tree(name) => tree = Some(db.open_tree(name)?),
-                Record::Entry(key, value) => {
-                    tree.as_ref().ok_or_else(|| bad("an entry before any tree"))?.insert(key, value)?;
-                }
-            }
-            Ok(())
-        })?;
-        db.flush()?;
-    }
-    // Opening checks the schema and starts the flusher, whose flush syncs every file.
     let store = SledStore::open(dir)?;
+    let mut tree: Option<sled::Tree> = None;
+    read_backup(open()?, |record| {
+        match record {
+            Record::Tree(name) => tree = Some(store.db.open_tree(name)?),
+            Record::Entry(key, value) => {
+                tree.as_ref().ok_or_else(|| bad("an entry before any tree"))?.insert(key, value)?;
+            }
+        }
+        Ok(())
+    })?;
+    // The backup's own schema, now in `meta`, must be this version's.
+    super::Store::check(&store)?;
     store.flusher.flush_now()?;
-    Ok(summary)
+    Ok((summary, store))
 }
 
 #[cfg(test)]
@@ -247,10 +246,10 @@ mod tests {
         let written = store.backup(&mut file).expect("a backup");
         assert!(written.entries >= 50, "{written}");
         std::fs::write(dir.path().join("backup"), &file).expect("written");
-        let restored = restore_backup(&dir.path().join("backup"), &dir.path().join("restored")).expect("restored");
+        let (restored, again) =
+            restore_backup(&dir.path().join("backup"), &dir.path().join("restored")).expect("restored");
         assert_eq!(restored, written);
         drop(store);
-        let again = SledStore::open(&dir.path().join("restored")).expect("opens");
         let mut copy = Vec::new();
         again.backup(&mut copy).expect("a backup of the copy");
         assert!(copy == file, "the restored database backs up to the very same bytes");
@@ -269,13 +268,13 @@ mod tests {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).expect("written");
             let target = dir.path().join(format!("{name}-restored"));
-            let err = restore_backup(&path, &target).expect_err(name);
+            let Err(err) = restore_backup(&path, &target) else { panic!("{name}: restored") };
             assert!(matches!(err, StoreError::Backup(_)), "{name}: {err}");
             assert!(!target.exists(), "{name}: nothing may be written");
         }
         let good = dir.path().join("good");
         std::fs::write(&good, &file).expect("written");
-        let err = restore_backup(&good, &dir.path().join("data")).expect_err("the live folder is not empty");
+        let Err(err) = restore_backup(&good, &dir.path().join("data")) else { panic!("the live folder is not empty") };
         assert!(err.to_string().contains("not empty"), "{err}");
     }
 }
