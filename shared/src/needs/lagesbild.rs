@@ -14,7 +14,7 @@ use crate::catalogue::Catalogue;
 use crate::group::gate::{Disclosed, Figure, Shown};
 use crate::group::key::{Group, Measure};
 use crate::group::picture::{domains, overview, profile, Profile, Row, Table, Tone, Value, Words};
-use crate::resources::register::kind_label;
+use crate::resources::register::{field_label, kind_label};
 
 /// A section of a part: paragraphs, then tables (each with an id and a caption), then
 /// profiles (each a chart with its table).
@@ -105,7 +105,9 @@ pub fn register_table(resources: &[Resource], units: &[Unit], catalogue: &Catalo
         })
         .collect();
     Table {
-        columns: [w.name, w.kind, w.owner, w.areas, w.bands, w.hours, w.factors].map(str::to_string).to_vec(),
+        columns: ["name", "kind", "owner", "areas", "age_bands", "hours", "factors"]
+            .map(|field| field_label(field, w.lang).to_string())
+            .to_vec(),
         rows,
     }
 }
@@ -191,7 +193,7 @@ pub fn document(inputs: &Inputs<'_>, w: &Words, nw: &NeedsWords) -> Document {
                     cells: vec![Value::Text(x.why.clone())],
                 })
                 .collect();
-            let table = Table { columns: vec![nw.factor.into(), nw.why.into()], rows };
+            let table = Table { columns: vec![nw.factor.into(), field_label("why", nw.lang).into()], rows };
             priorities.tables.push(("priorities".into(), nw.priorities.into(), table));
         }
         None => priorities.paragraphs.push(nw.priorities_none.into()),
