@@ -183,12 +183,18 @@ impl OrgSecretKey {
 
     /// Opens what [`OrgPublicKey::seal_bound`] sealed; fails unless `aad` is the same.
     pub fn open_bound(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
-        if sealed.len() < SEALED_KEY_LEN + NONCE_LEN + TAG_LEN {
-            return Err(EnvelopeError::TooShort);
-        }
-        let (sealed_key, body) = sealed.split_at(SEALED_KEY_LEN);
+        let (sealed_key, body) = split_bound(sealed)?;
         self.open_data_key(sealed_key)?.decrypt(aad, body)
     }
+}
+
+/// What [`OrgPublicKey::seal_bound`] made, in its two parts: the sealed data key and the
+/// body (`nonce ‖ ciphertext`) under it.
+fn split_bound(sealed: &[u8]) -> Result<(&[u8], &[u8]), EnvelopeError> {
+    if sealed.len() < SEALED_KEY_LEN + NONCE_LEN + TAG_LEN {
+        return Err(EnvelopeError::TooShort);
+    }
+    Ok(sealed.split_at(SEALED_KEY_LEN))
 }
 
 /// The ephemeral X25519 public key a sealed box begins with: what
@@ -237,11 +243,8 @@ impl OrgPublicKey {
         use crypto_secretbox::aead::Aead as _;
         use crypto_secretbox::{Kdf, KeyInit as _, XSalsa20Poly1305};
 
-        let ephemeral = ephemeral_key(sealed)?;
-        if sealed.len() < SEALED_KEY_LEN + NONCE_LEN + TAG_LEN {
-            return Err(EnvelopeError::TooShort);
-        }
-        let (sealed_key, body) = sealed.split_at(SEALED_KEY_LEN);
+        let (sealed_key, body) = split_bound(sealed)?;
+        let ephemeral = &sealed_key[..KEY_LEN];
         let key = Zeroizing::new(<salsa20::Salsa20 as Kdf>::kdf(share.into(), &Default::default()));
         let nonce = Blake2b::<U24>::new().chain_update(ephemeral).chain_update(self.as_bytes()).finalize();
         let data_key = Zeroizing::new(

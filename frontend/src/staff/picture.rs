@@ -75,13 +75,14 @@ impl Opening {
             Some(pending) => pending.finish().await,
             None => vec![None; page.records.len()],
         };
+        let opened = self.records.entry(round.clone()).or_default();
         for (sealed, share) in page.records.iter().zip(shares) {
             let record = match share {
                 Some(share) => open_record_with_share(&self.public, &share, &self.organisation, round, &sealed.0, q),
                 None => open_record(&self.key, &self.organisation, round, &sealed.0, q),
             };
             match record {
-                Ok(record) => self.records.entry(round.clone()).or_default().push(record),
+                Ok(record) => opened.push(record),
                 Err(_) => self.failed += 1,
             }
             self.done += 1;
